@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+from cabas.api.urls import api
+from cabas.enterprises import views_health
+
+urlpatterns = [
+    path("healthz", views_health.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("cabas.accounts.urls")),
+    path("api/v1/", api.urls),
+    path("manage/", include("cabas.enterprises.urls_manage")),
+]
+if settings.DEBUG or settings.TESTING:
+    urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))
+# Last: the public pages end with the catch-all /<slug>/ enterprise page.
+urlpatterns.append(path("", include("cabas.enterprises.urls_public")))
