@@ -1,0 +1,87 @@
+"""French error bodies for the API: `{"detail": "..."}`, plus `errors` (field + message) for
+invalid parameters."""
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+# Locations ninja puts before the field name in a pydantic error's `loc`.
+LOCATIONS = {"query", "path", "body", "header", "cookie", "form", "file"}
+
+
+def _field_name(loc) -> str:
+    parts = [str(p) for p in loc if str(p) not in LOCATIONS]
+    return ".".join(parts)
+
+
+def _expected(ctx: dict) -> str:
+    return str(ctx.get("expected", "")).replace(" or ", ", ").replace("'", "")
+
+
+def error_message(error: dict) -> str:
+    """A French sentence for one pydantic error."""
+    kind = error.get("type", "")
+    ctx = error.get("ctx") or {}
+    if kind == "missing":
+        return _("Ce champ est obligatoire.")
+    if kind in {"int_parsing", "int_type", "int_from_float"}:
+        return _("Un nombre entier est attendu.")
+    if kind in {"float_parsing", "float_type", "finite_number"}:
+        return _("Un nombre est attendu.")
+    if kind in {"bool_parsing", "bool_type"}:
+        return _("Une valeur « true » ou « false » est attendue.")
+    if kind in {"enum", "literal_error"}:
+        return _("Valeur inconnue. Valeurs possibles : %(values)s.") % {"values": _expected(ctx)}
+    if kind == "greater_than_equal":
+        return _("La valeur doit être supérieure ou égale à %(n)s.") % {"n": ctx.get("ge")}
+    if kind == "greater_than":
+        return _("La valeur doit être strictement supérieure à %(n)s.") % {"n": ctx.get("gt")}
+    if kind == "less_than_equal":
+        return _("La valeur doit être inférieure ou égale à %(n)s.") % {"n": ctx.get("le")}
+    if kind == "less_than":
+        return _("La valeur doit être strictement inférieure à %(n)s.") % {"n": ctx.get("lt")}
+    if kind == "string_too_long":
+        return _("%(n)s caractères au maximum.") % {"n": ctx.get("max_length")}
+    if kind == "string_too_short":
+        return _("%(n)s caractères au minimum.") % {"n": ctx.get("min_length")}
+    if kind == "json_invalid":
+        return _("Le corps de la requête n'est pas un JSON valide.")
+    return _("Valeur invalide.")
+
+
+def register(api) -> None:
+    """Install the French exception handlers on `api`."""
+
+    @api.exception_handler(ValidationError)
+    def validation_error(request, exc):
+        errors = [
+            {
+                "field": _field_name(e.get("loc", ())),
+                "message": error_message(e),
+                "type": e.get("type", ""),
+            }
+            for e in exc.errors
+        ]
+        fields = ", ".join(sorted({e["field"] for e in errors if e["field"]}))
+        detail = _("Paramètres invalides : %(fields)s.") % {"fields": fields} if fields else _(
+            "Requête invalide."
+        )
+        return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
+
+    @api.exception_handler(AuthenticationError)
+    def authentication_error(request, exc):
+        message = exc.message if isinstance(exc.message, str) and exc.message != "Unauthorized" else _(
+            "Authentification requise : envoyez un jeton personnel dans l'en-tête "
+            "« Authorization: Bearer <jeton> »."
+        )
+        response = api.create_response(request, {"detail": message}, status=401)
+        response["WWW-Authenticate"] = 'Bearer realm="api"'
+        return response
+
+    @api.exception_handler(Http404)
+    def not_found(request, exc):
+        return api.create_response(request, {"detail": _("Ressource introuvable.")}, status=404)
+
+    @api.exception_handler(HttpError)
+    def http_error(request, exc):
+        return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)

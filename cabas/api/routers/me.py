@@ -1,0 +1,36 @@
+from django.http import HttpRequest
+from ninja import Router
+
+from cabas.api.auth import session_auth, token_auth
+from cabas.api.schemas import ErrorOut, MeOut
+
+router = Router(tags=["Profil"])
+
+
+@router.get(
+    "/me",
+    response={200: MeOut, 401: ErrorOut},
+    auth=[token_auth, session_auth],
+    summary="Mon profil",
+    description=(
+        "La personne authentifiée (jeton personnel, ou session d'un navigateur connecté) et les "
+        "structures dont elle fait partie, avec son rôle."
+    ),
+)
+def me(request: HttpRequest):
+    user = request.auth
+    roles = user.roles.select_related("enterprise").order_by("enterprise__name")
+    return {
+        "email": user.email,
+        "full_name": user.full_name,
+        "language": user.language,
+        "enterprises": [
+            {
+                "slug": role.enterprise.slug,
+                "name": role.enterprise.name,
+                "role": role.role,
+                "role_label": str(role.get_role_display()),
+            }
+            for role in roles
+        ],
+    }
