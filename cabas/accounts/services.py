@@ -1,0 +1,241 @@
+"""Account workflows: sign-up and confirmation, API tokens, personal-data export and account deletion."""
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from cabas.accounts import emails
+from cabas.accounts.exceptions import (
+    EmailTaken,
+    InvalidConfirmationLink,
+    LastOwnerOfEnterprises,
+    TooManyTokens,
+)
+from cabas.accounts.models import ApiToken, User
+from cabas.enterprises.models import Enterprise, Invitation, Role
+
+MAX_ACTIVE_TOKENS = 20
+
+# --- Sign-up and email confirmation -----------------------------------------------------------
+
+
+def user_signup(*, email: str, full_name: str, password: str, language: str, next_url: str = "") -> User:
+    """Create an unconfirmed account and email it a confirmation link (which carries `next_url`).
+
+    Raises EmailTaken when the address (any case) already has an account.
+    """
+    email = User.objects.normalize_email(email.strip()).lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise EmailTaken()
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(
+                email=email,
+                password=password,
+                full_name=full_name.strip(),
+                language=language,
+                email_confirmed_at=None,
+            )
+            emails.confirmation_email_send(user, next_url)
+    except IntegrityError:  # a concurrent sign-up with the same address won the race
+        raise EmailTaken()
+    return user
+
+
+def user_confirm_email(*, token: str) -> tuple[User, str, bool]:
+    """Confirm the address named by a signed link.
+
+    Returns (user, next_url, newly_confirmed). A link for an address that is already confirmed is
+    accepted but reports newly_confirmed=False (the caller must not log anyone in with it: the link
+    is not a password). Raises InvalidConfirmationLink (with .expired) otherwise.
+    """
+    try:
+        data = emails.confirmation_token_read(token)
+    except signing.SignatureExpired:
+        raise InvalidConfirmationLink(expired=True)
+    except signing.BadSignature:
+        raise InvalidConfirmationLink()
+    with transaction.atomic():
+        user = (
+            User.objects.select_for_update()
+            .filter(pk=data.get("u"), is_active=True, deleted_at__isnull=True)
+            .first()
+        )
+        if user is None or emails.email_digest(user.email) != data.get("e"):
+            raise InvalidConfirmationLink()
+        if user.email_confirmed_at is not None:
+            return user, data.get("n", ""), False
+        user.email_confirmed_at = timezone.now()
+        user.save(update_fields=["email_confirmed_at"])
+    return user, data.get("n", ""), True
+
+
+def confirmation_resend(*, email: str, next_url: str = "") -> None:
+    """Send a fresh confirmation link if `email` belongs to an active, unconfirmed account.
+
+    Says nothing either way (the caller shows the same message), so it cannot be used to learn
+    which addresses have an account.
+    """
+    user = User.objects.filter(
+        email__iexact=email.strip(), is_active=True, deleted_at__isnull=True, email_confirmed_at__isnull=True
+    ).first()
+    if user is not None:
+        emails.confirmation_email_send(user, next_url)
+
+
+# --- API tokens -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """Create a personal API token; returns (token, raw value). The raw value is never stored."""
+    # Lock the user row so two concurrent requests cannot both pass the limit.
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    if user.api_tokens.active().count() >= MAX_ACTIVE_TOKENS:
+        raise TooManyTokens(MAX_ACTIVE_TOKENS)
+    return ApiToken.generate(user=user, name=name.strip())
+
+
+@transaction.atomic
+def api_token_revoke(*, user: User, token_id: int) -> ApiToken:
+    """Revoke one of the user's own active tokens (ApiToken.DoesNotExist for anybody else's)."""
+    token = user.api_tokens.active().select_for_update().get(pk=token_id)
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    return token
+
+
+# --- Personal data: export --------------------------------------------------------------------
+
+# Each section is (key, callable(user) -> JSON-serialisable data; datetimes and Decimals are fine).
+# Other apps add theirs with @personal_data_section("orders") in a module imported at start-up
+# (their AppConfig.ready()).
+PersonalDataSection = Callable[[User], Any]
+PERSONAL_DATA_SECTIONS: list[tuple[str, PersonalDataSection]] = []
+
+# Callables(user) run inside user_delete's transaction to erase what other apps hold about the user
+# (e.g. delivery addresses), keeping the records a business must keep.
+PERSONAL_DATA_ERASERS: list[Callable[[User], None]] = []
+
+
+def personal_data_section(key: str):
+    """Register a section of the personal-data export under `key`."""
+
+    def register(function: PersonalDataSection) -> PersonalDataSection:
+        if any(existing == key for existing, _ in PERSONAL_DATA_SECTIONS):
+            raise ValueError(f"Personal-data section {key!r} is already registered.")
+        PERSONAL_DATA_SECTIONS.append((key, function))
+        return function
+
+    return register
+
+
+@personal_data_section("account")
+def _account_section(user: User) -> dict:
+    return {
+        "email": user.email,
+        "full_name": user.full_name,
+        "phone": user.phone,
+        "language": user.language,
+        "date_joined": user.date_joined,
+        "email_confirmed_at": user.email_confirmed_at,
+        "last_login": user.last_login,
+    }
+
+
+@personal_data_section("roles")
+def _roles_section(user: User) -> list[dict]:
+    roles = Role.objects.filter(user=user).select_related("enterprise").order_by("enterprise__name")
+    return [
+        {
+            "enterprise_slug": role.enterprise.slug,
+            "enterprise_name": role.enterprise.name,
+            "role": role.role,
+            "since": role.created_at,
+        }
+        for role in roles
+    ]
+
+
+@personal_data_section("api_tokens")
+def _api_tokens_section(user: User) -> list[dict]:
+    # Names, prefixes and dates only: never the hash.
+    return list(
+        user.api_tokens.order_by("created_at").values(
+            "name", "prefix", "created_at", "last_used_at", "revoked_at"
+        )
+    )
+
+
+@personal_data_section("pending_invitations")
+def _invitations_section(user: User) -> list[dict]:
+    invitations = (
+        Invitation.objects.filter(email__iexact=user.email, accepted_at__isnull=True)
+        .select_related("enterprise")
+        .order_by("created_at")
+    )
+    return [
+        {
+            "enterprise_slug": invitation.enterprise.slug,
+            "enterprise_name": invitation.enterprise.name,
+            "role": invitation.role,
+            "sent_at": invitation.created_at,
+        }
+        for invitation in invitations
+    ]
+
+
+def personal_data_export(*, user: User) -> dict:
+    """Everything Cabas holds about `user`, one key per registered section."""
+    data: dict[str, Any] = {"exported_at": timezone.now(), "site": settings.SITE_URL}
+    for key, section in PERSONAL_DATA_SECTIONS:
+        data[key] = section(user)
+    return data
+
+
+# --- Account deletion -------------------------------------------------------------------------
+
+
+def enterprises_solely_owned(*, user: User) -> list[Enterprise]:
+    """Enterprises where `user` is the only owner (they must hand over before leaving)."""
+    owned = Role.objects.filter(user=user, role=Role.Level.OWNER).values("enterprise")
+    return list(
+        Enterprise.objects.filter(pk__in=owned)
+        .annotate(owner_count=Count("roles", filter=Q(roles__role=Role.Level.OWNER)))
+        .filter(owner_count=1)
+        .order_by("name")
+    )
+
+
+@transaction.atomic
+def user_delete(*, user: User) -> None:
+    """Delete an account: erase personal data, keep the row (sales records point to it, anonymised).
+
+    Raises LastOwnerOfEnterprises when an enterprise would be left without an owner.
+    """
+    user = User.objects.select_for_update().get(pk=user.pk)
+    sole = enterprises_solely_owned(user=user)
+    if sole:
+        raise LastOwnerOfEnterprises(sole)
+    for erase in PERSONAL_DATA_ERASERS:
+        erase(user)
+    Invitation.objects.filter(email__iexact=user.email, accepted_at__isnull=True).delete()
+    Role.objects.filter(user=user).delete()
+    ApiToken.objects.filter(user=user).delete()
+    user.email = f"supprime-{uuid.uuid4()}@invalid.cabas"
+    user.full_name = ""
+    user.phone = ""
+    user.set_unusable_password()  # also ends the user's sessions on every other device
+    user.is_active = False
+    user.is_staff = False
+    user.is_superuser = False
+    user.deleted_at = timezone.now()
+    user.save()
+    user.groups.clear()
+    user.user_permissions.clear()
