@@ -9,14 +9,23 @@
 
 import hashlib
 import logging
+import math
+import re
 from dataclasses import dataclass
 
 import httpx
 from django.conf import settings
+from django.core.cache import cache
 
 from cabas.lib.text import fold
 
 logger = logging.getLogger(__name__)
+
+# Below this BAN relevance score the answer is a guess (another town, a street elsewhere).
+MIN_SCORE = 0.4
+# Places typed in search boxes are few and stable: remember the answers of the remote API.
+PLACE_CACHE_SECONDS = 24 * 3600
+_POSTCODE_RE = re.compile(r"\b(\d{5})\b")
 
 
 @dataclass(frozen=True)
@@ -148,27 +157,26 @@ def _offline_place(query: str, postcode: str = "", city: str = "") -> Place | No
 
 
 def _ban(params: dict) -> Place | None:
+    """First result of the address API, or None: no result, low score, HTTP error, timeout or an
+    answer that is not the expected GeoJSON all mean "not found" (never an exception)."""
     try:
         response = httpx.get(settings.GEOCODER_URL, params=params, timeout=settings.GEOCODER_TIMEOUT)
         response.raise_for_status()
         features = response.json().get("features") or []
-    except (httpx.HTTPError, ValueError) as exc:
+        feature = features[0] if features else None
+        if feature is None:
+            return None
+        lon, lat = (float(v) for v in feature["geometry"]["coordinates"][:2])
+        props = feature.get("properties") or {}
+        score = float(props.get("score", 1))
+    except (httpx.HTTPError, ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
         logger.warning("geocoding failed for %r: %s", params.get("q"), exc)
         return None
-    if not features:
-        return None
-    feature = features[0]
-    try:
-        lon, lat = feature["geometry"]["coordinates"][:2]
-        props = feature.get("properties", {})
-        score = float(props.get("score", 1))
-    except (KeyError, TypeError, ValueError):
-        return None
-    if score < 0.4:
+    if score < MIN_SCORE or not (math.isfinite(lat) and math.isfinite(lon)):
         return None
     return Place(
-        lat=float(lat), lon=float(lon), label=props.get("label", params["q"]),
-        postcode=props.get("postcode", ""), city=props.get("city", ""),
+        lat=lat, lon=lon, label=str(props.get("label") or params["q"]),
+        postcode=str(props.get("postcode") or ""), city=str(props.get("city") or ""),
     )
 
 
@@ -192,10 +200,24 @@ def geocode_address(address: str, postcode: str, city: str) -> Place | None:
 
 
 def geocode_place(query: str) -> Place | None:
-    """Centre of a town or postcode typed in a search box ('Lyon', '69510', 'Saint-Martin-en-Haut')."""
-    query = (query or "").strip()
+    """Centre of a town or postcode typed in a search box ('Lyon', '69510', 'Saint-Martin-en-Haut',
+    '69510 Yzeron'), or None when it cannot be found."""
+    query = " ".join((query or "").split())[:100]
     if not query:
         return None
     if settings.GEOCODER == "ban":
-        return _ban({"q": query, "type": "municipality", "limit": 1})
-    return _offline_place(query)
+        key = "geocode-place:" + hashlib.sha256(fold(query).encode()).hexdigest()
+        place = cache.get(key)
+        if place is None:
+            place = _ban({"q": query, "type": "municipality", "limit": 1})
+            if place is not None:  # failures are not remembered: the service may be back soon
+                cache.set(key, place, PLACE_CACHE_SECONDS)
+        return place
+    place = _offline_place(query)
+    if place is None:
+        # "69510 Yzeron", "Yzeron, 69510": the town name first, then the postcode.
+        match = _POSTCODE_RE.search(query)
+        if match:
+            town = " ".join((query[: match.start()] + " " + query[match.end() :]).replace(",", " ").split())
+            place = _offline_place(town, postcode=match.group(1), city=town)
+    return place

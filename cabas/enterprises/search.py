@@ -10,6 +10,7 @@ from cabas.enterprises.models import Enterprise, Kind
 from cabas.lib.geo import EARTH_RADIUS_KM, bounding_box
 
 MAX_RADIUS_KM = 500.0
+MAX_WORDS = 6
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ def enterprise_search(
     near: Near | None = None,
     queryset: QuerySet | None = None,
 ) -> QuerySet:
-    """Visible enterprises matching a name/town query, a kind and a circle.
+    """Visible enterprises matching a name/trade/town/postcode query, a kind and a circle.
 
     With `near`, rows get a `distance_km` annotation and come nearest first; the bounding-box
     pre-filter uses the (visibility, lat, lon) index before the exact distance test.
@@ -44,10 +45,13 @@ def enterprise_search(
     qs = (queryset if queryset is not None else Enterprise.objects.all()).public()
     if kind:
         qs = qs.filter(Enterprise.kind_q(Kind(kind)))
-    q = (q or "").strip()
-    if q:
+    # Every word must match somewhere: "maraîchage yzeron" finds the market gardeners of Yzeron.
+    for word in (q or "").split()[:MAX_WORDS]:
         qs = qs.filter(
-            Q(name__icontains=q) | Q(city__icontains=q) | Q(postcode__startswith=q) | Q(trade__icontains=q)
+            Q(name__icontains=word)
+            | Q(city__icontains=word)
+            | Q(postcode__startswith=word)
+            | Q(trade__icontains=word)
         )
     if near is not None:
         km = min(max(near.km, 0.0), MAX_RADIUS_KM)

@@ -1,0 +1,334 @@
+"""Home, /producers/, /shops/, network and enterprise pages as a visitor sees them."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cabas.catalogue.models import Label
+from cabas.enterprises.models import ModelPreset, Relationship, Sells
+from tests.factories import EnterpriseFactory, HubFactory, NetworkFactory, RelationshipFactory
+
+pytestmark = pytest.mark.django_db
+
+# Paris, far from the Lyon area the factories use.
+PARIS = {"postcode": "75001", "city": "Paris", "lat": 48.8566, "lon": 2.3522}
+
+
+def producer(**kwargs):
+    defaults = {"model": ModelPreset.PRODUCER, "is_producer": True, "sells": Sells.NONE}
+    return EnterpriseFactory(**{**defaults, **kwargs})
+
+
+def text(response) -> str:
+    return response.content.decode()
+
+
+# --- Home ----------------------------------------------------------------------------------------
+
+
+def test_it_shows_the_search_form_with_labelled_fields_on_home(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    html = text(response)
+    assert "Trouver des producteurs et points de vente près de chez moi" in html
+    for field, label in [("place", "Ville ou code postal"), ("km", "Rayon"), ("q", "Nom, métier ou commune")]:
+        assert f'<label for="id_{field}">{label}</label>' in html
+    for km in (5, 10, 20, 50):
+        assert f'<option value="{km}"' in html
+    assert 'data-geojson-url="/map/data.geojson"' in html
+
+
+def test_it_lists_nearby_results_nearest_first_with_their_distance(client):
+    near = EnterpriseFactory(name="Ferme de Thurins", city="Thurins", lat=45.6817, lon=4.6406)
+    nearer = EnterpriseFactory(name="Ferme d'Yzeron")  # in Yzeron itself
+    far = EnterpriseFactory(name="Ferme parisienne", **PARIS)
+
+    response = client.get("/", {"place": "Yzeron", "km": "10"})
+
+    html = text(response)
+    results = html[html.index('id="results-title"') : html.index('id="map-title"')]
+    assert "2 résultats" in results
+    assert "à moins de 10 km de Yzeron" in results
+    assert results.index(nearer.name.replace("'", "&#x27;")) < results.index(near.name)
+    assert far.name not in results
+    assert re.search(r"à 0([.,]0)? km", results)
+    assert re.search(r"à 4[.,]9 km", results)  # Thurins is about 4.9 km from Yzeron
+    # The map shows the same circle.
+    assert "/map/data.geojson?near=45.70810%2C4.59030&amp;km=10" in html
+
+
+def test_it_says_clearly_when_the_place_is_not_found(client):
+    EnterpriseFactory(name="Ferme de Yzeron")
+
+    response = client.get("/", {"place": "Trifouillis-les-Oies"})
+
+    html = text(response)
+    assert response.status_code == 200
+    assert "Nous ne trouvons pas « Trifouillis-les-Oies ». Essayez un code postal." in html
+    assert 'aria-invalid="true"' in html
+    assert 'aria-describedby="id_place_error"' in html
+    assert 'id="id_place_error" role="alert"' in html
+    assert "résultat" not in html  # no list pretending the place was understood
+
+
+def test_it_finds_by_postcode_and_by_name_on_home(client):
+    EnterpriseFactory(
+        name="Les Jardins de Mornant", city="Mornant", postcode="69440", lat=45.6189, lon=4.6719
+    )
+    EnterpriseFactory(name="Fromagerie du Plateau")
+
+    def results(params):
+        html = text(client.get("/", params))
+        return html[html.index('id="results-title"') : html.index('id="map-title"')]
+
+    by_postcode = results({"place": "69440", "km": "5"})
+    by_name = results({"q": "fromagerie"})
+
+    assert "Les Jardins de Mornant" in by_postcode and "Fromagerie du Plateau" not in by_postcode
+    assert "Fromagerie du Plateau" in by_name and "Les Jardins de Mornant" not in by_name
+
+
+def test_it_features_public_shops_with_a_presentation_first(client):
+    now = timezone.now()
+    bare_new = HubFactory(name="Épicerie toute neuve", created_at=now)
+    described_old = HubFactory(
+        name="Épicerie présentée", description="Une épicerie.", created_at=now - timedelta(days=1)
+    )
+    HubFactory(name="Épicerie masquée", visibility="hidden", description="Cachée.")
+    producer(name="Ferme sans vente", description="Elle ne vend pas.")
+
+    html = text(client.get("/"))
+
+    featured = html[html.index("Points de vente à la une") :]
+    assert featured.index(described_old.name) < featured.index(bare_new.name)
+    assert "Épicerie masquée" not in html
+    assert "Ferme sans vente" not in featured
+
+
+# --- Lists ---------------------------------------------------------------------------------------
+
+
+def test_it_lists_only_visible_producers_on_the_producers_page(client):
+    producer(name="Maraîcher visible", trade="maraîchage")
+    EnterpriseFactory(name="Ferme en vente directe")
+    producer(name="Maraîcher masqué", visibility="hidden")
+    HubFactory(name="Épicerie du coin")
+
+    html = text(client.get(reverse("public:producers")))
+
+    assert "<h1>Producteurs</h1>" in html
+    assert "Maraîcher visible" in html and "maraîchage" in html
+    assert "Ferme en vente directe" in html
+    assert "Maraîcher masqué" not in html
+    assert "Épicerie du coin" not in html
+
+
+def test_it_lists_shops_and_filters_them_by_kind(client):
+    HubFactory(name="Épicerie du coin")
+    EnterpriseFactory(name="Vente à la ferme Martin")
+    producer(name="Producteur sans boutique")
+
+    all_shops = text(client.get(reverse("public:shops")))
+    hubs = text(client.get(reverse("public:shops"), {"kind": "hub"}))
+
+    assert "Épicerie du coin" in all_shops and "Vente à la ferme Martin" in all_shops
+    assert "Producteur sans boutique" not in all_shops
+    assert "Épicerie du coin" in hubs and "Vente à la ferme Martin" not in hubs
+
+
+def test_it_shows_card_details_logo_labels_and_distance(client):
+    farm = EnterpriseFactory(
+        name="Ferme des Tilleuls", trade="arboriculture", short_description="Pommes et poires.",
+        logo="logos/2025/tilleuls.png",
+    )
+    farm.labels.add(Label.objects.get(slug="ab"))
+
+    html = text(client.get(reverse("public:producers"), {"place": "69510", "km": "5"}))
+
+    assert "Ferme des Tilleuls" in html
+    assert "Producteur en vente directe" in html
+    assert "arboriculture" in html and "Pommes et poires." in html
+    assert "AB — Agriculture biologique" in html
+    assert 'src="/media/logos/2025/tilleuls.png"' in html
+    assert "69510 Yzeron" in html
+    assert re.search(r"à 0([.,]0)? km", html)
+
+
+def test_it_paginates_lists_by_24_with_labelled_page_links(client):
+    EnterpriseFactory.create_batch(30)
+
+    first = text(client.get(reverse("public:producers")))
+    second = text(client.get(reverse("public:producers"), {"page": 2, "q": "ferme"}))
+
+    assert first.count('class="card enterprise-card"') == 24
+    assert 'aria-label="Page 2"' in first
+    assert 'aria-label="Page suivante"' in first
+    assert second.count('class="card enterprise-card"') == 6
+    assert 'aria-current="page"' in second and 'aria-label="Page 2, page actuelle"' in second
+    assert 'href="?page=1&amp;q=ferme"' in second  # the search is kept across pages
+
+
+@pytest.mark.parametrize("url", ["/", "/producers/", "/shops/", "/map/"])
+@pytest.mark.parametrize("params", [{}, {"q": "ferme", "place": "Lyon", "km": "50"}])
+def test_it_lists_in_a_constant_number_of_queries(client, django_assert_max_num_queries, url, params):
+    labels = list(Label.objects.all()[:3])
+    for i in range(40):
+        factory = EnterpriseFactory if i % 2 else HubFactory
+        shop = factory(name=f"Ferme {i}", logo="logos/x.png")
+        shop.labels.set(labels)
+
+    with django_assert_max_num_queries(5):
+        response = client.get(url, params)
+
+    assert response.status_code == 200
+    assert "Ferme" in text(response)
+
+
+# --- Enterprise page -----------------------------------------------------------------------------
+
+
+def test_it_shows_the_enterprise_page(client):
+    farm = EnterpriseFactory(
+        name="Ferme des Collines",
+        slug="ferme-des-collines",
+        trade="élevage de chèvres",
+        short_description="Fromages de chèvre fermiers.",
+        description="Première ligne <script>alert(1)</script>\n\nDeuxième paragraphe.",
+        website="https://ferme-des-collines.example",
+        email="contact@ferme-des-collines.example",
+        phone="04 78 00 00 00",
+    )
+    farm.labels.add(Label.objects.get(slug="nature-et-progres"))
+
+    response = client.get("/ferme-des-collines/")
+
+    html = text(response)
+    assert response.status_code == 200
+    assert "<title>Ferme des Collines — Yzeron · Cabas</title>" in html
+    assert '<meta name="description" content="Fromages de chèvre fermiers.">' in html
+    assert "<h1>Ferme des Collines</h1>" in html
+    assert "élevage de chèvres" in html and "Producteur en vente directe" in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert" not in html
+    assert "<p>Deuxième paragraphe.</p>" in html
+    assert "Nature &amp; Progrès" in html
+    assert "12 chemin des Vergers" in html and "69510 Yzeron" in html
+    assert 'href="https://ferme-des-collines.example"' in html
+    assert 'href="mailto:contact@ferme-des-collines.example"' in html
+    assert 'href="tel:0478000000"' in html
+    assert 'id="enterprise-map"' in html and "data-geojson=" in html
+    assert "Points de retrait" not in html
+
+
+def test_it_hides_the_map_of_an_enterprise_without_position(client):
+    EnterpriseFactory(slug="sans-position", lat=None, lon=None)
+
+    html = text(client.get("/sans-position/"))
+
+    assert "data-map" not in html
+    assert "leaflet.js" not in html
+
+
+def test_it_returns_404_for_hidden_or_unknown_enterprises(client):
+    EnterpriseFactory(slug="ferme-cachee", visibility="hidden")
+
+    assert client.get("/ferme-cachee/").status_code == 404
+    assert client.get("/nexiste-pas/").status_code == 404
+
+
+def test_it_shows_who_the_enterprise_works_with_in_both_directions(client):
+    farm = EnterpriseFactory(slug="la-ferme")
+    RelationshipFactory(grantor=farm, grantee=HubFactory(name="Épicerie acceptée"), status="accepted")
+    partner = EnterpriseFactory(name="Producteur partenaire")
+    RelationshipFactory(grantor=partner, grantee=farm, status="accepted")
+    RelationshipFactory(grantor=farm, grantee=HubFactory(name="Épicerie en attente"), status="requested")
+    RelationshipFactory(grantor=farm, grantee=HubFactory(name="Épicerie révoquée"), status="revoked")
+    RelationshipFactory(
+        grantor=farm, grantee=HubFactory(name="Épicerie masquée", visibility="hidden"),
+        status=Relationship.Status.ACCEPTED,
+    )
+
+    html = text(client.get("/la-ferme/"))
+
+    works_with = html[html.index("Travaille avec") :]
+    assert "Épicerie acceptée" in works_with
+    assert "Producteur partenaire" in works_with
+    for absent in ("Épicerie en attente", "Épicerie révoquée", "Épicerie masquée"):
+        assert absent not in html
+
+
+def test_it_lists_the_networks_of_the_enterprise(client):
+    farm = EnterpriseFactory(slug="la-ferme")
+    network = NetworkFactory(name="Réseau des AMAP du Rhône", slug="amap-rhone")
+    network.members.add(farm)
+
+    html = text(client.get("/la-ferme/"))
+
+    assert '<a href="/networks/amap-rhone/">Réseau des AMAP du Rhône</a>' in html
+
+
+def test_it_shows_the_enterprise_page_in_a_constant_number_of_queries(client, django_assert_max_num_queries):
+    farm = EnterpriseFactory(slug="la-ferme")
+    farm.labels.set(Label.objects.all())
+    for _ in range(10):
+        RelationshipFactory(grantor=farm, status="accepted")
+        NetworkFactory().members.add(farm)
+
+    with django_assert_max_num_queries(5):
+        assert client.get("/la-ferme/").status_code == 200
+
+
+# --- Network page --------------------------------------------------------------------------------
+
+
+def test_it_shows_the_network_page_with_members_grouped_by_kind(client):
+    coordinator = HubFactory(name="Coopérative des Monts", slug="coop-des-monts")
+    network = NetworkFactory(
+        name="Paysans des Monts du Lyonnais", slug="paysans-des-monts", coordinator=coordinator,
+        description="Un réseau de fermes.\n\nEt d'épiceries.", website="https://reseau.example",
+    )
+    network.members.add(
+        coordinator,
+        producer(name="Maraîcher des Monts"),
+        EnterpriseFactory(name="Ferme boutique"),
+        producer(name="Membre masqué", visibility="hidden"),
+    )
+
+    response = client.get("/networks/paysans-des-monts/")
+
+    html = text(response)
+    assert response.status_code == 200
+    assert "<h1>Paysans des Monts du Lyonnais</h1>" in html
+    assert "<p>Et d&#x27;épiceries.</p>" in html
+    assert 'href="https://reseau.example"' in html
+    assert 'Animé par <a href="/coop-des-monts/">Coopérative des Monts</a>' in html
+    assert "3 membres" in html
+    kinds = ("Point de vente collectif", "Producteur en vente directe", "Producteur")
+    hubs, shops, producers = (html.index(f"<h3>{kind}</h3>") for kind in kinds)
+    assert hubs < html.index("Coopérative des Monts</a>, Lyon") < shops
+    assert shops < html.index("Ferme boutique") < producers
+    assert html.index("Maraîcher des Monts") > producers
+    assert "Membre masqué" not in html
+    assert 'id="network-map"' in html
+
+
+def test_it_returns_404_for_an_unknown_network(client):
+    assert client.get("/networks/inconnu/").status_code == 404
+
+
+# --- Every public page ---------------------------------------------------------------------------
+
+
+def test_it_uses_no_inline_script_or_style_on_public_pages(client):
+    farm = EnterpriseFactory(slug="la-ferme", description="Bonjour")
+    network = NetworkFactory(slug="le-reseau")
+    network.members.add(farm)
+    urls = ["/", "/?place=Lyon", "/producers/", "/shops/", "/map/", "/networks/le-reseau/", "/la-ferme/"]
+
+    for url in urls:
+        html = text(client.get(url))
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), url
+        assert " style=" not in html, url
+        assert html.count("<h1") == 1, url
