@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.static import serve
 
 from cabas.api.urls import api
-from cabas.enterprises import views_health
+from cabas.enterprises import views_health, views_team
 
 urlpatterns = [
     path("healthz", views_health.healthz, name="healthz"),
@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("cabas.accounts.urls")),
     path("api/v1/", api.urls),
     path("manage/", include("cabas.enterprises.urls_manage")),
+    path("invitations/<str:token>/", views_team.invitation, name="invitation"),
 ]
 if settings.DEBUG or settings.TESTING:
     urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))

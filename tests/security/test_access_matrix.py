@@ -1,0 +1,192 @@
+"""The access matrix of the back-office: every URL under /manage/, for every kind of visitor.
+
+For an enterprise URL with minimum role R: anonymous → login, outsider (member of another
+enterprise) → 404, a member below R → 403, R and above → 200 (GET) or a redirect/page (POST).
+`/manage/` and `/manage/new/` only need a login.
+
+Adding a /manage/ URL? Add it to EXPECTED (test_it_covers_every_manage_url fails until you do).
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from cabas.enterprises.models import Invitation, Relationship
+from tests.factories import EnterpriseFactory, HubFactory, NetworkFactory, RelationshipFactory
+
+LOGIN = "login"  # any logged-in person
+RANK = {"volunteer": 1, "manager": 2, "owner": 3}
+MEMBERS = ["volunteer", "manager", "owner"]
+
+
+# --- kwargs builders: (enterprise) -> (url kwargs, POST data) ---------------------------------
+
+
+def no_slug(enterprise):
+    return {}, {}
+
+
+def slug(enterprise):
+    return {"slug": enterprise.slug}, {}
+
+
+def invite(enterprise):
+    return {"slug": enterprise.slug}, {"email": "nouvelle@exemple.fr", "role": "volunteer"}
+
+
+def pending_invitation(enterprise):
+    Invitation.objects.create(enterprise=enterprise, email="invitee@exemple.fr", role="volunteer", token="t0k3n")
+    return {"slug": enterprise.slug}, {"email": "invitee@exemple.fr"}
+
+
+def volunteer_to_manager(enterprise):
+    return {"slug": enterprise.slug}, {"email": "volunteer@exemple.fr", "role": "manager"}
+
+
+def remove_volunteer(enterprise):
+    return {"slug": enterprise.slug}, {"email": "volunteer@exemple.fr"}
+
+
+def ask_producer(enterprise):
+    producer = EnterpriseFactory(name="Ferme voisine")
+    return {"slug": enterprise.slug}, {"producer": producer.slug, "permissions": ["add_to_cycles"]}
+
+
+def incoming_request(enterprise):
+    rel = RelationshipFactory(grantor=enterprise, status=Relationship.Status.REQUESTED)
+    return {"slug": enterprise.slug}, {"other": rel.grantee.slug, "permissions": ["add_to_cycles"]}
+
+
+def accepted_relationship(enterprise):
+    rel = RelationshipFactory(grantor=enterprise, status=Relationship.Status.ACCEPTED)
+    return {"slug": enterprise.slug}, {"other": rel.grantee.slug, "side": "granted"}
+
+
+def coordinated_network(enterprise):
+    network = NetworkFactory(coordinator=enterprise)
+    network.members.add(enterprise)
+    return {"slug": enterprise.slug, "network_slug": network.slug}, {}
+
+
+def network_add(enterprise):
+    kwargs, _ = coordinated_network(enterprise)
+    return kwargs, {"member": HubFactory().slug}
+
+
+def network_remove(enterprise):
+    kwargs, _ = coordinated_network(enterprise)
+    hub = HubFactory()
+    enterprise.coordinated_networks.get().members.add(hub)
+    return kwargs, {"member": hub.slug}
+
+
+def member_of_network(enterprise):
+    network = NetworkFactory()
+    network.members.add(enterprise)
+    return {"slug": enterprise.slug, "network_slug": network.slug}, {}
+
+
+EXPECTED = {
+    "manage:home": (LOGIN, "GET", no_slug),
+    "manage:new": (LOGIN, "GET", no_slug),
+    "manage:dashboard": ("volunteer", "GET", slug),
+    "manage:settings": ("manager", "GET", slug),
+    "manage:team": ("volunteer", "GET", slug),
+    "manage:team_invite": ("manager", "POST", invite),
+    "manage:invitation_cancel": ("manager", "POST", pending_invitation),
+    "manage:team_role": ("owner", "POST", volunteer_to_manager),
+    "manage:team_remove": ("owner", "POST", remove_volunteer),
+    "manage:team_leave": ("volunteer", "POST", slug),
+    "manage:relationships": ("manager", "GET", slug),
+    "manage:relationship_request": ("manager", "POST", ask_producer),
+    "manage:relationship_accept": ("manager", "POST", incoming_request),
+    "manage:relationship_refuse": ("manager", "POST", incoming_request),
+    "manage:relationship_revoke": ("manager", "POST", accepted_relationship),
+    "manage:networks": ("volunteer", "GET", slug),
+    "manage:network_new": ("manager", "GET", slug),
+    "manage:network": ("manager", "GET", coordinated_network),
+    "manage:network_add": ("manager", "POST", network_add),
+    "manage:network_remove": ("manager", "POST", network_remove),
+    "manage:network_leave": ("manager", "POST", member_of_network),
+}
+
+
+def manage_urls() -> dict[str, URLPattern]:
+    """Every named URL pattern whose full route starts with manage/, walked from the root resolver."""
+    found = {}
+
+    def walk(patterns, prefix, namespace):
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                ns = namespace
+                if pattern.namespace:
+                    ns = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+                walk(pattern.url_patterns, route, ns)
+            elif isinstance(pattern, URLPattern) and route.startswith("manage/"):
+                name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+                found[name] = pattern
+
+    walk(get_resolver().url_patterns, "", "")
+    return found
+
+
+def test_it_covers_every_manage_url():
+    urls = manage_urls()
+    missing = sorted(set(urls) - set(EXPECTED))
+    stale = sorted(set(EXPECTED) - set(urls))
+    assert not missing, f"/manage/ URLs missing from EXPECTED: {missing}"
+    assert not stale, f"EXPECTED names no /manage/ URL: {stale}"
+
+
+def test_it_declares_the_same_minimum_role_as_the_views():
+    for name, pattern in manage_urls().items():
+        min_role = EXPECTED[name][0]
+        declared = getattr(pattern.callback, "min_role", LOGIN)
+        assert declared == min_role, f"{name}: view requires {declared!r}, matrix says {min_role!r}"
+
+
+def _cases():
+    for name, (min_role, _method, _build) in EXPECTED.items():
+        visitors = ["anonymous", "customer", "outsider", "owner"] if min_role == LOGIN else [
+            "anonymous", "outsider", *MEMBERS
+        ]
+        for who in visitors:
+            yield pytest.param(name, who, id=f"{name}-{who}")
+
+
+def _expected_status(min_role: str, who: str, method: str):
+    if who == "anonymous":
+        return "login"
+    if min_role == LOGIN:
+        return 200
+    if who not in RANK:
+        return 404
+    if RANK[who] < RANK[min_role]:
+        return 403
+    return 200 if method == "GET" else "ok"
+
+
+@pytest.mark.parametrize(("name", "who"), list(_cases()))
+def test_it_enforces_the_access_matrix(
+    name, who, client, enterprise, owner, manager, volunteer, outsider, customer
+):
+    min_role, method, build = EXPECTED[name]
+    kwargs, data = build(enterprise)
+    url = reverse(name, kwargs=kwargs)
+    people = {"owner": owner, "manager": manager, "volunteer": volunteer, "outsider": outsider,
+              "customer": customer}
+    if who != "anonymous":
+        client.force_login(people[who])
+
+    response = client.get(url) if method == "GET" else client.post(url, data)
+
+    expected = _expected_status(min_role, who, method)
+    if expected == "login":
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:login"))
+    elif expected == "ok":
+        assert 200 <= response.status_code < 400, response.status_code
+        if response.status_code == 302:
+            assert not response["Location"].startswith(reverse("accounts:login"))
+    else:
+        assert response.status_code == expected
