@@ -1,0 +1,25 @@
+from django.core.management.base import BaseCommand
+
+from cabas.enterprises.demo import DEMO_PASSWORD, demo_data_load
+
+
+class Command(BaseCommand):
+    help = (
+        "Create or refresh the demo territory (Lyon and the Monts du Lyonnais): producers, shops, "
+        "AMAPs, a producer store, networks and the demo logins. Safe to run again."
+    )
+
+    def handle(self, *args, **options):
+        summary = demo_data_load()
+        if summary.unlocated:
+            self.stderr.write(
+                self.style.WARNING("Adresses non localisées : " + ", ".join(summary.unlocated))
+            )
+        if options["verbosity"] > 0:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Données de démonstration prêtes : {summary.enterprises} structures, "
+                    f"{summary.networks} réseaux, {summary.users} comptes, {summary.roles} rôles, "
+                    f"{summary.relationships} relations. Mot de passe des comptes : {DEMO_PASSWORD}"
+                )
+            )

@@ -1,0 +1,148 @@
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.urls import resolve
+
+from cabas.accounts.models import User
+from cabas.enterprises.models import Enterprise, GeocodeStatus, Kind, ModelPreset, Network, Relationship, Role
+from cabas.lib.geo import haversine_km
+
+DEMO_PASSWORD = "cabas-demo-2026"
+
+
+@pytest.fixture
+def demo(db):
+    call_command("demo_data", verbosity=0)
+
+
+def counts():
+    return {
+        "enterprises": Enterprise.objects.count(),
+        "users": User.objects.count(),
+        "roles": Role.objects.count(),
+        "relationships": Relationship.objects.count(),
+        "networks": Network.objects.count(),
+        "members": Network.members.through.objects.count(),
+        "labels": Enterprise.labels.through.objects.count(),
+    }
+
+
+def test_it_builds_a_territory_of_producers_shops_and_amaps(demo):
+    producers = Enterprise.objects.producers()
+    assert producers.count() >= 12
+    assert len(set(producers.values_list("trade", flat=True))) == producers.count()  # all different trades
+    assert Enterprise.objects.of_kind(Kind.HUB).count() >= 5
+    assert Enterprise.objects.filter(model=ModelPreset.HUB).count() >= 2
+    assert Enterprise.objects.filter(model=ModelPreset.AMAP).count() >= 2
+    assert Enterprise.objects.filter(model=ModelPreset.PRODUCER_STORE).count() >= 1
+    assert Enterprise.objects.of_kind(Kind.PRODUCER).exists()
+    assert Enterprise.objects.of_kind(Kind.PRODUCER_SHOP).exists()
+    assert Network.objects.filter(members__isnull=False).distinct().count() >= 1
+
+
+def test_it_names_the_places_of_the_readme(demo):
+    claire_farm = Enterprise.objects.get(slug="ferme-des-collines")
+    assert (claire_farm.name, claire_farm.city) == ("Ferme des Collines", "Yzeron")
+    assert "maraîchage" in claire_farm.trade
+    assert Enterprise.objects.get(name="L'Épicerie de la Croix-Rousse").postcode == "69004"
+    assert Enterprise.objects.get(name="AMAP de la Guillotière").postcode == "69007"
+    assert Enterprise.objects.filter(city="Villeurbanne", model=ModelPreset.HUB).exists()
+
+
+def test_it_can_run_twice_without_duplicating_anything(demo):
+    before = counts()
+
+    call_command("demo_data", verbosity=0)
+
+    assert counts() == before
+
+
+def test_it_restores_the_demo_state_on_a_second_run(demo):
+    Enterprise.objects.filter(slug="ferme-des-collines").update(name="Renommée", visibility="hidden")
+
+    call_command("demo_data", verbosity=0)
+
+    farm = Enterprise.objects.get(slug="ferme-des-collines")
+    assert (farm.name, farm.visibility) == ("Ferme des Collines", "public")
+
+
+def test_it_places_every_enterprise_in_the_lyon_area(demo):
+    for enterprise in Enterprise.objects.all():
+        assert enterprise.geocode_status == GeocodeStatus.OK, enterprise.slug
+        assert 45.4 < enterprise.lat < 46.0 and 4.3 < enterprise.lon < 5.0, enterprise.slug
+
+
+@pytest.mark.parametrize(
+    ("slug", "lat", "lon"),
+    [
+        ("epicerie-croix-rousse", 45.7786, 4.8272),  # Lyon 4e
+        ("amap-de-la-guillotiere", 45.7456, 4.8424),  # Lyon 7e
+        ("ferme-des-collines", 45.7081, 4.5903),  # Yzeron
+    ],
+)
+def test_it_places_enterprises_in_their_own_district(demo, slug, lat, lon):
+    enterprise = Enterprise.objects.get(slug=slug)
+
+    assert haversine_km(enterprise.lat, enterprise.lon, lat, lon) < 1.5
+
+
+def test_it_gives_every_enterprise_a_french_description_labels_and_a_team(demo):
+    for enterprise in Enterprise.objects.prefetch_related("roles", "labels"):
+        enterprise.full_clean()
+        assert len(enterprise.description) > 100, enterprise.slug
+        assert enterprise.short_description, enterprise.slug
+        assert enterprise.roles.filter(role__in=["owner", "manager"]).exists(), enterprise.slug
+        assert resolve(enterprise.get_absolute_url()).url_name == "enterprise", enterprise.slug
+        if enterprise.is_producer:
+            assert enterprise.labels.exists(), enterprise.slug
+    assert set(Enterprise.labels.through.objects.values_list("label__slug", flat=True)) >= {
+        "ab", "nature-et-progres", "hve", "aop-aoc",
+    }
+
+
+def test_it_links_producers_to_the_shops_and_amaps_they_supply(demo):
+    amap = Enterprise.objects.get(slug="amap-de-la-guillotiere")
+    accepted = Relationship.objects.filter(status=Relationship.Status.ACCEPTED)
+
+    assert accepted.filter(grantee=amap).count() >= 5
+    assert all(r.grantor.is_producer and not r.grantee.is_producer for r in accepted.select_related())
+    assert Relationship.objects.filter(status=Relationship.Status.REQUESTED).exists()
+
+
+@pytest.mark.parametrize(
+    ("email", "slug", "role"),
+    [
+        ("claire@ferme-des-collines.fr", "ferme-des-collines", "owner"),
+        ("marc@epicerie-croix-rousse.fr", "epicerie-croix-rousse", "owner"),
+        ("sophie@amap-guillotiere.fr", "amap-de-la-guillotiere", "owner"),
+        ("lucie.benevole@exemple.fr", "amap-de-la-guillotiere", "volunteer"),
+    ],
+)
+def test_it_gives_the_demo_logins_their_roles(demo, email, slug, role):
+    assert Role.objects.get(user__email=email, enterprise__slug=slug).role == role
+
+
+def test_it_makes_the_admin_a_superuser_and_the_eater_a_plain_member(demo):
+    assert User.objects.get(email="admin@cabas.localhost").is_superuser
+    assert not Role.objects.filter(user__email="mangeur@exemple.fr").exists()
+
+
+def test_it_lets_every_demo_login_of_the_readme_sign_in(demo):
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text()
+    emails = re.findall(r"^\| `([^`]+@[^`]+)` \|", readme, flags=re.MULTILINE)
+
+    assert len(emails) == 6
+    for email in emails:
+        assert authenticate(email=email, password=DEMO_PASSWORD) is not None, email
+
+
+def test_it_reports_what_it_built(db, capsys):
+    call_command("demo_data")
+
+    out = capsys.readouterr().out
+    assert "Données de démonstration prêtes" in out
+    assert DEMO_PASSWORD in out
