@@ -14,9 +14,15 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 def bounding_box(lat: float, lon: float, km: float) -> tuple[float, float, float, float]:
     """(min_lat, max_lat, min_lon, max_lon) of a box containing the circle of radius `km`."""
-    dlat = math.degrees(km / EARTH_RADIUS_KM)
-    coslat = max(math.cos(math.radians(lat)), 1e-6)
-    dlon = min(180.0, math.degrees(km / (EARTH_RADIUS_KM * coslat)))
+    angle = km / EARTH_RADIUS_KM
+    dlat = math.degrees(angle)
+    coslat = math.cos(math.radians(lat))
+    if angle >= math.pi / 2 or math.sin(angle) >= coslat:
+        dlon = 180.0  # the circle reaches a pole: every longitude
+    else:
+        # The circle's widest point is not on the centre's parallel: km / (R cos lat) would be
+        # slightly too narrow (about 800 m at 500 km in the north of France).
+        dlon = math.degrees(math.asin(math.sin(angle) / coslat))
     return lat - dlat, lat + dlat, lon - dlon, lon + dlon
 
 
