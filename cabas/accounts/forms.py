@@ -165,7 +165,7 @@ class ProfileForm(forms.ModelForm):
         model = User
         fields = ["full_name", "phone", "language"]
         labels = {"full_name": _("Nom complet"), "phone": _("Téléphone")}
-        help_texts = {"phone": _("Facultatif. Visible seulement des structures dont vous faites partie.")}
+        help_texts = {"phone": _("Visible seulement des structures dont vous faites partie.")}
         widgets = {
             "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
             "phone": forms.TextInput(attrs={"autocomplete": "tel", "type": "tel", "inputmode": "tel"}),

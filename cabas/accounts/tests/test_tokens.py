@@ -48,7 +48,7 @@ def test_it_lists_my_active_tokens_with_prefix_and_dates(client_for, customer):
 
     assert "Mon script" in page
     assert f"{token.prefix}…" in page
-    assert "jamais" in page  # never used yet
+    assert "jamais utilisé" in page
     assert "Ancien script" not in page
     assert "Le jeton d" not in page
     assert token.key_hash not in page
