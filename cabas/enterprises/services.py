@@ -94,9 +94,17 @@ def slug_is_available(slug: str) -> bool:
     return not slug_is_reserved(slug) and not Enterprise.objects.filter(slug=slug).exists()
 
 
+# Ligatures that ASCII folding would otherwise drop ("Œufs" must not become "ufs").
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "Oe", "æ": "ae", "Æ": "Ae", "ß": "ss", "'": "-", "’": "-"})
+
+
+def _slug_base(name: str, fallback: str) -> str:
+    return slugify(name.translate(_LIGATURES))[:72].strip("-") or fallback
+
+
 def enterprise_unique_slug(*, name: str) -> str:
     """A free, non-reserved page address derived from `name` ('Ferme de l'Étang' → 'ferme-de-l-etang')."""
-    base = (slugify(name.replace("'", "-").replace("’", "-")) or "structure")[:72].strip("-") or "structure"
+    base = _slug_base(name, "structure")
     candidate, n = base, 1
     while not slug_is_available(candidate):
         n += 1
@@ -518,7 +526,7 @@ RESERVED_NETWORK_SLUGS = frozenset({"new"})
 
 
 def network_unique_slug(*, name: str) -> str:
-    base = (slugify(name) or "reseau")[:72].strip("-") or "reseau"
+    base = _slug_base(name, "reseau")
     candidate, n = base, 1
     while candidate in RESERVED_NETWORK_SLUGS or Network.objects.filter(slug=candidate).exists():
         n += 1

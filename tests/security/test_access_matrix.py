@@ -34,7 +34,9 @@ def invite(enterprise):
 
 
 def pending_invitation(enterprise):
-    Invitation.objects.create(enterprise=enterprise, email="invitee@exemple.fr", role="volunteer", token="t0k3n")
+    Invitation.objects.create(
+        enterprise=enterprise, email="invitee@exemple.fr", role="volunteer", token="t0k3n"
+    )
     return {"slug": enterprise.slug}, {"email": "invitee@exemple.fr"}
 
 
@@ -147,9 +149,11 @@ def test_it_declares_the_same_minimum_role_as_the_views():
 
 def _cases():
     for name, (min_role, _method, _build) in EXPECTED.items():
-        visitors = ["anonymous", "customer", "outsider", "owner"] if min_role == LOGIN else [
-            "anonymous", "outsider", *MEMBERS
-        ]
+        visitors = (
+            ["anonymous", "customer", "outsider", "owner"]
+            if min_role == LOGIN
+            else ["anonymous", "outsider", *MEMBERS]
+        )
         for who in visitors:
             yield pytest.param(name, who, id=f"{name}-{who}")
 
@@ -173,8 +177,13 @@ def test_it_enforces_the_access_matrix(
     min_role, method, build = EXPECTED[name]
     kwargs, data = build(enterprise)
     url = reverse(name, kwargs=kwargs)
-    people = {"owner": owner, "manager": manager, "volunteer": volunteer, "outsider": outsider,
-              "customer": customer}
+    people = {
+        "owner": owner,
+        "manager": manager,
+        "volunteer": volunteer,
+        "outsider": outsider,
+        "customer": customer,
+    }
     if who != "anonymous":
         client.force_login(people[who])
 

@@ -10,7 +10,10 @@ from tests.factories import UserFactory
 @pytest.fixture
 def invitation(enterprise, owner):
     return Invitation.objects.create(
-        enterprise=enterprise, email="lea@exemple.fr", role="manager", token="jeton-secret-0123456789",
+        enterprise=enterprise,
+        email="lea@exemple.fr",
+        role="manager",
+        token="jeton-secret-0123456789",
         invited_by=owner,
     )
 
@@ -78,11 +81,14 @@ def test_it_keeps_the_role_of_someone_already_in_the_team(client_for, enterprise
     assert Role.objects.get(user=owner, enterprise=enterprise).role == "owner"
 
 
-def test_it_works_end_to_end_from_the_email(client_for, owner, enterprise, django_capture_on_commit_callbacks,
-                                            mailoutbox):
+def test_it_works_end_to_end_from_the_email(
+    client_for, owner, enterprise, django_capture_on_commit_callbacks, mailoutbox
+):
     with django_capture_on_commit_callbacks(execute=True):
-        client_for(owner).post(reverse("manage:team_invite", args=[enterprise.slug]),
-                               {"email": "nouveau@exemple.fr", "role": "volunteer"})
+        client_for(owner).post(
+            reverse("manage:team_invite", args=[enterprise.slug]),
+            {"email": "nouveau@exemple.fr", "role": "volunteer"},
+        )
     link = next(line for line in mailoutbox[0].body.splitlines() if "/invitations/" in line)
     newcomer = UserFactory(email="nouveau@exemple.fr")
     path = link.split("://", 1)[1].split("/", 1)[1]

@@ -27,11 +27,24 @@ def as_manager(client_for, manager):
 
 def form_data(enterprise, **overrides):
     data = {
-        "name": enterprise.name, "trade": enterprise.trade, "short_description": "Légumes de saison",
-        "description": "Une ferme familiale.", "is_producer": "on", "sells": enterprise.sells,
-        "website": "", "email": "contact@ferme.fr", "phone": "04 78 00 00 00", "siret": "",
-        "legal_form": "", "vat_regime": "franchise", "vat_number": "", "address": enterprise.address,
-        "postcode": enterprise.postcode, "city": enterprise.city, "lat": enterprise.lat, "lon": enterprise.lon,
+        "name": enterprise.name,
+        "trade": enterprise.trade,
+        "short_description": "Légumes de saison",
+        "description": "Une ferme familiale.",
+        "is_producer": "on",
+        "sells": enterprise.sells,
+        "website": "",
+        "email": "contact@ferme.fr",
+        "phone": "04 78 00 00 00",
+        "siret": "",
+        "legal_form": "",
+        "vat_regime": "franchise",
+        "vat_number": "",
+        "address": enterprise.address,
+        "postcode": enterprise.postcode,
+        "city": enterprise.city,
+        "lat": enterprise.lat,
+        "lon": enterprise.lon,
         "visibility": enterprise.visibility,
     }
     data.update(overrides)
@@ -70,8 +83,12 @@ def test_it_never_changes_the_page_address(as_manager, url, enterprise):
 
 
 def test_it_locates_a_new_address_again(as_manager, url, enterprise):
-    as_manager.post(url, form_data(enterprise, address="1 place de l'Église", postcode="69510", city="Thurins",
-                                   lat=None, lon=None))
+    as_manager.post(
+        url,
+        form_data(
+            enterprise, address="1 place de l'Église", postcode="69510", city="Thurins", lat=None, lon=None
+        ),
+    )
     enterprise.refresh_from_db()
     assert enterprise.city == "Thurins"
     assert enterprise.geocode_status == GeocodeStatus.OK

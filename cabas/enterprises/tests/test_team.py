@@ -28,12 +28,15 @@ def test_it_lists_the_team_to_volunteers_without_invite_form(client_for, volunte
     assert "Qui peut faire quoi" in response.text
 
 
-def test_it_lists_a_large_team_in_few_queries(client_for, owner, enterprise, url, django_assert_max_num_queries):
+def test_it_lists_a_large_team_in_few_queries(
+    client_for, owner, enterprise, url, django_assert_max_num_queries
+):
     for _ in range(20):
         RoleFactory(enterprise=enterprise, role="volunteer")
     for n in range(5):
-        Invitation.objects.create(enterprise=enterprise, email=f"i{n}@exemple.fr", role="volunteer", token=f"t{n}",
-                                  invited_by=owner)
+        Invitation.objects.create(
+            enterprise=enterprise, email=f"i{n}@exemple.fr", role="volunteer", token=f"t{n}", invited_by=owner
+        )
     client = client_for(owner)
     with django_assert_max_num_queries(8):
         response = client.get(url)
@@ -46,8 +49,9 @@ def test_it_adds_an_existing_user_at_once_and_tells_them(
 ):
     someone = UserFactory(email="paul@exemple.fr")
     with django_capture_on_commit_callbacks(execute=True):
-        response = client_for(owner).post(action(enterprise, "team_invite"),
-                                          {"email": "Paul@Exemple.fr", "role": "manager"})
+        response = client_for(owner).post(
+            action(enterprise, "team_invite"), {"email": "Paul@Exemple.fr", "role": "manager"}
+        )
     assert response.status_code == 302
     assert role_of(someone, enterprise) == "manager"
     assert not Invitation.objects.exists()
@@ -63,9 +67,15 @@ def test_it_invites_someone_without_an_account_by_email(
     client_for, owner, enterprise, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        client_for(owner).post(action(enterprise, "team_invite"), {"email": "lea@exemple.fr", "role": "volunteer"})
+        client_for(owner).post(
+            action(enterprise, "team_invite"), {"email": "lea@exemple.fr", "role": "volunteer"}
+        )
     invitation = Invitation.objects.get()
-    assert (invitation.email, invitation.role, invitation.invited_by) == ("lea@exemple.fr", "volunteer", owner)
+    assert (invitation.email, invitation.role, invitation.invited_by) == (
+        "lea@exemple.fr",
+        "volunteer",
+        owner,
+    )
     assert len(invitation.token) >= 32
     [email] = mail.outbox
     assert email.to == ["lea@exemple.fr"]
@@ -85,15 +95,20 @@ def test_it_lets_a_manager_invite_volunteers_only(client_for, manager, enterpris
 
 
 def test_it_refuses_an_invalid_email(client_for, owner, enterprise):
-    response = client_for(owner).post(action(enterprise, "team_invite"), {"email": "pas-un-email", "role": "owner"})
+    response = client_for(owner).post(
+        action(enterprise, "team_invite"), {"email": "pas-un-email", "role": "owner"}
+    )
     assert "Saisissez une adresse de courriel valide" in response.text
     assert not Invitation.objects.exists()
 
 
-def test_it_refuses_to_invite_a_member_twice(client_for, owner, manager, enterprise, django_capture_on_commit_callbacks):
+def test_it_refuses_to_invite_a_member_twice(
+    client_for, owner, manager, enterprise, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        response = client_for(owner).post(action(enterprise, "team_invite"),
-                                          {"email": "manager@exemple.fr", "role": "owner"}, follow=True)
+        response = client_for(owner).post(
+            action(enterprise, "team_invite"), {"email": "manager@exemple.fr", "role": "owner"}, follow=True
+        )
     assert "fait déjà partie de l" in response.text
     assert role_of(manager, enterprise) == "manager"
     assert mail.outbox == []
@@ -102,8 +117,9 @@ def test_it_refuses_to_invite_a_member_twice(client_for, owner, manager, enterpr
 def test_it_refuses_a_second_pending_invitation(client_for, owner, enterprise):
     client = client_for(owner)
     client.post(action(enterprise, "team_invite"), {"email": "lea@exemple.fr", "role": "volunteer"})
-    response = client.post(action(enterprise, "team_invite"), {"email": "LEA@exemple.fr", "role": "manager"},
-                           follow=True)
+    response = client.post(
+        action(enterprise, "team_invite"), {"email": "LEA@exemple.fr", "role": "manager"}, follow=True
+    )
     assert "déjà en attente" in response.text
     assert Invitation.objects.get().role == "volunteer"
 
@@ -116,8 +132,9 @@ def test_it_cancels_a_pending_invitation(client_for, owner, enterprise):
 
 def test_it_does_not_let_a_manager_cancel_a_manager_invitation(client_for, manager, enterprise):
     Invitation.objects.create(enterprise=enterprise, email="lea@exemple.fr", role="manager", token="abc")
-    response = client_for(manager).post(action(enterprise, "invitation_cancel"), {"email": "lea@exemple.fr"},
-                                        follow=True)
+    response = client_for(manager).post(
+        action(enterprise, "invitation_cancel"), {"email": "lea@exemple.fr"}, follow=True
+    )
     assert "ne vous permet pas" in response.text
     assert Invitation.objects.exists()
 
@@ -128,8 +145,9 @@ def test_it_changes_a_role(client_for, owner, volunteer, enterprise):
 
 
 def test_it_never_demotes_the_last_owner(client_for, owner, manager, enterprise):
-    response = client_for(owner).post(action(enterprise, "team_role"), {"email": owner.email, "role": "manager"},
-                                      follow=True)
+    response = client_for(owner).post(
+        action(enterprise, "team_role"), {"email": owner.email, "role": "manager"}, follow=True
+    )
     assert "garder au moins un responsable" in response.text
     assert role_of(owner, enterprise) == "owner"
 
@@ -142,7 +160,9 @@ def test_it_lets_an_owner_step_down_once_there_is_another(client_for, owner, man
 
 
 def test_it_removes_a_member(client_for, owner, volunteer, enterprise):
-    response = client_for(owner).post(action(enterprise, "team_remove"), {"email": volunteer.email}, follow=True)
+    response = client_for(owner).post(
+        action(enterprise, "team_remove"), {"email": volunteer.email}, follow=True
+    )
     assert role_of(volunteer, enterprise) is None
     assert "ne fait plus partie" in response.text
 
@@ -154,7 +174,9 @@ def test_it_never_removes_the_last_owner(client_for, owner, enterprise):
 
 
 def test_it_says_when_the_person_is_not_in_the_team(client_for, owner, outsider, enterprise):
-    response = client_for(owner).post(action(enterprise, "team_remove"), {"email": outsider.email}, follow=True)
+    response = client_for(owner).post(
+        action(enterprise, "team_remove"), {"email": outsider.email}, follow=True
+    )
     assert "ne fait pas partie de l" in response.text
     assert Role.objects.filter(user=outsider).exists()
 

@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from cabas.enterprises.models import Enterprise, GeocodeStatus, Role, Sells
-from tests.factories import EnterpriseFactory
+from tests.factories import EnterpriseFactory, RelationshipFactory
 
 URL = reverse("manage:new")
 VALID_SIRET = "732 829 320 00074"
@@ -19,13 +19,24 @@ def step(client, number, **data):
 
 
 def identity(**overrides):
-    return {"name": "Ferme de l'Étang", "slug": "", "trade": "maraîchage bio", "is_producer": "on",
-            "sells": Sells.OWN, **overrides}
+    return {
+        "name": "Ferme de l'Étang",
+        "slug": "",
+        "trade": "maraîchage bio",
+        "is_producer": "on",
+        "sells": Sells.OWN,
+        **overrides,
+    }
 
 
 def address(**overrides):
-    return {"address": "3 route du Lac", "postcode": "69510", "city": "Yzeron", "vat_regime": "franchise",
-            **overrides}
+    return {
+        "address": "3 route du Lac",
+        "postcode": "69510",
+        "city": "Yzeron",
+        "vat_regime": "franchise",
+        **overrides,
+    }
 
 
 def through_step_two(client, model="farm_sale", **identity_overrides):
@@ -38,8 +49,15 @@ def through_step_two(client, model="farm_sale", **identity_overrides):
 def test_it_offers_every_model_with_an_explanation(newcomer):
     response = newcomer.get(URL)
     assert response.status_code == 200
-    for label in ["AMAP", "Magasin de producteurs", "Groupement d&#x27;achats", "Vente à la ferme", "Drive fermier",
-                  "Producteur", "Épicerie"]:
+    for label in [
+        "AMAP",
+        "Magasin de producteurs",
+        "Groupement d&#x27;achats",
+        "Vente à la ferme",
+        "Drive fermier",
+        "Producteur",
+        "Épicerie",
+    ]:
         assert label in response.text
     assert "paniers à la distribution" in response.text
     assert 'aria-current="step"' in response.text
@@ -47,8 +65,11 @@ def test_it_offers_every_model_with_an_explanation(newcomer):
 
 def test_it_creates_the_enterprise_and_makes_the_creator_owner(newcomer, customer):
     through_step_two(newcomer)
-    response = step(newcomer, 3, **address(siret=VALID_SIRET, legal_form="earl", vat_regime="standard",
-                                           vat_number=VALID_VAT))
+    response = step(
+        newcomer,
+        3,
+        **address(siret=VALID_SIRET, legal_form="earl", vat_regime="standard", vat_number=VALID_VAT),
+    )
 
     enterprise = Enterprise.objects.get(slug="ferme-de-l-etang")
     assert response.status_code == 302
@@ -72,9 +93,14 @@ def test_it_forgets_the_wizard_once_the_enterprise_is_created(newcomer):
     assert "Comment fonctionne votre structure" in response.text
 
 
-@pytest.mark.parametrize(("model", "is_producer", "sells"), [
-    ("producer", True, Sells.NONE), ("farm_sale", True, Sells.OWN), ("amap", False, Sells.ANY),
-])
+@pytest.mark.parametrize(
+    ("model", "is_producer", "sells"),
+    [
+        ("producer", True, Sells.NONE),
+        ("farm_sale", True, Sells.OWN),
+        ("amap", False, Sells.ANY),
+    ],
+)
 def test_it_prefills_the_flags_from_the_model(newcomer, model, is_producer, sells):
     step(newcomer, 1, model=model)
     form = newcomer.get(URL + "?step=2").context["form"]
@@ -185,3 +211,40 @@ def test_it_asks_anonymous_visitors_to_log_in(client):
     response = client.get(URL)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_it_lists_my_enterprises_with_a_create_button(
+    client_for, owner, outsider, django_assert_max_num_queries
+):
+    client = client_for(owner)
+    with django_assert_max_num_queries(4):
+        response = client.get(reverse("manage:home"))
+    assert "Ferme des Collines" in response.text
+    assert "Autre Ferme" not in response.text
+    assert "Créer ma structure" in response.text
+
+
+def test_it_explains_cabas_to_someone_without_an_enterprise(newcomer):
+    response = newcomer.get(reverse("manage:home"))
+    assert "aucune structure" in response.text
+    assert "circuit court" in response.text
+    assert reverse("manage:new") in response.text
+
+
+def test_it_shows_what_is_left_to_do_on_the_dashboard(newcomer):
+    through_step_two(newcomer)
+    response = step(newcomer, 3, **address(postcode="99999", city="Nulle-Part"))
+    page = newcomer.get(response["Location"])
+    assert "À faire" in page.text
+    assert "Ajouter un logo" in page.text
+    assert "Localiser l&#x27;adresse sur la carte" in page.text
+    assert "Inviter l&#x27;équipe" in page.text
+    assert "Aucune demande de relation en attente" in page.text
+    assert reverse("public:enterprise", args=["ferme-de-l-etang"]) in page.text
+    assert "Visible dans l'annuaire" in page.text
+
+
+def test_it_counts_pending_relationship_requests_on_the_dashboard(client_for, owner, enterprise):
+    RelationshipFactory(grantor=enterprise)
+    page = client_for(owner).get(reverse("manage:dashboard", args=[enterprise.slug]))
+    assert "Répondre aux demandes de relation (1 en attente)" in page.text
