@@ -12,7 +12,7 @@ from cabas.enterprises import services
 from cabas.enterprises.access import manage_view
 from cabas.enterprises.exceptions import SlugUnavailable
 from cabas.enterprises.forms import AddressLegalForm, EnterpriseSettingsForm, IdentityForm, PresetForm
-from cabas.enterprises.models import GeocodeStatus, Invitation, Relationship, Role
+from cabas.enterprises.models import Enterprise, GeocodeStatus, Invitation, Relationship, Role
 
 ADDRESS_NOT_FOUND = gettext_lazy(
     "Adresse introuvable : votre structure n'apparaîtra pas sur la carte tant qu'elle n'est pas localisée."
@@ -110,7 +110,7 @@ def _wizard_finish(request, data: dict):
 
 
 def _checklist(enterprise, can_manage: bool) -> list[dict]:
-    counts = enterprise.__class__.objects.filter(pk=enterprise.pk).aggregate(
+    counts = Enterprise.objects.filter(pk=enterprise.pk).aggregate(
         members=Count("roles", distinct=True),
         requests=Count(
             "granted_relationships", filter=Q(granted_relationships__status="requested"), distinct=True

@@ -79,9 +79,10 @@ def network(request, enterprise, network_slug):
     return render(request, "manage/network.html", context)
 
 
-def _member_action(request, enterprise, network, action, success):
+def _member_action(request, enterprise, network, action, success, candidates=None):
     form = NetworkMemberForm(request.POST)
-    member = Enterprise.objects.filter(slug=form.cleaned_data["member"]).first() if form.is_valid() else None
+    candidates = candidates if candidates is not None else Enterprise.objects.all()
+    member = candidates.filter(slug=form.cleaned_data["member"]).first() if form.is_valid() else None
     if member is None:
         messages.error(request, _("Cette structure est introuvable."))
     else:
@@ -103,6 +104,7 @@ def network_add(request, enterprise, network_slug):
         _coordinated(enterprise, network_slug),
         services.network_add_member,
         _("%(name)s fait maintenant partie du réseau."),
+        candidates=Enterprise.objects.public(),  # the same ones the search offers
     )
 
 

@@ -77,7 +77,8 @@ def relationship_request(request, enterprise):
     if not form.is_valid():
         messages.error(request, _("Choisissez un producteur et au moins une permission."))
         return _back(enterprise)
-    producer = Enterprise.objects.filter(slug=form.cleaned_data["producer"]).first()
+    # Only visible producers can be asked: a hidden one chose to stay out of reach.
+    producer = Enterprise.objects.public().filter(slug=form.cleaned_data["producer"]).first()
     if producer is None:
         messages.error(request, _("Ce producteur est introuvable."))
         return _back(enterprise)

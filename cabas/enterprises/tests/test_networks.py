@@ -127,3 +127,9 @@ def test_it_hides_networks_animated_by_others(as_manager, enterprise):
     hub = HubFactory()
     assert as_manager.post(url(enterprise, "network_add", other), {"member": hub.slug}).status_code == 404
     assert hub not in other.members.all()
+
+
+def test_it_does_not_add_a_hidden_enterprise(as_manager, enterprise, network):
+    hidden = HubFactory(visibility="hidden")
+    as_manager.post(url(enterprise, "network_add", network), {"member": hidden.slug})
+    assert hidden not in network.members.all()

@@ -191,3 +191,11 @@ def test_it_lists_many_relationships_in_few_queries(as_producer, enterprise, dja
 def test_it_hides_relationships_from_volunteers(client_for, volunteer, enterprise):
     response = client_for(volunteer).get(reverse("manage:dashboard", args=[enterprise.slug]))
     assert url(enterprise) not in response.text
+
+
+def test_it_does_not_reach_a_hidden_producer(as_hub, hub):
+    hidden = EnterpriseFactory(name="Ferme cachée", visibility="hidden")
+    assert "Ferme cachée" not in as_hub.get(url(hub), {"q": "cachée"}).text
+    response = ask(as_hub, hub, hidden)
+    assert "introuvable" in response.text
+    assert not Relationship.objects.exists()
