@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -76,13 +76,19 @@ RESERVED_SLUGS = frozenset(
 
 @cache
 def _url_prefixes() -> frozenset[str]:
-    """Literal first segments of the project's top-level URL patterns (catches URLs added later)."""
+    """Literal first segments of the site's URLs, including those of includes mounted at the root
+    (the public pages), so URLs added later are refused as enterprise addresses too."""
     prefixes = set()
-    for pattern in get_resolver().url_patterns:
-        if isinstance(pattern, URLPattern | URLResolver):
+
+    def walk(patterns):
+        for pattern in patterns:
             first = str(pattern.pattern).lstrip("^").split("/")[0]
-            if first and "<" not in first and not any(c in first for c in "()[]\\$?*+"):
+            if not first and isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns)
+            elif first and "<" not in first and not any(c in first for c in "()[]\\$?*+"):
                 prefixes.add(first)
+
+    walk(get_resolver().url_patterns)
     return frozenset(prefixes)
 
 
