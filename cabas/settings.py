@@ -117,8 +117,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# Web addresses typed without a scheme are taken as https:// (the Django 6 default).
-FORMS_URLFIELD_ASSUME_HTTPS = True
 
 CACHES = {
     # Shared by every web process and worker (login rate limits must hold across processes).

@@ -11,7 +11,9 @@ from django.test import Client, override_settings
 
 
 def production_env(tmp_path, **overrides):
-    env = {k: v for k, v in os.environ.items() if k not in {"CABAS_TESTING", "DEBUG", "SECRET_KEY"}}
+    # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process; production never has it.
+    dropped = {"CABAS_TESTING", "DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     env.update(
         DEBUG="0",
         SECRET_KEY=secrets.token_urlsafe(45),  # 60 characters
