@@ -613,10 +613,7 @@ def _user_upsert(row: dict):
 
 
 def _locate(row: dict) -> tuple[float | None, float | None, str]:
-    # In Lyon the postcode tells the arrondissement; the offline geocoder places the bare name
-    # "Lyon" at the city centre, so let the postcode decide there.
-    city = "" if row["city"] == "Lyon" else row["city"]
-    place = geocode_address(row["address"], row["postcode"], city) or geocode_place(row["city"])
+    place = geocode_address(row["address"], row["postcode"], row["city"]) or geocode_place(row["city"])
     if place is None:
         return None, None, GeocodeStatus.FAILED
     return place.lat, place.lon, GeocodeStatus.OK

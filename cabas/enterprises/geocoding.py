@@ -142,6 +142,9 @@ def _offset(seed: str, max_deg: float = 0.008) -> tuple[float, float]:
 
 def _offline_place(query: str, postcode: str = "", city: str = "") -> Place | None:
     row = _BY_NAME.get(fold(city)) if city else None
+    if row is not None and postcode and row[1] != postcode and postcode in _BY_POSTCODE:
+        # "Lyon" + "69007": the arrondissement's postcode is more precise than the town name.
+        row = _BY_POSTCODE[postcode]
     if row is None and query:
         row = _BY_NAME.get(fold(query))
     if row is None:

@@ -161,3 +161,11 @@ def test_it_returns_none_when_the_address_api_fails_or_finds_nothing(ban, behavi
     assert geocode_place("Yzeron") is None
     assert time.monotonic() - started < 2  # the timeout is honoured
     assert len(ban.requests) == 2  # failures are not cached: the next search asks again
+
+
+def test_it_places_a_lyon_address_in_its_arrondissement_from_the_postcode():
+    seventh = geocode_address("", "69007", "Lyon")
+    fourth = geocode_address("", "69004", "Lyon")
+
+    assert (seventh.lat, seventh.lon) == (45.7456, 4.8424)
+    assert (fourth.lat, fourth.lon) == (45.7786, 4.8272)
