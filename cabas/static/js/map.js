@@ -95,7 +95,13 @@
     if (!el.dataset.geojsonUrl) {
       return;
     }
-    fetch(el.dataset.geojsonUrl, { headers: { Accept: "application/geo+json" }, credentials: "same-origin" })
+    // "no-cache": revalidate rather than reuse a copy fetched earlier in the visit, so a structure
+    // created or moved a moment ago is already on the map.
+    fetch(el.dataset.geojsonUrl, {
+      headers: { Accept: "application/geo+json" },
+      credentials: "same-origin",
+      cache: "no-cache",
+    })
       .then(function (response) {
         if (!response.ok) {
           throw new Error("HTTP " + response.status);
