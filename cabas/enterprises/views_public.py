@@ -9,7 +9,7 @@ from django.db.models import Case, IntegerField, Prefetch, Q, When
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -38,6 +38,14 @@ def _render(request, template: str, context: dict):
     context.setdefault("map_tile_url", settings.MAP_TILE_URL)
     context.setdefault("map_tile_attribution", settings.MAP_TILE_ATTRIBUTION if settings.MAP_TILE_URL else "")
     return render(request, template, context)
+
+
+def _render_directory(request, context: dict):
+    """The directory page, or only its results when htmx asks while the visitor types."""
+    template = "public/_results.html" if request.htmx else "public/directory.html"
+    response = _render(request, template, context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 def _labels_prefetch():
@@ -114,9 +122,8 @@ def producers(request):
     form, page = _directory(
         request, base=Enterprise.objects.producers(), kinds=[Kind.PRODUCER, Kind.PRODUCER_SHOP]
     )
-    return _render(
+    return _render_directory(
         request,
-        "public/directory.html",
         {
             "form": form,
             "page": page,
@@ -130,9 +137,8 @@ def producers(request):
 @require_GET
 def shops(request):
     form, page = _directory(request, base=Enterprise.objects.shops(), kinds=[Kind.HUB, Kind.PRODUCER_SHOP])
-    return _render(
+    return _render_directory(
         request,
-        "public/directory.html",
         {
             "form": form,
             "page": page,

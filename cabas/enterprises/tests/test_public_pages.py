@@ -332,3 +332,24 @@ def test_it_uses_no_inline_script_or_style_on_public_pages(client):
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), url
         assert " style=" not in html, url
         assert html.count("<h1") == 1, url
+
+
+def test_it_answers_htmx_searches_with_only_the_results(client):
+    EnterpriseFactory(name="Vergers de Thurins", city="Thurins", postcode="69510")
+    EnterpriseFactory(name="Chèvrerie du Pilat")
+
+    response = client.get("/producers/", {"q": "vergers"}, HTTP_HX_REQUEST="true")
+
+    assert response.status_code == 200
+    assert "Vergers de Thurins" in response.text
+    assert "Chèvrerie du Pilat" not in response.text
+    assert "<html" not in response.text and "<form" not in response.text
+    assert "HX-Request" in response["Vary"]
+
+
+def test_it_serves_the_whole_page_without_htmx(client):
+    response = client.get("/producers/", {"q": "vergers"})
+
+    assert "<html" in response.text
+    assert 'hx-target="#results"' in response.text
+    assert 'id="results"' in response.text
