@@ -40,7 +40,7 @@ test: lint messages
 	$(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
 
 bench: migrate
-	$(PY) -m bench.run
+	$(PY) -m bench.geojson
 
 clean:
 	rm -rf $(VENV) var
