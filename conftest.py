@@ -2,8 +2,19 @@
 role; an outsider who owns another enterprise."""
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from tests.factories import PASSWORD, EnterpriseFactory, RoleFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language: a request's LocaleMiddleware leaves its language
+    active in the thread, which would otherwise carry over into the next test."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
