@@ -204,7 +204,9 @@ def map_data(request):
         return JsonResponse({"error": str(exc)}, status=400, json_dumps_params={"ensure_ascii": False})
     collection = geojson.feature_collection(enterprise_search(**criteria))
     response = HttpResponse(geojson.dumps(collection), content_type="application/geo+json; charset=utf-8")
-    patch_cache_control(response, public=True, max_age=MAP_DATA_MAX_AGE)
+    # Kind labels follow the visitor's language (which may come from a cookie): browsers may keep
+    # the answer a minute, shared caches may not.
+    patch_cache_control(response, private=True, max_age=MAP_DATA_MAX_AGE)
     return response
 
 

@@ -101,7 +101,8 @@ def test_it_refuses_bad_filters_with_a_french_message(client, params, message):
 def test_it_lets_browsers_cache_the_answer_for_a_minute(client):
     response = client.get(URL)
 
-    assert "public" in response["Cache-Control"]
+    # private: labels are in the visitor's language, a shared cache must not mix them up
+    assert "private" in response["Cache-Control"]
     assert "max-age=60" in response["Cache-Control"]
 
 
