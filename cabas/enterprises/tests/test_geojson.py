@@ -1,5 +1,8 @@
 """/map/data.geojson: the markers of every map."""
 
+import gzip
+import json
+
 import pytest
 
 from cabas.enterprises.models import Enterprise, ModelPreset, Sells
@@ -129,3 +132,12 @@ def test_it_answers_for_5000_enterprises_in_at_most_3_queries(client, django_ass
 
     assert len(response.json()["features"]) == 4900
     assert 0 < len(near.json()["features"]) < 4900
+
+
+def test_it_compresses_the_answer_for_browsers_that_accept_gzip(client):
+    EnterpriseFactory.create_batch(30)
+
+    response = client.get(URL, HTTP_ACCEPT_ENCODING="gzip")
+
+    assert response["Content-Encoding"] == "gzip"
+    assert len(json.loads(gzip.decompress(response.content))["features"]) == 30
