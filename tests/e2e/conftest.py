@@ -74,3 +74,22 @@ def no_horizontal_scroll():
         assert overflow <= 0, f"the page is {overflow}px wider than the phone screen"
 
     return check
+
+
+@pytest.fixture
+def login_as(live_server):
+    """`login_as(page, email)` opens a session for that user in the page's browser context, as if the
+    person had logged in (the login form itself is covered by its own tests)."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    def login(page, email):
+        client = Client()
+        client.force_login(get_user_model().objects.get(email=email))
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        page.context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
+        )
+
+    return login
