@@ -3,21 +3,13 @@
 import re
 
 import pytest
-from django.core import mail
 from playwright.sync_api import expect
+
+from tests.e2e.helpers import link_in_last_email
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 FARM = "La Ferme du Test"
-
-
-def link_in_last_email(to: str) -> str:
-    """The first web address of the last email sent to `to`, as the person would click it."""
-    messages = [m for m in mail.outbox if to in m.to]
-    assert messages, f"no email sent to {to}"
-    match = re.search(r"https?://\S+", messages[-1].body)
-    assert match, messages[-1].body
-    return match.group(0)
 
 
 def test_it_takes_a_newcomer_from_sign_up_to_the_map(page, live_server, settings):
