@@ -17,7 +17,9 @@ INVITEE = "paul.renfort@exemple.fr"
 def test_it_lets_an_invited_person_sign_up_and_join_the_team(page, live_server, settings):
     settings.SITE_URL = live_server.url
     farm = EnterpriseFactory(name="Ferme des Collines", slug="ferme-des-collines")
-    RoleFactory(enterprise=farm, role="owner", user__email="claire@exemple.fr", user__full_name="Claire Perrin")
+    RoleFactory(
+        enterprise=farm, role="owner", user__email="claire@exemple.fr", user__full_name="Claire Perrin"
+    )
 
     # The owner logs in and invites Paul as a manager from the team page.
     page.goto("/accounts/login/")
@@ -58,7 +60,9 @@ def test_it_lets_an_invited_person_sign_up_and_join_the_team(page, live_server, 
     expect(page.get_by_role("heading", level=1)).to_have_text("Tableau de bord")
 
     # The farm is now among his structures, with his role.
-    page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Mes structures").click()
+    page.get_by_role("navigation", name="Navigation principale").get_by_role(
+        "link", name="Mes structures"
+    ).click()
     card = page.locator(".card").filter(has=page.get_by_role("link", name="Ferme des Collines"))
     expect(card).to_contain_text("Gestionnaire")
 
