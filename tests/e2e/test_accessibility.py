@@ -55,6 +55,16 @@ PUBLIC_PAGES = [
     "/accounts/login/",
     "/accounts/signup/",
     "/accounts/password/reset/",
+    "/accounts/password/reset/done/",
+    "/accounts/signup/done/",
+]
+
+# Dead ends a visitor may reach from an old link: an accessible French page, with its error status.
+ERROR_PAGES = [
+    ("/une-ferme-disparue/", 404),
+    ("/networks/reseau-disparu/", 404),
+    ("/accounts/confirm/lien-abime/", 400),
+    ("/invitations/lien-abime/", 404),
 ]
 
 
@@ -63,6 +73,38 @@ def test_it_has_no_accessibility_violation_on_public_pages(page, demo, url, axe_
     response = page.goto(url)
     assert response.ok, f"{url} answered {response.status}"
     check_page(page, axe_check, no_horizontal_scroll)
+
+
+def expect_error_page(page, response, status):
+    """The error status, then a page of the site (French, with its layout); the browser's own report of
+    the error status is not a fault of the page."""
+    assert response.status == status
+    page.console_errors[:] = [e for e in page.console_errors if f"status of {status}" not in e]
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page.get_by_role("link", name="Aller au contenu")).to_be_attached()
+
+
+@pytest.mark.parametrize(("url", "status"), ERROR_PAGES)
+def test_it_has_no_accessibility_violation_on_error_pages(page, url, status, axe_check, no_horizontal_scroll):
+    expect_error_page(page, page.goto(url), status)
+    check_page(page, axe_check, no_horizontal_scroll)
+
+
+def test_it_explains_a_refused_access_accessibly(page, demo, login_as, axe_check, no_horizontal_scroll):
+    login_as(page, "lucie.benevole@exemple.fr")  # a volunteer of the AMAP
+    response = page.goto("/manage/amap-de-la-guillotiere/settings/")
+    expect_error_page(page, response, 403)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Accès refusé")
+    check_page(page, axe_check, no_horizontal_scroll)
+    page.get_by_role("link", name="Retour à mes structures").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mes structures")
+
+
+def test_it_renders_the_server_error_page_without_any_context():
+    from django.template import loader
+
+    html = loader.get_template("500.html").render()
+    assert '<html lang="fr">' in html and "Une erreur est survenue" in html
 
 
 MEMBER_PAGES = [
