@@ -3,7 +3,7 @@ import re
 from django import forms
 from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
-from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -233,3 +233,13 @@ class DeleteAccountForm(forms.Form):
             ratelimit.login_failure_record(email=self.user.email, ip=ip)
             raise forms.ValidationError(_("Mot de passe incorrect."), code="invalid")
         return password
+
+
+class ResetPasswordForm(PasswordResetForm):
+    """Django's form, with the same wording for the email field as the other account forms."""
+
+    email = forms.EmailField(
+        label=_("Adresse e-mail"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )

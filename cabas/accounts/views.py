@@ -28,6 +28,7 @@ from cabas.accounts.forms import (
     LoginForm,
     ProfileForm,
     ResendConfirmationForm,
+    ResetPasswordForm,
     SignupForm,
 )
 from cabas.accounts.models import ApiToken
@@ -193,6 +194,7 @@ class LogoutView(auth_views.LogoutView):
 
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset_form.html"
+    form_class = ResetPasswordForm
     subject_template_name = "emails/accounts/password_reset.subject.txt"
     email_template_name = "emails/accounts/password_reset.txt"
     html_email_template_name = "emails/accounts/password_reset.html"

@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from tests.e2e.helpers import link_in_last_email
 from tests.factories import UserFactory
 
 # Serialized rollback: the live server needs committed rows, and the labels seeded by a migration must
@@ -199,6 +200,39 @@ def test_it_has_no_accessibility_violation_after_actions_with_messages(
     page.get_by_label("Adresse e-mail").fill("nouvelle.recrue@exemple.fr")
     page.get_by_role("button", name="Inviter").click()
     expect(page.get_by_text("Invitation envoyée à nouvelle.recrue@exemple.fr.")).to_be_visible()
+    check_page(page, axe_check, no_horizontal_scroll)
+
+
+def test_it_has_no_accessibility_violation_through_a_password_reset(
+    page, live_server, settings, axe_check, no_horizontal_scroll
+):
+    settings.SITE_URL = live_server.url
+    user = UserFactory(email="oublieuse@exemple.fr")
+    page.goto("/accounts/login/")
+    page.get_by_role("link", name="Mot de passe oublié ?").click()
+    page.get_by_label("Adresse e-mail").fill(user.email)
+    page.get_by_role("button", name="Recevoir le lien").click()
+    check_page(page, axe_check, no_horizontal_scroll)
+
+    page.goto(link_in_last_email(user.email))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Choisissez un nouveau mot de passe")
+    check_page(page, axe_check, no_horizontal_scroll)
+    page.get_by_label("Nouveau mot de passe", exact=True).fill("un-nouveau-mot-de-passe-7")
+    page.get_by_label("Confirmation du nouveau mot de passe").fill("un-nouveau-mot-de-passe-7")
+    page.get_by_role("button", name="Enregistrer le mot de passe").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mot de passe modifié")
+    check_page(page, axe_check, no_horizontal_scroll)
+
+
+def test_it_has_no_accessibility_violation_when_showing_a_new_api_token(
+    page, login_as, axe_check, no_horizontal_scroll
+):
+    user = UserFactory(email="developpeuse@exemple.fr")
+    login_as(page, user.email)
+    page.goto("/accounts/profile/")
+    page.get_by_label("Nom du jeton").fill("Tableur des commandes")
+    page.get_by_role("button", name="Créer le jeton").click()
+    expect(page.get_by_label("Votre nouveau jeton")).not_to_have_value("")
     check_page(page, axe_check, no_horizontal_scroll)
 
 
