@@ -244,6 +244,8 @@ def test_it_lets_a_keyboard_user_skip_to_the_content(page):
     expect(skip).to_be_visible()  # shown when focused, hidden otherwise
     page.keyboard.press("Enter")
     expect(page.locator("main")).to_be_focused()
-    # The next Tab goes on inside the content, not back to the header.
+    # The next Tab goes on inside the content, not back to the header, and shows where it is.
     page.keyboard.press("Tab")
     assert page.evaluate("document.querySelector('main').contains(document.activeElement)")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline not in ("", "none"), "the focused element must be visibly outlined"
