@@ -10,9 +10,7 @@ from playwright.sync_api import expect
 from tests.e2e.helpers import link_in_last_email
 from tests.factories import UserFactory
 
-# Serialized rollback: the live server needs committed rows, and the labels seeded by a migration must
-# come back after each test's flush (the demo data uses them).
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = pytest.mark.e2e
 
 # Demo logins (cabas/enterprises/demo.py): Claire owns a farm that a shop asked to work with;
 # Rémi owns the producers' shop that coordinates a network.
