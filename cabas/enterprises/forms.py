@@ -11,7 +11,7 @@ from stdnum.eu import vat as eu_vat
 from stdnum.fr import siret as fr_siret
 
 from cabas.catalogue.models import Label
-from cabas.enterprises import services
+from cabas.enterprises import services, services_networks
 from cabas.enterprises.models import (
     PRESET_DEFAULTS,
     Enterprise,
@@ -397,7 +397,7 @@ class NetworkForm(forms.ModelForm):
 
     def clean_slug(self):
         slug = (self.cleaned_data.get("slug") or "").lower()
-        if slug in services.RESERVED_NETWORK_SLUGS:
+        if slug in services_networks.RESERVED_NETWORK_SLUGS:
             raise ValidationError(
                 _("L'adresse « %(slug)s » est réservée, choisissez-en une autre.") % {"slug": slug}
             )

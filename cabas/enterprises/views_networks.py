@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cabas.enterprises import services
+from cabas.enterprises import services_networks
 from cabas.enterprises.access import manage_view
 from cabas.enterprises.exceptions import EnterpriseError
 from cabas.enterprises.forms import NetworkEditForm, NetworkForm, NetworkMemberForm, SearchForm
@@ -23,7 +23,7 @@ def networks(request, enterprise):
     context = {
         "enterprise": enterprise,
         "nav": "networks",
-        "networks": services.networks_of(enterprise),
+        "networks": services_networks.networks_of(enterprise),
         "can_manage": request.role.at_least(Role.Level.MANAGER),
     }
     return render(request, "manage/networks.html", context)
@@ -34,7 +34,7 @@ def network_new(request, enterprise):
     form = NetworkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            network = services.network_create(coordinator=enterprise, **form.cleaned_data)
+            network = services_networks.network_create(coordinator=enterprise, **form.cleaned_data)
         except EnterpriseError as error:
             form.add_error("slug", error.message)
         else:
@@ -55,7 +55,7 @@ def network(request, enterprise, network_slug):
     network = _coordinated(enterprise, network_slug)
     form = NetworkEditForm(request.POST or None, instance=network)
     if request.method == "POST" and form.is_valid():
-        services.network_update(network=network, **form.cleaned_data)
+        services_networks.network_update(network=network, **form.cleaned_data)
         messages.success(request, _("Le réseau est enregistré."))
         return redirect("manage:network", enterprise.slug, network.slug)
     members = list(network.members.order_by("name"))
@@ -102,7 +102,7 @@ def network_add(request, enterprise, network_slug):
         request,
         enterprise,
         _coordinated(enterprise, network_slug),
-        services.network_add_member,
+        services_networks.network_add_member,
         _("%(name)s fait maintenant partie du réseau."),
         candidates=Enterprise.objects.public(),  # the same ones the search offers
     )
@@ -115,7 +115,7 @@ def network_remove(request, enterprise, network_slug):
         request,
         enterprise,
         _coordinated(enterprise, network_slug),
-        services.network_remove_member,
+        services_networks.network_remove_member,
         _("%(name)s ne fait plus partie du réseau."),
     )
 
@@ -125,7 +125,7 @@ def network_remove(request, enterprise, network_slug):
 def network_leave(request, enterprise, network_slug):
     network = get_object_or_404(Network, slug=network_slug, members=enterprise)
     try:
-        services.network_leave(network=network, enterprise=enterprise)
+        services_networks.network_leave(network=network, enterprise=enterprise)
     except EnterpriseError as error:
         messages.error(request, error.message)
     else:

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cabas.enterprises import services
+from cabas.enterprises import services_relationships
 from cabas.enterprises.access import manage_view
 from cabas.enterprises.exceptions import EnterpriseError
 from cabas.enterprises.forms import (
@@ -84,7 +84,7 @@ def relationship_request(request, enterprise):
         return _back(enterprise)
     _run(
         request,
-        lambda: services.relationship_request(
+        lambda: services_relationships.relationship_request(
             grantee=enterprise,
             grantor=producer,
             permissions=form.cleaned_data["permissions"],
@@ -117,7 +117,7 @@ def relationship_accept(request, enterprise):
         return _back(enterprise)
     _run(
         request,
-        lambda: services.relationship_accept(
+        lambda: services_relationships.relationship_accept(
             relationship=relationship, permissions=form.cleaned_data["permissions"]
         ),
         _("Vous avez accepté la demande de %(name)s.") % {"name": relationship.grantee.name},
@@ -134,7 +134,7 @@ def relationship_refuse(request, enterprise):
         return _back(enterprise)
     _run(
         request,
-        lambda: services.relationship_refuse(relationship=relationship),
+        lambda: services_relationships.relationship_refuse(relationship=relationship),
         _("Vous avez refusé la demande de %(name)s.") % {"name": relationship.grantee.name},
     )
     return _back(enterprise)
@@ -153,7 +153,7 @@ def relationship_revoke(request, enterprise):
     other = relationship.grantee if side == "granted" else relationship.grantor
     _run(
         request,
-        lambda: services.relationship_revoke(relationship=relationship, by=enterprise),
+        lambda: services_relationships.relationship_revoke(relationship=relationship, by=enterprise),
         _("La relation avec %(name)s est terminée.") % {"name": other.name},
     )
     return _back(enterprise)

@@ -11,7 +11,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cabas.enterprises import services
+from cabas.enterprises import services_team
 from cabas.enterprises.access import manage_view
 from cabas.enterprises.exceptions import EnterpriseError
 from cabas.enterprises.forms import InviteForm, MemberForm, RoleChangeForm
@@ -69,7 +69,7 @@ def team_invite(request, enterprise):
         return _team_page(request, enterprise, invite_form=form)
     email, role = form.cleaned_data["email"], form.cleaned_data["role"]
     try:
-        result = services.team_invite(enterprise=enterprise, by=request.role, email=email, role=role)
+        result = services_team.team_invite(enterprise=enterprise, by=request.role, email=email, role=role)
     except EnterpriseError as error:
         messages.error(request, error.message)
     else:
@@ -92,7 +92,7 @@ def invitation_cancel(request, enterprise):
     return _done(
         request,
         enterprise,
-        lambda: services.invitation_cancel(enterprise=enterprise, by=request.role, email=email),
+        lambda: services_team.invitation_cancel(enterprise=enterprise, by=request.role, email=email),
         _("Invitation annulée."),
     )
 
@@ -108,7 +108,7 @@ def team_role(request, enterprise):
     return _done(
         request,
         enterprise,
-        lambda: services.role_change(
+        lambda: services_team.role_change(
             enterprise=enterprise, by=request.role, email=data["email"], role=data["role"]
         ),
         _("Rôle modifié."),
@@ -123,7 +123,7 @@ def team_remove(request, enterprise):
     return _done(
         request,
         enterprise,
-        lambda: services.role_remove(enterprise=enterprise, by=request.role, email=email),
+        lambda: services_team.role_remove(enterprise=enterprise, by=request.role, email=email),
         _("Cette personne ne fait plus partie de l'équipe."),
     )
 
@@ -132,7 +132,7 @@ def team_remove(request, enterprise):
 @require_POST
 def team_leave(request, enterprise):
     try:
-        services.team_leave(enterprise=enterprise, user=request.user)
+        services_team.team_leave(enterprise=enterprise, user=request.user)
     except EnterpriseError as error:
         messages.error(request, error.message)
         return redirect("manage:team", enterprise.slug)
@@ -154,7 +154,7 @@ def invitation(request, token):
         return render(request, "manage/invitation.html", {**context, "state": "mismatch"}, status=403)
     if request.method == "POST":
         try:
-            services.invitation_accept(invitation=invitation, user=request.user)
+            services_team.invitation_accept(invitation=invitation, user=request.user)
         except EnterpriseError as error:
             messages.error(request, error.message)
             return redirect("manage:home")

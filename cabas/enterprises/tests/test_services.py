@@ -1,6 +1,6 @@
 import pytest
 
-from cabas.enterprises import services
+from cabas.enterprises import services, services_relationships, services_team
 from cabas.enterprises.exceptions import (
     InvalidTransition,
     InvitationEmailMismatch,
@@ -85,17 +85,17 @@ def test_it_refuses_a_reserved_slug(db, customer):
 def test_it_keeps_the_last_owner(enterprise, owner):
     by = Role.objects.get(user=owner)
     with pytest.raises(LastOwner):
-        services.role_change(enterprise=enterprise, by=by, email=owner.email, role="manager")
+        services_team.role_change(enterprise=enterprise, by=by, email=owner.email, role="manager")
     with pytest.raises(LastOwner):
-        services.role_remove(enterprise=enterprise, by=by, email=owner.email)
+        services_team.role_remove(enterprise=enterprise, by=by, email=owner.email)
     with pytest.raises(LastOwner):
-        services.team_leave(enterprise=enterprise, user=owner)
+        services_team.team_leave(enterprise=enterprise, user=owner)
     assert Role.objects.get(user=owner).role == "owner"
 
 
 def test_it_does_not_let_a_manager_invite_an_owner(enterprise, manager):
     with pytest.raises(RoleNotAllowed):
-        services.team_invite(
+        services_team.team_invite(
             enterprise=enterprise, by=Role.objects.get(user=manager), email="x@exemple.fr", role="owner"
         )
     assert not Invitation.objects.exists()
@@ -103,7 +103,7 @@ def test_it_does_not_let_a_manager_invite_an_owner(enterprise, manager):
 
 def test_it_does_not_let_a_manager_change_roles(enterprise, manager, volunteer):
     with pytest.raises(RoleNotAllowed):
-        services.role_change(
+        services_team.role_change(
             enterprise=enterprise, by=Role.objects.get(user=manager), email=volunteer.email, role="owner"
         )
 
@@ -113,36 +113,40 @@ def test_it_accepts_an_invitation_only_for_its_address(enterprise, owner):
         enterprise=enterprise, email="lea@exemple.fr", role="volunteer", token="abc"
     )
     with pytest.raises(InvitationEmailMismatch):
-        services.invitation_accept(invitation=invitation, user=UserFactory(email="autre@exemple.fr"))
-    role = services.invitation_accept(invitation=invitation, user=UserFactory(email="LEA@exemple.fr"))
+        services_team.invitation_accept(invitation=invitation, user=UserFactory(email="autre@exemple.fr"))
+    role = services_team.invitation_accept(invitation=invitation, user=UserFactory(email="LEA@exemple.fr"))
     assert role.role == "volunteer"
 
 
 def test_it_tells_whether_a_producer_grants_a_permission(db):
     producer, hub = EnterpriseFactory(), HubFactory()
     rel = RelationshipFactory(grantor=producer, grantee=hub, add_to_cycles=True, manage_products=False)
-    assert not services.enterprise_grants(producer, hub, "add_to_cycles")  # still only requested
-    services.relationship_accept(relationship=rel, permissions=["add_to_cycles"])
-    assert services.enterprise_grants(producer, hub, "add_to_cycles")
-    assert not services.enterprise_grants(producer, hub, "manage_products")
-    assert not services.enterprise_grants(hub, producer, "add_to_cycles")
-    services.relationship_revoke(relationship=rel, by=hub)
-    assert not services.enterprise_grants(producer, hub, "add_to_cycles")
+    assert not services_relationships.enterprise_grants(
+        producer, hub, "add_to_cycles"
+    )  # still only requested
+    services_relationships.relationship_accept(relationship=rel, permissions=["add_to_cycles"])
+    assert services_relationships.enterprise_grants(producer, hub, "add_to_cycles")
+    assert not services_relationships.enterprise_grants(producer, hub, "manage_products")
+    assert not services_relationships.enterprise_grants(hub, producer, "add_to_cycles")
+    services_relationships.relationship_revoke(relationship=rel, by=hub)
+    assert not services_relationships.enterprise_grants(producer, hub, "add_to_cycles")
 
 
 def test_it_follows_the_relationship_transitions(db):
     rel = RelationshipFactory(status=Status.REFUSED)
     with pytest.raises(InvalidTransition):
-        services.relationship_accept(relationship=rel, permissions=["add_to_cycles"])
+        services_relationships.relationship_accept(relationship=rel, permissions=["add_to_cycles"])
     with pytest.raises(InvalidTransition):
-        services.relationship_refuse(relationship=rel)
+        services_relationships.relationship_refuse(relationship=rel)
     rel.refresh_from_db()
     assert rel.status == Status.REFUSED
 
 
 def test_it_never_grants_more_than_asked(db):
     rel = RelationshipFactory(add_to_cycles=True, manage_products=False, edit_profile=False)
-    services.relationship_accept(relationship=rel, permissions=["add_to_cycles", "edit_profile"])
+    services_relationships.relationship_accept(
+        relationship=rel, permissions=["add_to_cycles", "edit_profile"]
+    )
     rel.refresh_from_db()
     assert rel.permissions() == ["add_to_cycles"]
 
@@ -150,13 +154,15 @@ def test_it_never_grants_more_than_asked(db):
 def test_it_refuses_a_request_to_oneself(db):
     producer = EnterpriseFactory()
     with pytest.raises(RelationshipError):
-        services.relationship_request(grantee=producer, grantor=producer, permissions=["add_to_cycles"])
+        services_relationships.relationship_request(
+            grantee=producer, grantor=producer, permissions=["add_to_cycles"]
+        )
 
 
 def test_it_only_lets_the_two_sides_revoke(db):
     rel = RelationshipFactory(status=Status.ACCEPTED)
     with pytest.raises(RelationshipError):
-        services.relationship_revoke(relationship=rel, by=HubFactory())
+        services_relationships.relationship_revoke(relationship=rel, by=HubFactory())
     rel.refresh_from_db()
     assert rel.status == Status.ACCEPTED
 
@@ -166,3 +172,36 @@ def test_it_updates_an_enterprise_without_touching_its_slug(enterprise):
         enterprise=enterprise, data={"name": "Ferme des Collines Bio", "slug": "autre"}
     )
     assert (updated.name, updated.slug) == ("Ferme des Collines Bio", "ferme-des-collines")
+
+
+def test_it_geocodes_a_new_address_outside_the_transaction(enterprise, customer, monkeypatch):
+    """A slow address service must not hold the enterprise row locked (or a creation open)."""
+    from django.db import connection
+
+    from cabas.enterprises.geocoding import Place
+
+    depth_at_start = len(connection.atomic_blocks)
+    depths = []
+
+    def geocode(address, postcode, city):
+        depths.append(len(connection.atomic_blocks))
+        return Place(45.6597, 4.5617, city)
+
+    monkeypatch.setattr(services, "geocode_address", geocode)
+
+    services.enterprise_update(
+        enterprise=enterprise, data={"address": "1 place de l'Église", "city": "Saint-Martin-en-Haut"}
+    )
+    services.enterprise_create(
+        owner=customer,
+        name="Nouvelle ferme",
+        model="producer",
+        is_producer=True,
+        sells="none",
+        postcode="69850",
+        city="Saint-Martin-en-Haut",
+    )
+
+    assert depths == [depth_at_start, depth_at_start]
+    enterprise.refresh_from_db()
+    assert (enterprise.lat, enterprise.lon, enterprise.geocode_status) == (45.6597, 4.5617, GeocodeStatus.OK)
