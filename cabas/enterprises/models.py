@@ -236,9 +236,11 @@ class Invitation(models.Model):
 
 
 class Permission(models.TextChoices):
-    ADD_TO_CYCLES = "add_to_cycles", _("ajouter ses produits à mes cycles de vente")
-    MANAGE_PRODUCTS = "manage_products", _("gérer ses produits")
-    EDIT_PROFILE = "edit_profile", _("modifier sa fiche")
+    """What a producer may let a hub do. Worded so that both sides read it the same way."""
+
+    ADD_TO_CYCLES = "add_to_cycles", _("Vendre les produits du producteur")
+    MANAGE_PRODUCTS = "manage_products", _("Gérer les produits du producteur")
+    EDIT_PROFILE = "edit_profile", _("Modifier la fiche du producteur")
 
 
 class Relationship(models.Model):
@@ -262,9 +264,9 @@ class Relationship(models.Model):
 
     grantor = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="granted_relationships")
     grantee = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="received_relationships")
-    add_to_cycles = models.BooleanField(_("ajouter ses produits à des cycles de vente"), default=True)
-    manage_products = models.BooleanField(_("gérer ses produits"), default=False)
-    edit_profile = models.BooleanField(_("modifier sa fiche"), default=False)
+    add_to_cycles = models.BooleanField(Permission.ADD_TO_CYCLES.label, default=True)
+    manage_products = models.BooleanField(Permission.MANAGE_PRODUCTS.label, default=False)
+    edit_profile = models.BooleanField(Permission.EDIT_PROFILE.label, default=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED)
     message = models.CharField(_("message"), max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

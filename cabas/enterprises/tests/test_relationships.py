@@ -60,7 +60,7 @@ def test_it_sends_a_request_to_the_producer(
     [email] = mailoutbox
     assert sorted(email.to) == ["manager@exemple.fr", "owner@exemple.fr"]
     assert "Épicerie du Plateau demande votre accord" in email.subject
-    assert "gérer ses produits" in email.body
+    assert "Gérer les produits du producteur" in email.body
     assert "Bonjour !" in email.body
 
 
