@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint migrate demo worker messages bench clean
+.PHONY: run test install lint migrate messages translations bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -16,6 +16,11 @@ install: $(STAMP)
 
 messages: install
 	$(PY) manage.py compile_translations
+
+# After changing user-visible text: refresh the English catalogue (needs GNU gettext), then translate
+# the new entries in locale/en/LC_MESSAGES/django.po.
+translations: install
+	$(PY) manage.py makemessages -l en --no-location --no-obsolete --ignore=.venv --ignore=var --ignore=bench --ignore=tests
 
 migrate: messages
 	$(PY) manage.py migrate --noinput -v 0
