@@ -3,11 +3,11 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from cabas.errors import DomainError
 
-class AccountError(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+
+class AccountError(DomainError):
+    pass
 
 
 class EmailTaken(AccountError):

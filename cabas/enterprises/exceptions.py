@@ -2,11 +2,11 @@
 
 from django.utils.translation import gettext as _
 
+from cabas.errors import DomainError
 
-class EnterpriseError(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+
+class EnterpriseError(DomainError):
+    pass
 
 
 class InvalidTransition(EnterpriseError):

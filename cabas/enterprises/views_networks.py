@@ -14,6 +14,7 @@ from cabas.enterprises.exceptions import EnterpriseError
 from cabas.enterprises.forms import NetworkEditForm, NetworkForm, NetworkMemberForm, SearchForm
 from cabas.enterprises.models import Enterprise, Network, Role
 from cabas.enterprises.search import enterprise_search
+from cabas.errors import run_action
 
 SEARCH_LIMIT = 20
 
@@ -86,12 +87,9 @@ def _member_action(request, enterprise, network, action, success, candidates=Non
     if member is None:
         messages.error(request, _("Cette structure est introuvable."))
     else:
-        try:
-            action(network=network, enterprise=member)
-        except EnterpriseError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, success % {"name": member.name})
+        run_action(
+            request, lambda: action(network=network, enterprise=member), success % {"name": member.name}
+        )
     return redirect("manage:network", enterprise.slug, network.slug)
 
 
@@ -124,12 +122,9 @@ def network_remove(request, enterprise, network_slug):
 @require_POST
 def network_leave(request, enterprise, network_slug):
     network = get_object_or_404(Network, slug=network_slug, members=enterprise)
-    try:
-        services_networks.network_leave(network=network, enterprise=enterprise)
-    except EnterpriseError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request, _("Votre structure a quitté le réseau « %(name)s ».") % {"name": network.name}
-        )
+    run_action(
+        request,
+        lambda: services_networks.network_leave(network=network, enterprise=enterprise),
+        _("Votre structure a quitté le réseau « %(name)s ».") % {"name": network.name},
+    )
     return redirect("manage:networks", enterprise.slug)

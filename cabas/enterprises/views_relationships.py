@@ -10,7 +10,6 @@ from django.views.decorators.http import require_POST
 
 from cabas.enterprises import services_relationships
 from cabas.enterprises.access import manage_view
-from cabas.enterprises.exceptions import EnterpriseError
 from cabas.enterprises.forms import (
     RelationshipAnswerForm,
     RelationshipRequestForm,
@@ -19,6 +18,7 @@ from cabas.enterprises.forms import (
 )
 from cabas.enterprises.models import Enterprise, Permission, Relationship, Role
 from cabas.enterprises.search import enterprise_search
+from cabas.errors import run_action
 
 SEARCH_LIMIT = 20
 
@@ -61,15 +61,6 @@ def _back(enterprise):
     return redirect("manage:relationships", enterprise.slug)
 
 
-def _run(request, action, success: str) -> None:
-    try:
-        action()
-    except EnterpriseError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, success)
-
-
 @manage_view(min_role=Role.Level.MANAGER)
 @require_POST
 def relationship_request(request, enterprise):
@@ -82,7 +73,7 @@ def relationship_request(request, enterprise):
     if producer is None:
         messages.error(request, _("Ce producteur est introuvable."))
         return _back(enterprise)
-    _run(
+    run_action(
         request,
         lambda: services_relationships.relationship_request(
             grantee=enterprise,
@@ -115,7 +106,7 @@ def relationship_accept(request, enterprise):
     if relationship is None:
         messages.error(request, _("Cette demande est introuvable."))
         return _back(enterprise)
-    _run(
+    run_action(
         request,
         lambda: services_relationships.relationship_accept(
             relationship=relationship, permissions=form.cleaned_data["permissions"]
@@ -132,7 +123,7 @@ def relationship_refuse(request, enterprise):
     if relationship is None:
         messages.error(request, _("Cette demande est introuvable."))
         return _back(enterprise)
-    _run(
+    run_action(
         request,
         lambda: services_relationships.relationship_refuse(relationship=relationship),
         _("Vous avez refusé la demande de %(name)s.") % {"name": relationship.grantee.name},
@@ -151,7 +142,7 @@ def relationship_revoke(request, enterprise):
         messages.error(request, _("Cette relation est introuvable."))
         return _back(enterprise)
     other = relationship.grantee if side == "granted" else relationship.grantor
-    _run(
+    run_action(
         request,
         lambda: services_relationships.relationship_revoke(relationship=relationship, by=enterprise),
         _("La relation avec %(name)s est terminée.") % {"name": other.name},

@@ -16,6 +16,7 @@ from cabas.enterprises.access import manage_view
 from cabas.enterprises.exceptions import EnterpriseError
 from cabas.enterprises.forms import InviteForm, MemberForm, RoleChangeForm
 from cabas.enterprises.models import Invitation, Role
+from cabas.errors import run_action
 
 
 def _team_page(request, enterprise, invite_form=None, status=200):
@@ -52,12 +53,7 @@ def team(request, enterprise):
 
 def _done(request, enterprise, action, success: str):
     """Run `action`; a domain error becomes a French message and changes nothing."""
-    try:
-        action()
-    except EnterpriseError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, success)
+    run_action(request, action, success)
     return redirect("manage:team", enterprise.slug)
 
 
