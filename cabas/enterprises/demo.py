@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cabas.catalogue.models import Label
-from cabas.catalogue.reference import labels_seed
+from cabas.catalogue.reference import reference_data_seed
 from cabas.enterprises.geocoding import geocode_address, geocode_place
 from cabas.enterprises.models import (
     PRESET_DEFAULTS,
@@ -656,7 +656,7 @@ def demo_data_load() -> DemoSummary:
     Idempotent: rows are matched by slug, email or enterprise pair; a second run restores the
     demo state and creates nothing new.
     """
-    labels_seed(Label)  # reference data, in case the database was flushed since it was migrated
+    reference_data_seed()  # in case the database was flushed since it was migrated
     labels = {label.slug: label for label in Label.objects.all()}
     missing = {slug for row in ENTERPRISES for slug in row["labels"]} - labels.keys()
     if missing:

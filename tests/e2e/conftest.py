@@ -100,7 +100,6 @@ def login_as(live_server):
 def _reference_data(transactional_db):
     """Browser tests need committed rows, so each one ends with a flush that also empties the reference
     tables filled by data migrations: put them back."""
-    from cabas.catalogue.models import Label
-    from cabas.catalogue.reference import labels_seed
+    from cabas.catalogue.reference import reference_data_seed
 
-    labels_seed(Label)
+    reference_data_seed()
