@@ -1,0 +1,25 @@
+"""Domain errors of the catalogue, each with a French message for the user."""
+
+from django.utils.translation import gettext as _
+
+from cabas.errors import DomainError
+
+
+class CatalogueError(DomainError):
+    pass
+
+
+class InventoryError(CatalogueError):
+    """A hub's inventory override that cannot be saved (bad price or stock, no permission)."""
+
+
+class NotAHub(InventoryError):
+    def __init__(self):
+        super().__init__(_("Seules les structures qui vendent les produits d'autres structures ont un inventaire."))
+
+
+class NotGranted(InventoryError):
+    def __init__(self, producer: str):
+        super().__init__(
+            _("%(producer)s ne vous autorise pas (ou plus) à vendre ses produits.") % {"producer": producer}
+        )
