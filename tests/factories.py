@@ -1,9 +1,12 @@
 """factory_boy factories shared by every test module."""
 
+from decimal import Decimal
+
 import factory
 from django.utils import timezone
 
 from cabas.accounts.models import User
+from cabas.catalogue.models import Category, Product, Variant
 from cabas.enterprises.models import Enterprise, ModelPreset, Network, Relationship, Role, Sells
 
 PASSWORD = "motdepasse-solide-42"
@@ -81,3 +84,25 @@ class NetworkFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Réseau {n}")
     slug = factory.Sequence(lambda n: f"reseau-{n}")
     coordinator = factory.SubFactory(HubFactory)
+
+
+class ProductFactory(factory.django.DjangoModelFactory):
+    """A product in a seeded category (the reference categories come from the migrations)."""
+
+    class Meta:
+        model = Product
+
+    producer = factory.SubFactory(EnterpriseFactory)
+    name = factory.Sequence(lambda n: f"Produit {n}")
+    category = factory.LazyFunction(lambda: Category.objects.get(slug="tomates"))
+
+
+class VariantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Variant
+
+    product = factory.SubFactory(ProductFactory)
+    unit = "g"
+    quantity = Decimal("500")
+    price = Decimal("3.20")
+    on_hand = 10
