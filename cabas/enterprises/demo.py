@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from cabas.catalogue.demo import demo_products_load
 from cabas.catalogue.models import Label
 from cabas.catalogue.reference import reference_data_seed
 from cabas.enterprises.geocoding import geocode_address, geocode_place
@@ -591,6 +592,7 @@ class DemoSummary:
     relationships: int
     networks: int
     unlocated: tuple[str, ...]
+    variants: int = 0
 
 
 def _user_upsert(row: dict):
@@ -709,11 +711,14 @@ def demo_data_load() -> DemoSummary:
         )
         network.members.set([enterprises[slug] for slug in row["members"]])
 
+    variants = demo_products_load(enterprises)
+
     return DemoSummary(
         enterprises=len(enterprises),
         users=len(users),
         roles=roles,
         relationships=len(RELATIONSHIPS) + len(PENDING),
         networks=len(NETWORKS),
+        variants=variants,
         unlocated=tuple(slug for slug, e in enterprises.items() if not e.has_position),
     )

@@ -1,4 +1,5 @@
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -100,7 +101,10 @@ def test_it_gives_every_enterprise_a_french_description_labels_and_a_team(demo):
         if enterprise.is_producer:
             assert enterprise.labels.exists(), enterprise.slug
     assert set(Enterprise.labels.through.objects.values_list("label__slug", flat=True)) >= {
-        "ab", "nature-et-progres", "hve", "aop-aoc",
+        "ab",
+        "nature-et-progres",
+        "hve",
+        "aop-aoc",
     }
 
 
@@ -146,3 +150,19 @@ def test_it_reports_what_it_built(db, capsys):
     out = capsys.readouterr().out
     assert "Données de démonstration prêtes" in out
     assert DEMO_PASSWORD in out
+
+
+def test_it_gives_the_demo_producers_a_catalogue_that_stays_the_same_on_a_second_run(db):
+    from cabas.catalogue.models import Product, Variant
+
+    call_command("demo_data", verbosity=0)
+    counts = (Product.objects.count(), Variant.objects.count())
+    call_command("demo_data", verbosity=0)
+
+    assert (Product.objects.count(), Variant.objects.count()) == counts
+    assert counts[1] >= 25
+    tomatoes = Variant.objects.get(
+        product__name="Tomates anciennes", product__producer__slug="ferme-des-collines", name="Barquette"
+    )
+    assert tomatoes.measure.display() == "500 g"
+    assert tomatoes.reference_price() == Decimal("5.60")

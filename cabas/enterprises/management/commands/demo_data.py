@@ -20,6 +20,7 @@ class Command(BaseCommand):
                 self.style.SUCCESS(
                     f"Données de démonstration prêtes : {summary.enterprises} structures, "
                     f"{summary.networks} réseaux, {summary.users} comptes, {summary.roles} rôles, "
-                    f"{summary.relationships} relations. Mot de passe des comptes : {DEMO_PASSWORD}"
+                    f"{summary.relationships} relations, {summary.variants} produits en vente. "
+                    f"Mot de passe des comptes : {DEMO_PASSWORD}"
                 )
             )
