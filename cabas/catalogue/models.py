@@ -253,3 +253,54 @@ class InventoryItem(models.Model):
 
     def __str__(self):
         return f"{self.hub} — {self.variant}"
+
+
+class ImportJob(models.Model):
+    """One product-list file uploaded for import: checked first (preview), then imported all at once.
+
+    Big files are checked and imported by background tasks, which record their progress here.
+    """
+
+    class Status(models.TextChoices):
+        CHECKING = "checking", _("vérification en cours")
+        INVALID = "invalid", _("erreurs à corriger")
+        READY = "ready", _("prêt à importer")
+        IMPORTING = "importing", _("import en cours")
+        DONE = "done", _("importé")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.CASCADE, related_name="import_jobs"
+    )
+    created_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    file = models.FileField(_("fichier"), upload_to="imports/%Y/%m/", max_length=255, blank=True)
+    original_name = models.CharField(_("nom du fichier"), max_length=255)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.CHECKING)
+    row_count = models.PositiveIntegerField(default=0)
+    progress = models.PositiveIntegerField(default=0, help_text="rows processed in the current stage")
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    unchanged_count = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import de produits")
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def running(self) -> bool:
+        return self.status in (self.Status.CHECKING, self.Status.IMPORTING)
+
+    @property
+    def percent(self) -> int:
+        if not self.row_count:
+            return 0
+        return min(100, round(100 * self.progress / self.row_count))
