@@ -87,6 +87,19 @@ def member_of_network(enterprise):
     return {"slug": enterprise.slug, "network_slug": network.slug}, {}
 
 
+def hub_inventory_variant(enterprise):
+    """The enterprise sells others' products; a producer lets it sell one variant."""
+    from tests.factories import VariantFactory
+
+    enterprise.sells = "any"
+    enterprise.save(update_fields=["sells"])
+    variant = VariantFactory()
+    RelationshipFactory(
+        grantor=variant.product.producer, grantee=enterprise, status=Relationship.Status.ACCEPTED
+    )
+    return {"slug": enterprise.slug, "variant_uuid": variant.uuid}, {"price": "3,50", "action": "save"}
+
+
 EXPECTED = {
     "manage:home": (LOGIN, "GET", no_slug),
     "manage:new": (LOGIN, "GET", no_slug),
@@ -109,6 +122,9 @@ EXPECTED = {
     "manage:network_add": ("manager", "POST", network_add),
     "manage:network_remove": ("manager", "POST", network_remove),
     "manage:network_leave": ("manager", "POST", member_of_network),
+    "catalogue:inventory": ("manager", "GET", slug),
+    "catalogue:inventory_item": ("manager", "POST", hub_inventory_variant),
+    "catalogue:products_in_shops": ("manager", "GET", slug),
 }
 
 
