@@ -33,3 +33,29 @@ class InvalidOverride(InventoryError):
     def __init__(self, field: str, message: str):
         super().__init__(message)
         self.field = field
+
+
+class ProductError(CatalogueError):
+    """A product or variant change that the rules forbid (the message says why)."""
+
+
+class InvalidPrice(ProductError):
+    def __init__(self):
+        super().__init__(_("Le prix doit être un nombre positif, ex. 3,50"))
+
+
+class InvalidStock(ProductError):
+    def __init__(self):
+        super().__init__(_("Le stock doit être un nombre entier positif ou nul, ex. 12"))
+
+
+class InvalidVariant(ProductError):
+    """A variant whose size, unit or price does not make sense (the message says which)."""
+
+
+class BulkActionError(ProductError):
+    """A bulk action that cannot run (nothing selected, unknown action, bad value)."""
+
+
+class InvalidPhoto(ProductError):
+    """An upload that is not an accepted image (the message says why)."""
