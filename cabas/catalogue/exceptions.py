@@ -1,6 +1,7 @@
 """Domain errors of the catalogue, each with a French message for the user."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cabas.errors import DomainError
 
@@ -59,3 +60,21 @@ class BulkActionError(ProductError):
 
 class InvalidPhoto(ProductError):
     """An upload that is not an accepted image (the message says why)."""
+
+
+class ImportRejected(CatalogueError):
+    """A product-list file that cannot be imported; `problems` lists every reason, row by row."""
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        super().__init__(
+            ngettext("Le fichier contient %(count)s problème.", "Le fichier contient %(count)s problèmes.",
+                     len(self.problems)) % {"count": len(self.problems)}
+        )
+
+
+class ImportJobNotReady(CatalogueError):
+    def __init__(self):
+        super().__init__(
+            _("Cet import ne peut pas être confirmé : il est déjà lancé, ou le fichier contient des erreurs.")
+        )
