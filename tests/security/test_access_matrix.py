@@ -100,6 +100,27 @@ def hub_inventory_variant(enterprise):
     return {"slug": enterprise.slug, "variant_uuid": variant.uuid}, {"price": "3,50", "action": "save"}
 
 
+def own_product(enterprise):
+    from tests.factories import VariantFactory
+
+    variant = VariantFactory(product__producer=enterprise)
+    return {"slug": enterprise.slug, "product": variant.product.uuid}, {}
+
+
+def own_variant(enterprise):
+    from tests.factories import VariantFactory
+
+    variant = VariantFactory(product__producer=enterprise)
+    return {"slug": enterprise.slug, "variant": variant.uuid}, {}
+
+
+def bulk_on_demand(enterprise):
+    from tests.factories import VariantFactory
+
+    variant = VariantFactory(product__producer=enterprise)
+    return {"slug": enterprise.slug}, {"variants": [str(variant.uuid)], "action": "on_demand_on"}
+
+
 EXPECTED = {
     "manage:home": (LOGIN, "GET", no_slug),
     "manage:new": (LOGIN, "GET", no_slug),
@@ -125,6 +146,16 @@ EXPECTED = {
     "catalogue:inventory": ("manager", "GET", slug),
     "catalogue:inventory_item": ("manager", "POST", hub_inventory_variant),
     "catalogue:products_in_shops": ("manager", "GET", slug),
+    "catalogue:products": ("manager", "GET", slug),
+    "catalogue:product_new": ("manager", "GET", slug),
+    "catalogue:product_preview": ("manager", "POST", slug),
+    "catalogue:product_bulk": ("manager", "POST", bulk_on_demand),
+    "catalogue:product_edit": ("manager", "GET", own_product),
+    "catalogue:product_duplicate": ("manager", "POST", own_product),
+    "catalogue:product_archive": ("manager", "POST", own_product),
+    "catalogue:product_unarchive": ("manager", "POST", own_product),
+    "catalogue:variant_row": ("manager", "GET", own_variant),
+    "catalogue:variant_edit": ("manager", "GET", own_variant),
 }
 
 
