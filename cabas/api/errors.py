@@ -3,6 +3,7 @@ invalid parameters."""
 
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 # Locations ninja puts before the field name in a pydantic error's `loc`.
@@ -10,6 +11,9 @@ LOCATIONS = {"query", "path", "body", "header", "cookie", "form", "file"}
 
 
 def _field_name(loc) -> str:
+    loc = tuple(loc)
+    if len(loc) > 2 and loc[0] == "body":
+        loc = loc[2:]  # ("body", "<parameter name>", field...): the field names the body's keys
     parts = [str(p) for p in loc if str(p) not in LOCATIONS]
     return ".".join(parts)
 
@@ -42,8 +46,31 @@ def error_message(error: dict) -> str:
         return _("La valeur doit être strictement inférieure à %(n)s.") % {"n": ctx.get("lt")}
     if kind == "string_too_long":
         return _("%(n)s caractères au maximum.") % {"n": ctx.get("max_length")}
+    if kind == "string_too_short" and ctx.get("min_length") == 1:
+        return _("Ce champ ne peut pas être vide.")
     if kind == "string_too_short":
         return _("%(n)s caractères au minimum.") % {"n": ctx.get("min_length")}
+    if kind in {"decimal_parsing", "decimal_type"}:
+        return _("Un nombre décimal est attendu, en texte (ex. « 3.20 »).")
+    if kind == "decimal_max_places":
+        return _("%(n)s chiffres après la virgule au maximum.") % {"n": ctx.get("decimal_places")}
+    if kind in {"decimal_max_digits", "decimal_whole_digits"}:
+        return _("Nombre trop grand.")
+    if kind == "number_as_text":
+        return _(
+            "Envoyez les montants et quantités en texte (ex. « 3.20 ») : un nombre à virgule flottante "
+            "n'est pas exact au centime."
+        )
+    if kind in {"uuid_parsing", "uuid_type"}:
+        return _("Identifiant (UUID) invalide.")
+    if kind in {"string_type"}:
+        return _("Un texte est attendu.")
+    if kind in {"list_type"}:
+        return _("Une liste est attendue.")
+    if kind == "too_short":
+        n = ctx.get("min_length") or 0
+        message = ngettext("Au moins %(n)s élément est attendu.", "Au moins %(n)s éléments sont attendus.", n)
+        return message % {"n": n}
     if kind == "json_invalid":
         return _("Le corps de la requête n'est pas un JSON valide.")
     return _("Valeur invalide.")

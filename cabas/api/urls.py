@@ -4,7 +4,7 @@
 from ninja import NinjaAPI
 
 from cabas.api import errors
-from cabas.api.routers import enterprises, me
+from cabas.api.routers import enterprises, me, products
 
 DESCRIPTION = """API publique de Cabas, la plateforme coopérative des circuits courts.
 
@@ -29,3 +29,4 @@ api = NinjaAPI(
 errors.register(api)
 api.add_router("", me.router)
 api.add_router("", enterprises.router)
+api.add_router("", products.router)

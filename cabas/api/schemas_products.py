@@ -1,0 +1,241 @@
+"""Shapes of the products API (pydantic, via django-ninja).
+
+Money travels as strings with two decimals ("3.20"), never as JSON numbers: a float cannot hold
+most cent amounts exactly. Descriptions are in French: they are what readers of /api/v1/docs see.
+"""
+
+from decimal import Decimal
+from typing import Annotated
+from uuid import UUID
+
+from django.conf import settings
+from ninja import Field, Schema
+from pydantic import BeforeValidator, StringConstraints
+from pydantic_core import PydanticCustomError
+
+from cabas.catalogue.models import Unit
+from cabas.enterprises.models import VatRegime
+
+FRANCHISE_NOTE = "TVA non applicable, art. 293 B du CGI"
+
+
+def money_text(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
+def rate_text(value: Decimal) -> str:
+    """5.50 -> "5.5", 20.00 -> "20"."""
+    return quantity_text(value)
+
+
+def quantity_text(value: Decimal) -> str:
+    value = Decimal(value)
+    return str(int(value)) if value == value.to_integral() else f"{value.normalize():f}"
+
+
+def _no_float(value):
+    """Money and quantities are sent as strings ("3.20") or integers; a JSON float is refused."""
+    if isinstance(value, float):
+        raise PydanticCustomError("number_as_text", "send amounts and quantities as strings")
+    return value
+
+
+Money = Annotated[Decimal, BeforeValidator(_no_float), Field(ge=0, max_digits=12, decimal_places=2)]
+Quantity = Annotated[Decimal, BeforeValidator(_no_float), Field(gt=0, max_digits=10, decimal_places=3)]
+Rate = Annotated[Decimal, BeforeValidator(_no_float), Field(ge=0, le=100, max_digits=5, decimal_places=2)]
+Stock = Annotated[int, Field(ge=0, le=2_000_000_000)]
+Text150 = Annotated[str, StringConstraints(strip_whitespace=True, max_length=150)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=150)]
+
+
+# --- Answers ----------------------------------------------------------------------------------
+
+
+class CategoryOut(Schema):
+    slug: str = Field(description="Identifiant de la catégorie (ex. tomates)")
+    name: str = Field(description="Nom, dans la langue de la requête")
+    parent: str | None = Field(description="Identifiant de la catégorie parente (ex. legumes)")
+    dfc_product_type: str = Field(description="Type de produit du Data Food Consortium (URL)")
+
+    @staticmethod
+    def resolve_name(obj) -> str:
+        return obj.localized_name
+
+    @staticmethod
+    def resolve_parent(obj) -> str | None:
+        return obj.parent.slug if obj.parent_id else None
+
+
+class PhotoOut(Schema):
+    url: str = Field(description="Adresse absolue de la photo")
+    thumbnail_url: str | None = Field(description="Adresse absolue de la vignette")
+    alt: str = Field(description="Description de la photo (texte alternatif)")
+
+    @staticmethod
+    def resolve_url(obj) -> str:
+        return settings.SITE_URL + obj.image.url
+
+    @staticmethod
+    def resolve_thumbnail_url(obj) -> str | None:
+        return settings.SITE_URL + obj.thumbnail.url if obj.thumbnail else None
+
+
+class VariantOut(Schema):
+    uuid: UUID = Field(description="Identifiant public de la variante")
+    name: str = Field(description="Nom de la variante (facultatif)")
+    sku: str = Field(description="Référence (SKU)")
+    unit: Unit = Field(description="Unité : g, kg, ml, cl, dl, l ou item (à la pièce)")
+    quantity: str = Field(description="Quantité dans cette unité (ex. « 500 », « 1.5 »)")
+    unit_name: str = Field(description="Nom de l'unité pour les pièces (botte, douzaine, bocal...)")
+    unit_display: str = Field(description="Taille telle qu'affichée (ex. « 500 g », « 6 œufs »)")
+    price: str = Field(
+        description="Prix TTC en euros (ex. « 3.20 ») ; au kilo ou au litre pour un poids variable"
+    )
+    price_per_unit: str = Field(description="Prix par unité de référence (kilo, litre ou pièce), en euros")
+    reference_unit: str = Field(description="Unité de référence du prix unitaire (kg, L ou nom de la pièce)")
+    estimated_price: str = Field(description="Prix estimé d'une pièce (poids variable) ou le prix")
+    variable_weight: bool = Field(description="Poids variable : prix au kilo, pesé à la remise")
+    tax_rate: str = Field(description="Taux de TVA en % (ex. « 5.5 »), celui de la catégorie si non fixé")
+    on_hand: int = Field(description="Stock")
+    on_demand: bool = Field(description="À la demande (stock illimité)")
+    in_stock: bool = Field(description="Disponible")
+    low_stock_threshold: int | None = Field(description="Seuil de stock bas")
+    archived: bool = Field(description="Archivée (plus en vente)")
+
+    @staticmethod
+    def resolve_quantity(obj) -> str:
+        return quantity_text(obj.quantity)
+
+    @staticmethod
+    def resolve_unit_display(obj) -> str:
+        return obj.measure.display()
+
+    @staticmethod
+    def resolve_price(obj) -> str:
+        return money_text(obj.price)
+
+    @staticmethod
+    def resolve_price_per_unit(obj) -> str:
+        return money_text(obj.reference_price())
+
+    @staticmethod
+    def resolve_reference_unit(obj) -> str:
+        return obj.measure.reference_label()
+
+    @staticmethod
+    def resolve_estimated_price(obj) -> str:
+        return money_text(obj.estimated_price())
+
+    @staticmethod
+    def resolve_tax_rate(obj) -> str:
+        return rate_text(obj.effective_tax_rate().rate)
+
+    @staticmethod
+    def resolve_archived(obj) -> bool:
+        return obj.archived_at is not None
+
+
+class ProductOut(Schema):
+    uuid: UUID = Field(description="Identifiant public du produit")
+    name: str = Field(description="Nom")
+    producer: str = Field(description="Identifiant (slug) du producteur")
+    category: CategoryOut
+    description: str
+    allergens: str = Field(description="Allergènes")
+    conservation: str = Field(description="Conservation")
+    labels: list[str] = Field(description="Labels (identifiants : ab, nature-et-progres, aop-aoc...)")
+    photos: list[PhotoOut]
+    vat_note: str | None = Field(
+        description="Mention de TVA à afficher avec les prix (producteur en franchise : art. 293 B du CGI)"
+    )
+    archived: bool = Field(description="Archivé (plus en vente)")
+    variants: list[VariantOut] = Field(description="Variantes (tailles, conditionnements) avec leur prix")
+
+    @staticmethod
+    def resolve_producer(obj) -> str:
+        return obj.producer.slug
+
+    @staticmethod
+    def resolve_labels(obj) -> list[str]:
+        return [label.slug for label in obj.labels.all()]
+
+    @staticmethod
+    def resolve_photos(obj):
+        return list(obj.photos.all())
+
+    @staticmethod
+    def resolve_vat_note(obj) -> str | None:
+        return FRANCHISE_NOTE if obj.producer.vat_regime == VatRegime.FRANCHISE else None
+
+    @staticmethod
+    def resolve_archived(obj) -> bool:
+        return obj.archived_at is not None
+
+    @staticmethod
+    def resolve_variants(obj):
+        return obj.api_variants if hasattr(obj, "api_variants") else list(obj.variants.all())
+
+
+# --- Queries and bodies -----------------------------------------------------------------------
+
+
+class ProductFilters(Schema):
+    category: str = Field(
+        "", max_length=80, description="Identifiant d'une catégorie (ses sous-catégories sont incluses)"
+    )
+    q: str = Field("", max_length=100, description="Recherche dans le nom du produit")
+    archived: bool = Field(
+        False,
+        description=(
+            "Inclure les produits et variantes archivés (gestionnaires du producteur, ou d'un point "
+            "de vente qui gère ses produits, avec un jeton)"
+        ),
+    )
+
+
+class VariantFields(Schema):
+    name: Text150 | None = Field(None, description="Nom de la variante (facultatif)")
+    sku: Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)] | None = None
+    unit: Unit | None = Field(None, description="g, kg, ml, cl, dl, l ou item")
+    quantity: Quantity | None = Field(None, description="Quantité dans l'unité, en texte (ex. « 500 »)")
+    unit_name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)] | None = None
+    price: Money | None = Field(None, description="Prix TTC en euros, en texte (ex. « 3.20 »)")
+    tax_rate: Rate | None = Field(
+        None, description="Taux de TVA en % (0, 5.5, 10 ou 20) ; absent : celui de la catégorie"
+    )
+    variable_weight: bool | None = None
+    on_hand: Stock | None = Field(None, description="Stock")
+    on_demand: bool | None = Field(None, description="À la demande (stock illimité)")
+    low_stock_threshold: Stock | None = None
+
+
+class VariantIn(VariantFields):
+    unit: Unit = Field(Unit.ITEM, description="g, kg, ml, cl, dl, l ou item")
+    quantity: Quantity = Field(description="Quantité dans l'unité, en texte (ex. « 500 »)")
+    price: Money = Field(description="Prix TTC en euros, en texte (ex. « 3.20 »)")
+
+
+class VariantPatch(VariantFields):
+    uuid: UUID | None = Field(None, description="Variante à modifier ; absent : une nouvelle variante")
+    archive: bool = Field(False, description="Archiver cette variante")
+
+
+class ProductFields(Schema):
+    category: str | None = Field(None, max_length=80, description="Identifiant de la catégorie (ex. tomates)")
+    description: str | None = Field(None, max_length=5000)
+    allergens: Annotated[str, StringConstraints(strip_whitespace=True, max_length=255)] | None = None
+    conservation: Annotated[str, StringConstraints(strip_whitespace=True, max_length=255)] | None = None
+    labels: list[str] | None = Field(None, description="Identifiants des labels (ab, hve...)")
+
+
+class ProductIn(ProductFields):
+    name: Name = Field(description="Nom du produit")
+    category: str = Field(max_length=80, description="Identifiant de la catégorie (ex. tomates)")
+    variants: list[VariantIn] = Field(min_length=1, description="Au moins une variante")
+
+
+class ProductPatch(ProductFields):
+    name: Name | None = None
+    variants: list[VariantPatch] | None = Field(
+        None, description="Variantes à modifier (par `uuid`) ou à ajouter (sans `uuid`)"
+    )
