@@ -121,6 +121,15 @@ def bulk_on_demand(enterprise):
     return {"slug": enterprise.slug}, {"variants": [str(variant.uuid)], "action": "on_demand_on"}
 
 
+def import_job(enterprise):
+    from cabas.catalogue.models import ImportJob
+
+    job = ImportJob.objects.create(
+        enterprise=enterprise, original_name="produits.csv", status=ImportJob.Status.INVALID, errors=["x"]
+    )
+    return {"slug": enterprise.slug, "job": job.uuid}, {}
+
+
 EXPECTED = {
     "manage:home": (LOGIN, "GET", no_slug),
     "manage:new": (LOGIN, "GET", no_slug),
@@ -156,6 +165,13 @@ EXPECTED = {
     "catalogue:product_unarchive": ("manager", "POST", own_product),
     "catalogue:variant_row": ("manager", "GET", own_variant),
     "catalogue:variant_edit": ("manager", "GET", own_variant),
+    "catalogue:product_import": ("manager", "GET", slug),
+    "catalogue:product_import_job": ("manager", "GET", import_job),
+    "catalogue:product_import_status": ("manager", "GET", import_job),
+    "catalogue:product_import_confirm": ("manager", "POST", import_job),
+    "catalogue:product_import_errors": ("manager", "GET", import_job),
+    "catalogue:product_export_csv": ("manager", "GET", slug),
+    "catalogue:product_export_xlsx": ("manager", "GET", slug),
 }
 
 
