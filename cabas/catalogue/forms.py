@@ -5,6 +5,7 @@ Forms only validate and turn the input into plain values; the services in servic
 Numbers are typed the French way ("3,50", "1 200") or the English way ("3.50").
 """
 
+import uuid
 from decimal import Decimal
 
 from django import forms
@@ -217,7 +218,7 @@ class BulkForm(forms.Form):
         (BulkAction.ARCHIVE, _("Archiver")),
     ]
 
-    variants = forms.MultipleChoiceField(required=False)
+    variants = forms.Field(required=False, widget=forms.MultipleHiddenInput)
     action = forms.ChoiceField(
         label=_("Action sur les variantes cochées"), choices=ACTION_CHOICES, required=False
     )
@@ -231,11 +232,9 @@ class BulkForm(forms.Form):
         )
 
     def clean_variants(self):
-        import uuid
-
-        values = self.data.getlist(self.add_prefix("variants")) if hasattr(self.data, "getlist") else []
+        values = self.cleaned_data.get("variants") or []
         try:
-            return [uuid.UUID(v) for v in values]
+            return [uuid.UUID(str(v)) for v in values]
         except ValueError:
             raise ValidationError(_("Sélection invalide : rechargez la page et réessayez."))
 
@@ -407,7 +406,10 @@ class VariantForm(forms.Form):
         help_text=_("pour les pièces : botte, douzaine, œufs, bocal…"),
     )
     price = FrenchDecimalField(
-        label=_("Prix TTC (€)"), error=PRICE_ERROR, error_messages={"required": PRICE_ERROR}
+        label=_("Prix TTC (€)"),
+        error=PRICE_ERROR,
+        error_messages={"required": PRICE_ERROR},
+        help_text=_("le prix d'une variante ; au kilo (ou au litre) si le poids est variable"),
     )
     tax_rate = forms.ModelChoiceField(
         label=_("TVA"), queryset=TaxRate.objects.all(), required=False, to_field_name="slug"

@@ -186,9 +186,14 @@ def product_bulk(request, enterprise):
 def _product_page(request, enterprise, *, product, form, formset, producer=None):
     producer = product.producer if product else producer
     default_rate = product.category.default_tax_rate if product else None
-    for variant_form in formset.forms:
+    for index, variant_form in enumerate(formset.forms):
         data = variant_form.data if variant_form.is_bound else {}
         variant_form.preview = _preview_text(data, variant_form.prefix, initial=variant_form.initial)
+        # Blank extra forms after the first one fold under "Ajouter une variante" (no JavaScript needed).
+        blank = not variant_form.initial.get("uuid") and not (
+            variant_form.is_bound and variant_form.has_changed()
+        )
+        variant_form.collapsed = index > 0 and blank
     context = {
         "enterprise": enterprise,
         "nav": "products",
