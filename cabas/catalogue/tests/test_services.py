@@ -11,7 +11,7 @@ from cabas.catalogue.exceptions import (
     InvalidVariant,
     ProductError,
 )
-from cabas.catalogue.models import Category, Label, Product, TaxRate, Variant
+from cabas.catalogue.models import Category, Label, Product, ProductPhoto, TaxRate, Variant
 from cabas.enterprises.models import Relationship
 from tests.factories import HubFactory, ProductFactory, RelationshipFactory, VariantFactory
 
@@ -191,6 +191,9 @@ def test_it_duplicates_a_product_with_empty_stock_and_marked_skus(enterprise):
     VariantFactory(product=product, sku="MIEL-500", on_hand=12, low_stock_threshold=3)
     VariantFactory(product=product, sku="", on_hand=4, on_demand=True, unit="kg", quantity=Decimal("1"))
     VariantFactory(product=product, sku="OLD", archived_at="2025-01-01T00:00Z")
+    ProductPhoto.objects.create(
+        product=product, image="products/miel.jpg", thumbnail="products/miel-400.jpg", alt="Pot de miel"
+    )
 
     copy = services.product_duplicate(product=product)
 
@@ -203,6 +206,7 @@ def test_it_duplicates_a_product_with_empty_stock_and_marked_skus(enterprise):
     assert [v.on_hand for v in variants] == [0, 0]
     assert variants[0].low_stock_threshold == 3
     assert variants[1].on_demand
+    assert [(p.image.name, p.alt) for p in copy.photos.all()] == [("products/miel.jpg", "Pot de miel")]
     assert product.variants.count() == 3  # the original is untouched
 
 
