@@ -19,9 +19,10 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -52,6 +53,7 @@ MAX_INT = 2**31 - 1
 PROGRESS_EVERY = 500
 
 
+@lru_cache(maxsize=65536)  # the same names come back on many rows
 def fold(text: str) -> str:
     """Lower case, without accents, extra spaces or ligatures: ' Œufs ' -> 'oeufs'."""
     return _fold(text).replace("œ", "oe").replace("æ", "ae")
@@ -427,6 +429,7 @@ def check_rows(
         ("unit_type", checker.unit), ("price", checker.price), ("on_hand", checker.stock),
         ("on_demand", checker.on_demand), ("tax_category", checker.tax_rate),
     )
+    name_missing = _("nom du produit manquant")
     for done, (line, cells) in enumerate(table.rows, start=1):
         if progress and done % PROGRESS_EVERY == 0:
             progress(done)
@@ -437,7 +440,7 @@ def check_rows(
                 values[key] = parser(columns.get(cells, key))
             except ValueError as error:
                 row_problems.append(Problem(line, columns.label.get(key, key), str(error)))
-        name = _text(columns, cells, "name", 150, row_problems, line, _("nom du produit manquant"))
+        name = _text(columns, cells, "name", 150, row_problems, line, name_missing)
         variant_name = _text(columns, cells, "display_name", 150, row_problems, line)
         sku = _text(columns, cells, "sku", 64, row_problems, line)
         unit_name = _text(columns, cells, "variant_unit_name", 40, row_problems, line)
@@ -518,19 +521,14 @@ def make_plan(rows: list[Row], columns_label: dict[str, str]) -> Plan:
     summary = ImportSummary(rows=len(rows))
     plan = Plan(summary=summary)
     producer_ids = {row.producer.pk for row in rows}
-    products = {
-        (p.producer_id, fold(p.name)): p
-        for p in Product.objects.active().filter(producer_id__in=producer_ids).order_by("-id")
-    }
+    all_products = list(Product.objects.active().filter(producer_id__in=producer_ids).order_by("-id"))
+    products = {(p.producer_id, fold(p.name)): p for p in all_products}  # the oldest wins on duplicates
     by_sku: dict[tuple, Variant] = {}
     by_key: dict[tuple, Variant] = {}
-    existing = (
-        Variant.objects.active().filter(product__producer_id__in=producer_ids)
-        .select_related("product").order_by("-id")
-    )
-    products_by_pk = {p.pk: p for p in products.values()}
+    products_by_pk = {p.pk: p for p in all_products}
+    existing = Variant.objects.active().filter(product__producer_id__in=producer_ids).order_by("-id")
     for variant in existing:  # newest first, so the oldest wins on duplicates
-        product = products_by_pk.setdefault(variant.product_id, variant.product)
+        product = products_by_pk[variant.product_id]
         variant.product = product  # one object per product, shared by its variants
         if variant.sku:
             by_sku[(product.producer_id, variant.sku)] = variant
@@ -647,18 +645,34 @@ def make_plan(rows: list[Row], columns_label: dict[str, str]) -> Plan:
     return plan
 
 
+def _update_rows(model, objects: list, fields: list[str]) -> None:
+    """UPDATE `fields` of each object by primary key, as one prepared statement run for every row.
+
+    Much faster than `bulk_update` for thousands of rows: no CASE expression built per row and field.
+    """
+    if not objects:
+        return
+    meta = model._meta
+    columns = [meta.get_field(name) for name in fields]
+    quote = connection.ops.quote_name
+    sets = ", ".join(f"{quote(column.column)} = %s" for column in columns)
+    sql = f"UPDATE {quote(meta.db_table)} SET {sets} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608
+    params = [
+        [column.get_db_prep_save(getattr(obj, column.attname), connection) for column in columns] + [obj.pk]
+        for obj in objects
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
 def _write(plan: Plan) -> None:
     Product.objects.bulk_create(plan.new_products, batch_size=1000)
-    if plan.changed_products:
-        Product.objects.bulk_update(
-            plan.changed_products, ["name", "category", "description", "updated_at"], batch_size=500
-        )
+    _update_rows(Product, plan.changed_products, ["name", "category", "description", "updated_at"])
     for variant in [*plan.new_variants, *plan.changed_variants]:
         variant.product = variant.product  # takes the product's id, known now that it is saved
     Variant.objects.bulk_create(plan.new_variants, batch_size=1000)
-    if plan.changed_variants:
-        fields = [f.removesuffix("_id") for f in plan.variant_fields] + ["updated_at"]
-        Variant.objects.bulk_update(plan.changed_variants, fields, batch_size=500)
+    fields = sorted(f.removesuffix("_id") for f in plan.variant_fields) + ["updated_at"]
+    _update_rows(Variant, plan.changed_variants, fields)
 
 
 def product_import(
