@@ -46,6 +46,7 @@ test: lint messages
 
 bench: migrate
 	$(PY) -m bench.geojson
+	$(PY) -m bench.import_products
 
 clean:
 	rm -rf $(VENV) var
