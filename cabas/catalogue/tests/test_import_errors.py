@@ -158,3 +158,21 @@ def test_it_rejects_ten_thousand_rows_with_one_bad_row_naming_it_and_changing_no
     assert found == ["ligne 7313, colonne unit_type : unité inconnue : « kilo-ish » (g, kg, ml, cl, dl, l, "
                      "ou vide pour des pièces avec leur nom dans variant_unit_name)"]
     assert_nothing_changed(existing)
+
+
+def test_it_refuses_two_rows_that_would_update_the_same_existing_variant(enterprise, existing):
+    data = ofn_csv(row(sku="C1", display_name="Grosse botte", price="3.00"),  # the SKU matches
+                   row(sku="", display_name="Botte", price="4.00"))  # product, variant and size match
+
+    assert problems(enterprise, data) == [
+        "ligne 3, colonne name : la ligne 2 modifie déjà la même variante existante"
+    ]
+    assert_nothing_changed(existing)
+
+
+def test_it_refuses_products_for_a_structure_that_is_not_a_producer(db):
+    hub = HubFactory(name="Épicerie du Marché")
+
+    assert problems(hub, ofn_csv(row(producer="Épicerie du Marché"))) == [
+        "ligne 2, colonne producer : « Épicerie du Marché » n'est pas un producteur"
+    ]
