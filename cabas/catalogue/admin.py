@@ -5,10 +5,14 @@ Products are archived rather than deleted (orders keep their snapshot): deletion
 """
 
 from django.contrib import admin
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cabas.catalogue.models import Category, InventoryItem, Label, Product, ProductPhoto, TaxRate, Variant
+
+# Web addresses typed without a scheme are https:// (Django 6 default).
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Label)
@@ -25,6 +29,7 @@ class TaxRateAdmin(admin.ModelAdmin):
 
 
 class ChildCategoryInline(admin.TabularInline):
+    formfield_overrides = HTTPS_URLS
     model = Category
     fk_name = "parent"
     extra = 0
@@ -34,6 +39,7 @@ class ChildCategoryInline(admin.TabularInline):
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = ["name", "name_en", "parent", "default_tax_rate", "position"]
     list_filter = [("parent", admin.EmptyFieldListFilter), "default_tax_rate"]
     list_select_related = ["parent", "default_tax_rate"]

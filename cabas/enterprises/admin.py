@@ -1,6 +1,10 @@
 from django.contrib import admin
+from django.db import models
 
 from cabas.enterprises.models import Enterprise, Invitation, Network, Relationship, Role
+
+# Web addresses typed without a scheme are https:// (Django 6 default).
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
 class RoleInline(admin.TabularInline):
@@ -11,6 +15,7 @@ class RoleInline(admin.TabularInline):
 
 @admin.register(Enterprise)
 class EnterpriseAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = ["name", "slug", "model", "is_producer", "sells", "city", "visibility", "geocode_status"]
     list_filter = ["model", "is_producer", "sells", "visibility", "geocode_status"]
     search_fields = ["name", "slug", "city", "postcode", "siret"]
@@ -60,6 +65,7 @@ class RelationshipAdmin(admin.ModelAdmin):
 
 @admin.register(Network)
 class NetworkAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = ["name", "slug", "coordinator", "created_at"]
     search_fields = ["name", "slug"]
     autocomplete_fields = ["coordinator", "members"]
