@@ -186,7 +186,11 @@ class Variant(models.Model):
             models.CheckConstraint(condition=Q(price__gte=0), name="variant_price_not_negative"),
             models.CheckConstraint(condition=Q(quantity__gt=0), name="variant_quantity_positive"),
         ]
-        indexes = [models.Index(fields=["sku"], name="variant_sku_idx")]
+        indexes = [
+            models.Index(fields=["sku"], name="variant_sku_idx"),
+            # the products page loads each page's variants by product, active first, in order
+            models.Index(fields=["product", "archived_at", "position"], name="variant_product_list_idx"),
+        ]
 
     def __str__(self):
         return self.full_name

@@ -1,6 +1,8 @@
 """Browser test of the product import: a producer uploads a CSV, reads the problems, fixes the file,
-sees the preview, confirms; the progress of a big import is polled with htmx. 360 px wide, no
-axe-core violation."""
+sees the preview, confirms, then edits an imported price inline; the progress of a big import is
+polled with htmx. 360 px wide, no axe-core violation."""
+
+from decimal import Decimal
 
 import pytest
 from playwright.sync_api import expect
@@ -20,7 +22,7 @@ def farm(settings, tmp_path):
     return farm
 
 
-def test_it_imports_a_csv_after_showing_the_problems_of_the_first_version(
+def test_it_imports_a_csv_after_showing_the_problems_then_edits_a_price_inline(
     page, farm, login_as, axe_check, no_horizontal_scroll, tmp_path
 ):
     bad = tmp_path / "produits.csv"
@@ -59,6 +61,17 @@ def test_it_imports_a_csv_after_showing_the_problems_of_the_first_version(
     expect(page.locator(".messages")).to_contain_text("Import terminé : 2 variantes créées")
     axe_check(page)
     assert sorted(Variant.objects.values_list("sku", flat=True)) == ["A", "B"]
+
+    # Then, on the products list the import linked to, the producer corrects a price in place.
+    page.goto(f"/manage/{farm.slug}/products/")
+    imported = Variant.objects.get(sku="A")
+    line = page.locator(f"#variant-{imported.uuid}")
+    line.get_by_role("link", name="Modifier").click()
+    page.get_by_label("Prix TTC (€)").fill("2,90")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(line).to_contain_text("2,90\u00a0€")
+    axe_check(page)
+    assert Variant.objects.get(sku="A").price == Decimal("2.90")
 
 
 def test_it_shows_the_progress_of_a_big_import_and_the_result_when_it_is_over(

@@ -237,3 +237,11 @@ def test_it_shows_nothing_to_a_hub_whose_permission_was_revoked(client, enterpri
 def test_it_is_closed_to_volunteers_and_outsiders(client_for, volunteer, outsider, enterprise):
     assert client_for(volunteer).get(url(enterprise)).status_code == 403
     assert client_for(outsider).get(url(enterprise)).status_code == 404
+
+
+def test_it_links_to_the_import_and_the_exports(client_for, manager, enterprise):
+    html = client_for(manager).get(url(enterprise)).content.decode()
+
+    assert f'href="/manage/{enterprise.slug}/products/import/"' in html
+    assert f'href="/manage/{enterprise.slug}/products/export.csv"' in html
+    assert f'href="/manage/{enterprise.slug}/products/export.xlsx"' in html
