@@ -47,6 +47,7 @@ test: lint messages
 bench: migrate
 	$(PY) -m bench.geojson
 	$(PY) -m bench.import_products
+	$(PY) -m bench.products_page
 
 clean:
 	rm -rf $(VENV) var
