@@ -266,7 +266,8 @@ def _variant_line(variant: Variant) -> dict:
     if variant.variable_weight:
         return {"name": variant.name, "size": _("environ %(size)s") % {"size": measure.display()},
                 "price": format_eur(variant.estimated_price()), "reference": reference, "estimated": True}
-    single = measure.unit == "item" and measure.quantity == 1
+    # "1 botte", "1 kg", "1 L": the price is already the price per unit.
+    single = measure.reference_quantity() == 1
     return {"name": variant.name, "size": measure.display(), "price": format_eur(variant.price),
             "reference": "" if single else reference, "estimated": False}
 

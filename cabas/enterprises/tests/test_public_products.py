@@ -46,6 +46,7 @@ def test_it_shows_the_products_by_category_with_sizes_and_prices(client, farm):
     )
     tomatoes.labels.set(Label.objects.filter(slug="ab"))
     VariantFactory(product=tomatoes, unit="g", quantity=Decimal("500"), price=Decimal("3.20"))
+    VariantFactory(product=tomatoes, name="Cagette", unit="kg", quantity=Decimal("1"), price=Decimal("5.20"))
     eggs = ProductFactory(producer=farm, name="Œufs plein air", category=Category.objects.get(slug="oeufs"))
     VariantFactory(product=eggs, unit="item", quantity=Decimal("6"), unit_name="œufs", price=Decimal("2.40"))
     bunch = ProductFactory(producer=farm, name="Radis", category=Category.objects.get(slug="legumes-racines"))
@@ -61,6 +62,7 @@ def test_it_shows_the_products_by_category_with_sizes_and_prices(client, farm):
     assert "(6,40\u00a0€ / kg)" in html
     assert "6 œufs : <strong>2,40\u00a0€</strong>" in html and "(0,40\u00a0€ / pièce)" in html
     assert "1 botte : <strong>1,50\u00a0€</strong></li>" in html  # one piece: no price per piece
+    assert "Cagette, 1 kg : <strong>5,20\u00a0€</strong></li>" in html  # one kilo: no price per kilo
     assert "AB — Agriculture biologique" in html
     assert "TVA non applicable" not in html
 
