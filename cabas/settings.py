@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "cabas.accounts",
     "cabas.catalogue",
     "cabas.enterprises",
+    "cabas.payments",
+    "cabas.cycles",
+    "cabas.orders",
     "cabas.api",
 ]
 
@@ -204,6 +207,11 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# --- Platform ------------------------------------------------------------------------------
+# The cooperative that runs this instance: its active fees of type "platform" apply to every order
+# cycle, shown like any other fee.
+PLATFORM_ENTERPRISE_SLUG = os.environ.get("PLATFORM_ENTERPRISE_SLUG", "cabas-cooperative")
 
 # --- Maps and geocoding ---------------------------------------------------------------------
 # Tiles are fetched by the visitor's browser; an empty URL draws the map without a background

@@ -72,6 +72,14 @@ class Visibility(models.TextChoices):
     HIDDEN = "hidden", _("Masquée")
 
 
+class PriceApproval(models.TextChoices):
+    """Whose approval a cycle's price list needs before the cycle can open (co-decided prices)."""
+
+    NONE = "none", _("Aucune")
+    PRODUCERS = "producers", _("Les producteurs du cycle")
+    PRODUCERS_AND_REFERENTS = "producers_and_referents", _("Les producteurs et les référents consommateurs")
+
+
 class GeocodeStatus(models.TextChoices):
     PENDING = "pending", _("À localiser")
     OK = "ok", _("Localisée")
@@ -130,6 +138,20 @@ class Enterprise(models.Model):
     lon = models.FloatField(_("longitude"), null=True, blank=True)
     geocode_status = models.CharField(
         max_length=8, choices=GeocodeStatus.choices, default=GeocodeStatus.PENDING
+    )
+
+    # Shop settings
+    shop_private = models.BooleanField(
+        _("boutique réservée à mes clients"), default=False,
+        help_text=_("Seuls les clients enregistrés par la structure peuvent commander."),
+    )
+    guest_checkout = models.BooleanField(_("commande sans compte possible"), default=True)
+    orders_editable = models.BooleanField(
+        _("les clients peuvent modifier ou annuler leur commande tant que le cycle est ouvert"), default=True
+    )
+    price_approval = models.CharField(
+        _("approbation des prix avant l'ouverture d'un cycle"), max_length=24,
+        choices=PriceApproval.choices, default=PriceApproval.NONE,
     )
 
     created_at = models.DateTimeField(default=timezone.now)
@@ -195,6 +217,10 @@ class Role(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles")
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="roles")
     role = models.CharField(_("rôle"), max_length=10, choices=Level.choices)
+    consumer_referent = models.BooleanField(
+        _("référent consommateurs"), default=False,
+        help_text=_("Représente les mangeurs dans l'approbation des prix."),
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -1,0 +1,202 @@
+"""Customers and orders. An order is what a customer buys from one seller for one pickup or
+delivery, whatever produced it (an order cycle now, an AMAP contract later). Lines and fee lines
+are snapshots: later changes to products or fees never change a placed order."""
+
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Customer(models.Model):
+    """A buyer as known by one selling enterprise (with or without a Cabas account)."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.CASCADE, related_name="customers"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="customers"
+    )
+    email = models.EmailField(_("adresse e-mail"))
+    first_name = models.CharField(_("prénom"), max_length=80, blank=True)
+    last_name = models.CharField(_("nom"), max_length=80, blank=True)
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    code = models.CharField(_("code client"), max_length=40, blank=True)
+    tags = models.JSONField(_("étiquettes"), default=list, blank=True)
+    address = models.CharField(_("adresse"), max_length=200, blank=True)
+    postcode = models.CharField(_("code postal"), max_length=10, blank=True)
+    city = models.CharField(_("commune"), max_length=100, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["last_name", "first_name", "email"]
+        verbose_name = _("client")
+        constraints = [models.UniqueConstraint(fields=["enterprise", "email"], name="one_customer_per_email")]
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in [self.first_name, self.last_name] if p)
+
+
+class Order(models.Model):
+    class Status(models.TextChoices):
+        CART = "cart", _("Panier")
+        PLACED = "placed", _("Passée")
+        FULFILLED = "fulfilled", _("Remise")
+        CANCELLED = "cancelled", _("Annulée")
+
+    TRANSITIONS = {
+        Status.CART: {Status.PLACED},
+        Status.PLACED: {Status.FULFILLED, Status.CANCELLED},
+        Status.FULFILLED: set(),
+        Status.CANCELLED: set(),
+    }
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    number = models.CharField(_("numéro"), max_length=20, blank=True)
+    seller = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="orders")
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, null=True, blank=True, related_name="orders"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="orders"
+    )
+    cycle = models.ForeignKey(
+        "cycles.OrderCycle", on_delete=models.PROTECT, null=True, blank=True, related_name="orders"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.CART)
+    session_key = models.CharField(max_length=64, blank=True, help_text="guest cart owner")
+    shipping_method = models.ForeignKey(
+        "cycles.ShippingMethod", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    payment_method = models.ForeignKey(
+        "payments.PaymentMethod", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    pickup_at = models.DateTimeField(null=True, blank=True)
+    # Contact and delivery address as given at checkout (a snapshot).
+    email = models.EmailField(blank=True)
+    full_name = models.CharField(max_length=160, blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    address = models.CharField(max_length=200, blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    note = models.TextField(_("message pour le vendeur"), blank=True)
+    # Totals, computed once when the order is placed (VAT included; vat_total is the VAT within).
+    items_total = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))
+    fees_total = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))
+    total = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))
+    vat_total = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))
+    idempotency_key = models.CharField(max_length=80, blank=True)
+    placed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-placed_at", "-created_at"]
+        verbose_name = _("commande")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["seller", "number"], condition=~Q(number=""), name="order_number_unique_per_seller"
+            ),
+            models.UniqueConstraint(
+                fields=["seller", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="order_idempotency_key_unique_per_seller",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["seller", "status", "placed_at"], name="order_seller_status_idx"),
+            models.Index(fields=["cycle", "status"], name="order_cycle_status_idx"),
+        ]
+
+    def __str__(self):
+        return self.number or str(self.uuid)
+
+    def transition(self, to: str, *, user=None, detail: dict | None = None) -> "OrderEvent":
+        """Change the status along TRANSITIONS and record the event (the caller saves in its
+        transaction). Raises ValueError on a transition the table does not allow."""
+        if to not in self.TRANSITIONS[self.Status(self.status)]:
+            raise ValueError(f"order {self}: {self.status} -> {to} is not allowed")
+        event = OrderEvent(
+            order=self, kind="status", from_status=self.status, to_status=to, user=user, detail=detail or {}
+        )
+        self.status = to
+        return event
+
+
+class Line(models.Model):
+    """One product in an order, with the price and names as they were when it was ordered."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    variant = models.ForeignKey("catalogue.Variant", on_delete=models.PROTECT, related_name="+")
+    producer = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="+")
+    quantity = models.PositiveIntegerField()
+    product_name = models.CharField(max_length=150)
+    variant_name = models.CharField(max_length=150, blank=True)
+    size = models.CharField(max_length=60, help_text="unit display, e.g. 500 g")
+    unit_price = models.DecimalField(
+        max_digits=12, decimal_places=2, help_text="producer price, VAT included"
+    )
+    tax_rate = models.DecimalField(max_digits=5, decimal_places=2)
+    total = models.DecimalField(max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["order", "variant"], name="one_line_per_variant")]
+
+    def __str__(self):
+        return f"{self.quantity} × {self.product_name}"
+
+
+class FeeLine(models.Model):
+    """A fee charged on an order: who gets it, what for, how much (VAT included)."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="fee_lines")
+    fee = models.ForeignKey("cycles.Fee", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=120)
+    fee_type = models.CharField(max_length=12)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    tax_rate = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("0"))
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.name}: {self.amount}"
+
+
+class OrderEvent(models.Model):
+    """What happened to an order, when and by whom (status changes, edits, emails)."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=40)
+    from_status = models.CharField(max_length=10, blank=True)
+    to_status = models.CharField(max_length=10, blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    detail = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.order} {self.kind}"
+
+
+class OrderNumberSequence(models.Model):
+    """The next order number of a seller, incremented under a row lock (gap-free, one per seller)."""
+
+    seller = models.OneToOneField("enterprises.Enterprise", on_delete=models.CASCADE, related_name="+")
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.seller_id}: {self.last}"
