@@ -200,3 +200,61 @@ class OrderNumberSequence(models.Model):
 
     def __str__(self):
         return f"{self.seller_id}: {self.last}"
+
+
+class VisibilityRule(models.Model):
+    """Shows or hides products, shipping methods, payment methods or whole cycles of a selling
+    enterprise according to its customers' tags (Open Food Network's "tag rules").
+
+    `customer_tag` "" is the default rule: it applies to every customer for whom no tagged rule
+    names the item (customers without tags, guests). The resolution of the rules is in
+    cabas.orders.visibility and explained in docs/visibility-rules.md.
+    """
+
+    class Subject(models.TextChoices):
+        PRODUCTS = "products", _("Produits")
+        SHIPPING_METHODS = "shipping_methods", _("Modes de retrait et de livraison")
+        PAYMENT_METHODS = "payment_methods", _("Moyens de paiement")
+        CYCLES = "cycles", _("Cycles de vente")
+
+    class Action(models.TextChoices):
+        SHOW = "show", _("Montrer")
+        HIDE = "hide", _("Cacher")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.CASCADE, related_name="visibility_rules"
+    )
+    customer_tag = models.CharField(
+        _("étiquette client"),
+        max_length=40,
+        blank=True,
+        help_text=_("vide : la règle par défaut, pour les clients qu'aucune autre règle ne concerne"),
+    )
+    subject = models.CharField(_("s'applique à"), max_length=20, choices=Subject.choices)
+    action = models.CharField(_("action"), max_length=4, choices=Action.choices)
+    products = models.ManyToManyField(
+        "catalogue.Product", blank=True, related_name="+", verbose_name=_("produits")
+    )
+    shipping_methods = models.ManyToManyField(
+        "cycles.ShippingMethod",
+        blank=True,
+        related_name="+",
+        verbose_name=_("modes de retrait ou de livraison"),
+    )
+    payment_methods = models.ManyToManyField(
+        "payments.PaymentMethod", blank=True, related_name="+", verbose_name=_("moyens de paiement")
+    )
+    cycles = models.ManyToManyField(
+        "cycles.OrderCycle", blank=True, related_name="+", verbose_name=_("cycles de vente")
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["position", "customer_tag", "id"]
+        verbose_name = _("règle de visibilité")
+        indexes = [models.Index(fields=["enterprise", "position"], name="visibility_rule_enterprise_idx")]
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.get_subject_display()} ({self.customer_tag or '*'})"
