@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("manage/", include("cabas.enterprises.urls_manage")),
     path("manage/", include("cabas.catalogue.urls_manage")),
+    path("manage/", include("cabas.orders.urls_manage")),
     path("invitations/<str:token>/", views_team.invitation, name="invitation"),
 ]
 if settings.DEBUG or settings.TESTING:

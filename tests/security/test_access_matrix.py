@@ -130,7 +130,32 @@ def import_job(enterprise):
     return {"slug": enterprise.slug, "job": job.uuid}, {}
 
 
+def own_customer(enterprise):
+    from cabas.orders.models import Customer
+
+    customer = Customer.objects.create(enterprise=enterprise, email="client@exemple.fr")
+    return {"slug": enterprise.slug, "customer": customer.uuid}, {}
+
+
+def own_visibility_rule(enterprise):
+    from cabas.orders.models import VisibilityRule
+
+    rule = VisibilityRule.objects.create(
+        enterprise=enterprise, customer_tag="pro", subject="products", action="hide"
+    )
+    return {"slug": enterprise.slug, "rule": rule.uuid}, {}
+
+
 EXPECTED = {
+    "orders:customers": ("manager", "GET", slug),
+    "orders:customer_new": ("manager", "GET", slug),
+    "orders:customer_import": ("manager", "GET", slug),
+    "orders:customer_export": ("manager", "GET", slug),
+    "orders:customer_edit": ("manager", "GET", own_customer),
+    "orders:visibility_rules": ("manager", "GET", slug),
+    "orders:visibility_rule_new": ("manager", "GET", slug),
+    "orders:visibility_rule_edit": ("manager", "GET", own_visibility_rule),
+    "orders:visibility_rule_delete": ("manager", "POST", own_visibility_rule),
     "manage:home": (LOGIN, "GET", no_slug),
     "manage:new": (LOGIN, "GET", no_slug),
     "manage:dashboard": ("volunteer", "GET", slug),
