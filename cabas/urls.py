@@ -14,6 +14,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("manage/", include("cabas.enterprises.urls_manage")),
     path("manage/", include("cabas.catalogue.urls_manage")),
+    path("manage/", include("cabas.cycles.urls_manage")),
+    path("cycles/", include("cabas.cycles.urls_public")),
     path("manage/", include("cabas.orders.urls_manage")),
     path("invitations/<str:token>/", views_team.invitation, name="invitation"),
 ]

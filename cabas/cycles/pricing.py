@@ -486,3 +486,18 @@ def order_totals(lines, fee_lines) -> Totals:
         vat_total=sum(by_rate.values(), ZERO),
         vat_by_rate=by_rate,
     )
+
+
+def percentages(amounts: list[Decimal]) -> list[int]:
+    """Whole percentages of each amount in their sum, adding up to exactly 100 (largest remainder:
+    the rounded-down shares, then one point more to the largest remainders). All 0 for a zero sum."""
+    total = sum(amounts, Decimal(0))
+    if total <= 0:
+        return [0] * len(amounts)
+    exact = [a * HUNDRED / total for a in amounts]
+    floors = [int(e) for e in exact]
+    missing = 100 - sum(floors)
+    by_remainder = sorted(range(len(amounts)), key=lambda i: (exact[i] - floors[i], amounts[i]), reverse=True)
+    for i in by_remainder[:missing]:
+        floors[i] += 1
+    return floors

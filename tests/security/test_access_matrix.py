@@ -146,7 +146,49 @@ def own_visibility_rule(enterprise):
     return {"slug": enterprise.slug, "rule": rule.uuid}, {}
 
 
+def own_fee(enterprise):
+    from cabas.cycles.models import Fee
+
+    fee = Fee.objects.create(
+        enterprise=enterprise, name="Préparation", fee_type="packing", calculator="flat_per_item", amount=1
+    )
+    return {"slug": enterprise.slug, "fee": fee.uuid}, {}
+
+
+def own_pickup(enterprise):
+    from cabas.cycles.models import ShippingMethod
+
+    method = ShippingMethod.objects.create(enterprise=enterprise, name="Retrait", address="1 place du marché")
+    return {"slug": enterprise.slug, "method": method.uuid}, {}
+
+
+def pickup_kind(enterprise):
+    return {"slug": enterprise.slug, "kind": "pickup"}, {}
+
+
+def own_payment_method(enterprise):
+    from cabas.payments.models import PaymentMethod
+
+    method = PaymentMethod.objects.create(enterprise=enterprise, kind="cheque", name="Chèque")
+    return {"slug": enterprise.slug, "method": method.uuid}, {}
+
+
 EXPECTED = {
+    "cycles:fees": ("manager", "GET", slug),
+    "cycles:fee_new": ("manager", "GET", slug),
+    "cycles:fee_edit": ("manager", "GET", own_fee),
+    "cycles:fee_deactivate": ("manager", "POST", own_fee),
+    "cycles:fee_activate": ("manager", "POST", own_fee),
+    "cycles:shipping": ("manager", "GET", slug),
+    "cycles:shipping_new": ("manager", "GET", pickup_kind),
+    "cycles:shipping_edit": ("manager", "GET", own_pickup),
+    "cycles:shipping_deactivate": ("manager", "POST", own_pickup),
+    "cycles:shipping_activate": ("manager", "POST", own_pickup),
+    "cycles:payment_methods": ("manager", "GET", slug),
+    "cycles:payment_method_new": ("manager", "GET", slug),
+    "cycles:payment_method_edit": ("manager", "GET", own_payment_method),
+    "cycles:payment_method_deactivate": ("manager", "POST", own_payment_method),
+    "cycles:payment_method_activate": ("manager", "POST", own_payment_method),
     "orders:customers": ("manager", "GET", slug),
     "orders:customer_new": ("manager", "GET", slug),
     "orders:customer_import": ("manager", "GET", slug),
