@@ -1,0 +1,104 @@
+"""What a shop sells in a cycle: the cycles open at a distributor and the variants it offers there,
+with the price, stock and visibility the shop uses (a hub's inventory overrides the producer's).
+
+Shared by the shopfront, the cart and `order_place`, so that what is shown is what is sold.
+"""
+
+from django.db.models import BooleanField, DecimalField, F, IntegerField, Value
+from django.utils import timezone
+
+from cabas.catalogue.models import InventoryItem, Variant
+from cabas.catalogue.services_inventory import granting_producers, offers_for
+from cabas.cycles.models import CycleDistributor, CycleVariant, OrderCycle
+from cabas.enterprises.models import Enterprise, Sells
+
+try:  # the cycles app decides when a cycle may sell (dates, approved prices)
+    from cabas.cycles.services import cycle_is_sellable as _cycle_is_sellable
+except ImportError:  # pragma: no cover — until the cycles services exist
+    _cycle_is_sellable = None
+
+
+def cycle_is_sellable(cycle: OrderCycle) -> bool:
+    """Whether customers may order in `cycle` now."""
+    if _cycle_is_sellable is not None:
+        return _cycle_is_sellable(cycle)
+    return cycle.status() == OrderCycle.Status.OPEN
+
+
+def sellable_cycles(distributor: Enterprise) -> list[OrderCycle]:
+    """The cycles open now at `distributor`, closing soonest first (one query)."""
+    now = timezone.now()
+    cycles = (
+        OrderCycle.objects.filter(distributors__distributor=distributor, opens_at__lte=now, closes_at__gt=now)
+        .select_related("coordinator")
+        .order_by("closes_at", "pk")
+        .distinct()
+    )
+    return [cycle for cycle in cycles if cycle_is_sellable(cycle)]
+
+
+def distribution_of(cycle: OrderCycle, distributor: Enterprise) -> CycleDistributor | None:
+    return CycleDistributor.objects.filter(cycle=cycle, distributor=distributor).first()
+
+
+def is_hub(distributor: Enterprise) -> bool:
+    return distributor.sells == Sells.ANY
+
+
+def offered_variants(cycle: OrderCycle, distributor: Enterprise, variants=None):
+    """The active variants `distributor` sells in `cycle`, annotated like
+    `cabas.catalogue.services_inventory.offers_for`: `offer_price`, `offer_on_hand`,
+    `offer_on_demand`, `override_on_hand` (a hub's own stock, else None). One query when evaluated.
+    """
+    base = Variant.objects.all() if variants is None else variants
+    base = base.filter(pk__in=CycleVariant.objects.filter(cycle=cycle).values("variant")).exclude(
+        pk__in=CycleDistributor.excluded_variants.through.objects.filter(
+            cycledistributor__cycle=cycle, cycledistributor__distributor=distributor
+        ).values("variant")
+    )
+    if is_hub(distributor):
+        return offers_for(distributor, base).filter(offer_visible=True)
+    return base.active().annotate(
+        override_price=Value(None, output_field=DecimalField(max_digits=12, decimal_places=2)),
+        override_on_hand=Value(None, output_field=IntegerField()),
+        offer_price=F("price"),
+        offer_on_hand=F("on_hand"),
+        offer_on_demand=F("on_demand"),
+        offer_visible=Value(True, output_field=BooleanField()),
+    )
+
+
+def stock_items(distributor: Enterprise, variant_ids, *, lock: bool = False) -> dict[int, InventoryItem]:
+    """The hub's own stocks (InventoryItem with on_hand set) for `variant_ids`, by variant id;
+    locked in primary-key order when `lock`. Empty for a structure that is not a hub, or for the
+    variants of producers that no longer let it sell them."""
+    if not is_hub(distributor):
+        return {}
+    items = InventoryItem.objects.filter(
+        hub=distributor,
+        variant_id__in=list(variant_ids),
+        on_hand__isnull=False,
+        variant__product__producer__in=granting_producers(distributor).values("pk"),
+    ).order_by("pk")
+    if lock:
+        items = items.select_for_update(of=("self",))
+    return {item.variant_id: item for item in items}
+
+
+OFFER_RELATED = ("product__producer", "product__category__default_tax_rate", "tax_rate")
+
+
+def apply_offer_price(variant: Variant) -> Variant:
+    """Make the in-memory `variant` carry the shop's price (a hub's own price when it set one), so
+    that pricing (producer price, percent fees) uses what this shop sells at. Never saved."""
+    offer_price = getattr(variant, "offer_price", None)
+    if offer_price is not None:
+        variant.price = offer_price
+    return variant
+
+
+def available_quantity(variant: Variant) -> int | None:
+    """Units left in this shop (None: on demand, no limit), from the offer annotations."""
+    if variant.offer_on_demand:
+        return None
+    return max(0, int(variant.offer_on_hand or 0))

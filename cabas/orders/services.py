@@ -1,0 +1,655 @@
+"""Carts and orders: fill a cart, place it (stock, totals, number, email in one transaction), edit or
+cancel it while its cycle is open, order the same again.
+
+Locks are always taken in the same order — the order row, then the variants by primary key, then
+the hub's inventory rows by primary key, then the seller's number sequence — so that concurrent
+checkouts queue up instead of deadlocking. Stock is checked on the locked rows and decremented by
+a conditional UPDATE (`on_hand >= quantity`), so it can never go below zero nor be sold twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cabas.catalogue.models import InventoryItem, Variant
+from cabas.cycles.models import ShippingMethod
+from cabas.cycles.pricing import FeeContext, order_totals
+from cabas.lib import money
+from cabas.orders.exceptions import (
+    CartEmpty,
+    CheckoutInvalid,
+    InsufficientStock,
+    InvalidQuantity,
+    NotOffered,
+    OrderError,
+    OrderNotEditable,
+    ShopClosed,
+    StockChange,
+)
+from cabas.orders.models import Customer, FeeLine, Line, Order, OrderEvent, OrderNumberSequence
+from cabas.orders.offers import (
+    OFFER_RELATED,
+    apply_offer_price,
+    available_quantity,
+    cycle_is_sellable,
+    distribution_of,
+    offered_variants,
+    stock_items,
+)
+from cabas.payments.models import PaymentMethod
+
+MAX_QUANTITY = 999
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _offers(cycle, distributor, variant_ids) -> dict[int, Variant]:
+    """The offered variants among `variant_ids`, priced at this shop's price, by id (one query)."""
+    rows = offered_variants(cycle, distributor, Variant.objects.filter(pk__in=list(variant_ids)))
+    return {v.pk: apply_offer_price(v) for v in rows.select_related(*OFFER_RELATED)}
+
+
+def _display_name(variant: Variant) -> str:
+    return " ".join(p for p in [variant.product.name, variant.name] if p)
+
+
+def _line_snapshot(line: Line, variant: Variant, quantity: int, context: FeeContext) -> Line:
+    """Fill `line` with what `variant` is now: names, size, producer price and VAT rate."""
+    data = context.order_lines([(variant, quantity)])[0]
+    line.variant = variant
+    line.producer_id = variant.product.producer_id
+    line.quantity = quantity
+    line.product_name = variant.product.name[:150]
+    line.variant_name = variant.name[:150]
+    size = variant.measure.display()
+    line.size = (_("environ %(size)s") % {"size": size} if variant.variable_weight else size)[:60]
+    line.unit_price = data.unit_price
+    line.tax_rate = data.tax_rate
+    line.total = data.total
+    return line
+
+
+def _clean_quantity(quantity) -> int:
+    try:
+        value = int(str(quantity).strip())
+    except (TypeError, ValueError):
+        raise InvalidQuantity(_("La quantité doit être un nombre entier, par exemple 2."))
+    if value < 0:
+        raise InvalidQuantity(_("La quantité ne peut pas être négative."))
+    if value > MAX_QUANTITY:
+        raise InvalidQuantity(_("Au plus %(max)s par produit.") % {"max": MAX_QUANTITY})
+    return value
+
+
+def _check_open(cycle) -> None:
+    if cycle is None or not cycle_is_sellable(cycle):
+        raise ShopClosed()
+
+
+# --- cart -------------------------------------------------------------------------------------
+
+
+def cart_set_quantity(*, cart: Order, variant: Variant, quantity) -> Line | None:
+    """Put `quantity` units of `variant` in `cart` (0 removes it). Returns the line, or None.
+
+    Raises ShopClosed when the cycle no longer sells, NotOffered for a variant this shop does not
+    sell in the cycle, InvalidQuantity for a bad number or more than is left (nothing changes).
+    Stock is not reserved: it is checked again when the order is placed.
+    """
+    quantity = _clean_quantity(quantity)
+    if cart.status != Order.Status.CART:
+        raise OrderNotEditable()
+    _check_open(cart.cycle)
+    with transaction.atomic():
+        if quantity == 0:
+            Line.objects.filter(order=cart, variant=variant).delete()
+            Order.objects.filter(pk=cart.pk).update(updated_at=timezone.now())
+            return None
+        offer = _offers(cart.cycle, cart.seller, [variant.pk]).get(variant.pk)
+        if offer is None:
+            raise NotOffered(_display_name(variant) if hasattr(variant, "product") else "")
+        available = available_quantity(offer)
+        if available is not None and quantity > available:
+            raise InvalidQuantity(
+                StockChange(str(offer.uuid), _display_name(offer), quantity, available).message
+            )
+        line = Line.objects.filter(order=cart, variant=offer).first() or Line(order=cart)
+        _line_snapshot(line, offer, quantity, FeeContext())
+        line.save()
+        Order.objects.filter(pk=cart.pk).update(updated_at=timezone.now())
+        return line
+
+
+def cart_clear(*, cart: Order) -> None:
+    """Empty `cart`."""
+    if cart.status != Order.Status.CART:
+        raise OrderNotEditable()
+    with transaction.atomic():
+        cart.lines.all().delete()
+
+
+def cart_apply_changes(*, cart: Order, changes: list[StockChange]) -> None:
+    """Bring `cart` down to what is left (the changes an InsufficientStock reported): lines with
+    nothing left go away, the others get the quantity still available."""
+    with transaction.atomic():
+        for change in changes:
+            lines = Line.objects.filter(order=cart, variant__uuid=change.variant_uuid)
+            if change.available <= 0:
+                lines.delete()
+            else:
+                for line in lines:
+                    line.quantity = change.available
+                    line.total = money.round_money(line.unit_price * line.quantity)
+                    line.save(update_fields=["quantity", "total"])
+
+
+@dataclass
+class CartView:
+    """A cart as shown: its lines (with the shop's unit price incl. fees), the lines no longer
+    offered, fee lines and totals."""
+
+    lines: list
+    unavailable: list
+    fee_lines: list
+    totals: object
+    item_count: int
+
+    @property
+    def empty(self) -> bool:
+        return not self.lines
+
+
+def cart_priced(*, lines, cycle, distributor, shipping_method=None, context=None, refresh=True) -> CartView:
+    """Price cart `lines` as they would be placed now. With `refresh`, each line is brought up to
+    today's offer in memory (one query; lines no longer offered go to `unavailable`); otherwise
+    the lines' variants must have OFFER_RELATED loaded and their snapshot price is used. Each line
+    gets `breakdown`, `shop_unit_price` and `shop_total` (incl. per-item fees); fee lines and totals
+    come from the pricing module, so every sum is exact."""
+    context = context or FeeContext.for_cycle(cycle, distributor)
+    lines = list(lines)
+    unavailable = []
+    if refresh:
+        offers = _offers(cycle, distributor, [line.variant_id for line in lines])
+        kept = []
+        for line in lines:
+            offer = offers.get(line.variant_id)
+            if offer is None:
+                unavailable.append(line)
+                continue
+            _line_snapshot(line, offer, line.quantity, context)
+            line.available = available_quantity(offer)
+            kept.append(line)
+        lines = kept
+    pairs = []
+    for line in lines:
+        breakdown = context.price_breakdown(line.variant, line.quantity, price=line.unit_price)
+        line.breakdown = breakdown
+        line.shop_unit_price = breakdown.unit_price
+        line.shop_total = money.round_money(breakdown.unit_price * line.quantity)
+        pairs.append((line.variant, line.quantity))
+    fee_lines = context.order_fee_lines(pairs, shipping_method) if pairs else []
+    return CartView(
+        lines=lines,
+        unavailable=unavailable,
+        fee_lines=fee_lines,
+        totals=order_totals(lines, fee_lines),
+        item_count=sum(line.quantity for line in lines),
+    )
+
+
+# --- placing an order -------------------------------------------------------------------------
+
+
+def _sequence_next(seller) -> str:
+    """The next order number of `seller`, e.g. "FDC-2026-00042" (row lock, gap-free)."""
+    sequence, _created = OrderNumberSequence.objects.select_for_update().get_or_create(seller=seller)
+    OrderNumberSequence.objects.filter(pk=sequence.pk).update(last=F("last") + 1)
+    sequence.refresh_from_db(fields=["last"])
+    prefix = "".join(part[0] for part in seller.slug.split("-") if part)[:5].upper() or "C"
+    return f"{prefix}-{timezone.localdate().year}-{sequence.last:05d}"
+
+
+def _check_checkout(*, distribution, shipping_method, payment_method, address, postcode, items_total):
+    if distribution is None:
+        raise ShopClosed()
+    if (
+        shipping_method is None
+        or not distribution.shipping_methods.filter(pk=shipping_method.pk, active=True).exists()
+    ):
+        raise CheckoutInvalid("shipping_method", _("Choisissez un mode de retrait ou de livraison proposé."))
+    if (
+        payment_method is None
+        or not distribution.payment_methods.filter(pk=payment_method.pk, active=True).exists()
+    ):
+        raise CheckoutInvalid("payment_method", _("Choisissez un moyen de paiement proposé."))
+    if shipping_method.kind == ShippingMethod.Kind.DELIVERY:
+        if not address.strip() or not postcode.strip():
+            raise CheckoutInvalid("address", _("Indiquez l'adresse de livraison et son code postal."))
+        if not shipping_method.serves(postcode):
+            raise CheckoutInvalid(
+                "postcode",
+                _("« %(method)s » ne livre pas le code postal %(postcode)s.")
+                % {"method": shipping_method.name, "postcode": postcode.strip()},
+            )
+        if shipping_method.minimum_order and items_total < shipping_method.minimum_order:
+            raise CheckoutInvalid(
+                "shipping_method",
+                _("La livraison demande une commande d'au moins %(minimum)s (votre panier : %(total)s).")
+                % {
+                    "minimum": money.format_eur(shipping_method.minimum_order),
+                    "total": money.format_eur(items_total),
+                },
+            )
+
+
+def _lock_and_decrement(*, cart: Order, lines: list[Line]) -> None:
+    """Lock the variants (and the hub's own stocks) of `lines` in primary-key order, check that each
+    line can be served, and decrement the stock. Raises InsufficientStock listing every line that
+    cannot be served as asked (the transaction then rolls back: nothing changed)."""
+    ids = sorted({line.variant_id for line in lines})
+    locked = {v.pk: v for v in Variant.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
+    items = stock_items(cart.seller, ids, lock=True)
+    offers = _offers(cart.cycle, cart.seller, ids)
+    changes = []
+    for line in lines:
+        offer = offers.get(line.variant_id)
+        name = " ".join(p for p in [line.product_name, line.variant_name] if p)
+        if offer is None:
+            changes.append(StockChange(str(locked[line.variant_id].uuid), name, line.quantity, 0))
+            continue
+        item = items.get(line.variant_id)
+        variant = locked[line.variant_id]
+        if item is not None:
+            available = item.on_hand
+        elif variant.on_demand:
+            continue
+        else:
+            available = variant.on_hand
+        if line.quantity > available:
+            changes.append(StockChange(str(variant.uuid), name, line.quantity, max(0, available)))
+    if changes:
+        raise InsufficientStock(changes)
+    for line in lines:
+        item = items.get(line.variant_id)
+        if item is not None:
+            done = InventoryItem.objects.filter(pk=item.pk, on_hand__gte=line.quantity).update(
+                on_hand=F("on_hand") - line.quantity
+            )
+        elif locked[line.variant_id].on_demand:
+            continue
+        else:
+            done = Variant.objects.filter(pk=line.variant_id, on_hand__gte=line.quantity).update(
+                on_hand=F("on_hand") - line.quantity
+            )
+        if done != 1:  # cannot happen under the lock; never sell what is not there
+            raise InsufficientStock(
+                [StockChange(str(locked[line.variant_id].uuid), line.product_name, line.quantity, 0)]
+            )
+
+
+def _give_back(*, order: Order, quantities: dict[int, int]) -> None:
+    """Return stock (`quantities`: variant id → units, negative to take) to where it was taken:
+    the hub's own stock when it has one, else the producer's (on-demand variants: nothing)."""
+    ids = sorted(quantities)
+    locked = {v.pk: v for v in Variant.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
+    items = stock_items(order.seller, ids, lock=True)
+    changes = []
+    for variant_id in ids:
+        delta = quantities[variant_id]
+        if not delta:
+            continue
+        item = items.get(variant_id)
+        if item is not None:
+            rows = InventoryItem.objects.filter(pk=item.pk)
+        elif locked[variant_id].on_demand:
+            continue
+        else:
+            rows = Variant.objects.filter(pk=variant_id)
+        if delta < 0:
+            rows = rows.filter(on_hand__gte=-delta)
+        if rows.update(on_hand=F("on_hand") + delta) != 1:
+            variant = locked[variant_id]
+            available = item.on_hand if item is not None else variant.on_hand
+            changes.append(StockChange(str(variant.uuid), variant.product.name, -delta, available))
+    if changes:
+        raise InsufficientStock(changes)
+
+
+def _customer_for(*, seller, user, email, full_name, phone, address, postcode, city) -> Customer:
+    first, _sep, last = full_name.strip().partition(" ")
+    defaults = {
+        "user": user,
+        "first_name": first[:80],
+        "last_name": last[:80],
+        "phone": phone[:30],
+        "address": address[:200],
+        "postcode": postcode[:10],
+        "city": city[:100],
+    }
+    customer, created = Customer.objects.get_or_create(
+        enterprise=seller, email=email.lower(), defaults=defaults
+    )
+    if not created and user is not None and customer.user_id is None:
+        customer.user = user
+        customer.save(update_fields=["user"])
+    return customer
+
+
+def order_place(
+    *,
+    cart: Order,
+    email: str,
+    full_name: str,
+    phone: str = "",
+    address: str = "",
+    postcode: str = "",
+    city: str = "",
+    note: str = "",
+    shipping_method: ShippingMethod | None,
+    payment_method: PaymentMethod | None,
+    idempotency_key: str = "",
+    user=None,
+) -> Order:
+    """Place `cart`: in one transaction, lock and decrement the stock, snapshot the lines and fee
+    lines at today's prices, compute the totals once, give the order its number, record the
+    customer and the event, and email the confirmation after commit.
+
+    The same `idempotency_key` twice (a double submit) returns the order placed the first time.
+    Raises CartEmpty, ShopClosed, CheckoutInvalid (with the field) or InsufficientStock (with
+    per-line changes: nothing is placed; see `cart_apply_changes`).
+    """
+    idempotency_key = (idempotency_key or "")[:80]
+    email = (email or "").strip()
+    if not email:
+        raise CheckoutInvalid("email", _("Indiquez votre adresse e-mail."))
+    if not (full_name or "").strip():
+        raise CheckoutInvalid("full_name", _("Indiquez votre nom."))
+    try:
+        with transaction.atomic():
+            order = _order_place(
+                cart=cart,
+                email=email,
+                full_name=full_name.strip(),
+                phone=phone.strip(),
+                address=address.strip(),
+                postcode=postcode.strip(),
+                city=city.strip(),
+                note=note.strip(),
+                shipping_method=shipping_method,
+                payment_method=payment_method,
+                idempotency_key=idempotency_key,
+                user=user,
+            )
+    except IntegrityError:
+        # Two submits of the same key raced past each other: the other one placed the order.
+        existing = _placed_with_key(cart.seller_id, idempotency_key)
+        if existing is None:
+            raise
+        return existing
+    return order
+
+
+def _placed_with_key(seller_id, key: str) -> Order | None:
+    if not key:
+        return None
+    placed = Order.objects.filter(seller_id=seller_id, idempotency_key=key)
+    return placed.exclude(status=Order.Status.CART).first()
+
+
+def order_by_idempotency_key(*, seller, key: str) -> Order | None:
+    """The order already placed at `seller` with this checkout key (a double submit), or None."""
+    return _placed_with_key(seller.pk, key)
+
+
+def _order_place(
+    *,
+    cart,
+    email,
+    full_name,
+    phone,
+    address,
+    postcode,
+    city,
+    note,
+    shipping_method,
+    payment_method,
+    idempotency_key,
+    user,
+) -> Order:
+    order = Order.objects.select_for_update().select_related("seller", "cycle").get(pk=cart.pk)
+    if order.status != Order.Status.CART:
+        if idempotency_key and order.idempotency_key == idempotency_key:
+            return order
+        raise OrderError(_("Cette commande a déjà été passée."))
+    existing = _placed_with_key(order.seller_id, idempotency_key)
+    if existing is not None:
+        return existing
+    _check_open(order.cycle)
+    lines = list(order.lines.select_related("variant").order_by("variant_id"))
+    if not lines:
+        raise CartEmpty()
+    distribution = distribution_of(order.cycle, order.seller)
+    estimate = sum((line.total for line in lines), money.ZERO)
+    _check_checkout(
+        distribution=distribution,
+        shipping_method=shipping_method,
+        payment_method=payment_method,
+        address=address,
+        postcode=postcode,
+        items_total=estimate,
+    )
+    _lock_and_decrement(cart=order, lines=lines)
+
+    # Snapshot at today's prices, then the fees and totals computed once from those snapshots.
+    context = FeeContext.for_cycle(order.cycle, order.seller)
+    offers = _offers(order.cycle, order.seller, [line.variant_id for line in lines])
+    for line in lines:
+        _line_snapshot(line, offers[line.variant_id], line.quantity, context)
+    Line.objects.bulk_update(
+        lines,
+        ["quantity", "product_name", "variant_name", "size", "unit_price", "tax_rate", "total", "producer"],
+    )
+    fee_data = context.order_fee_lines(
+        [(offers[line.variant_id], line.quantity) for line in lines], shipping_method
+    )
+    FeeLine.objects.bulk_create(
+        FeeLine(
+            order=order,
+            fee=f.fee,
+            enterprise=f.enterprise,
+            name=f.name[:120],
+            fee_type=f.fee_type,
+            amount=f.amount,
+            tax_rate=f.tax_rate,
+        )
+        for f in fee_data
+    )
+    totals = order_totals(lines, fee_data)
+
+    order.customer = _customer_for(
+        seller=order.seller,
+        user=user,
+        email=email,
+        full_name=full_name,
+        phone=phone,
+        address=address,
+        postcode=postcode,
+        city=city,
+    )
+    order.number = _sequence_next(order.seller)
+    order.user = user or order.user
+    order.email, order.full_name, order.phone = email[:254], full_name[:160], phone[:30]
+    delivery = shipping_method.kind == ShippingMethod.Kind.DELIVERY
+    order.address, order.postcode, order.city = (
+        (address[:200], postcode[:10], city[:100]) if delivery else ("", "", "")
+    )
+    order.note = note
+    order.shipping_method, order.payment_method = shipping_method, payment_method
+    order.pickup_at = distribution.pickup_at
+    order.items_total, order.fees_total = totals.items_total, totals.fees_total
+    order.total, order.vat_total = totals.total, totals.vat_total
+    order.idempotency_key = idempotency_key
+    order.placed_at = timezone.now()
+    event = order.transition(Order.Status.PLACED, user=user, detail={"number": order.number})
+    order.save()
+    event.save()
+    _confirmation_enqueue(order)
+    return order
+
+
+def _confirmation_enqueue(order: Order) -> None:
+    from cabas.orders.tasks import order_confirmation_send
+
+    transaction.on_commit(lambda: order_confirmation_send.enqueue(order_uuid=str(order.uuid)))
+
+
+# --- after placing: edit, cancel, reorder -----------------------------------------------------
+
+
+def order_can_change(order: Order) -> bool:
+    """Whether the buyer may still edit or cancel `order` (placed, cycle open, shop allows it)."""
+    return (
+        order.status == Order.Status.PLACED
+        and order.seller.orders_editable
+        and order.cycle is not None
+        and cycle_is_sellable(order.cycle)
+    )
+
+
+def _check_changeable(order: Order) -> None:
+    if order.status != Order.Status.PLACED:
+        raise OrderNotEditable()
+    if not order.seller.orders_editable:
+        raise OrderNotEditable(
+            _("Cette boutique ne permet pas de modifier une commande passée : contactez-la.")
+        )
+    if order.cycle is None or not cycle_is_sellable(order.cycle):
+        raise OrderNotEditable(_("Le cycle est fermé : la commande ne peut plus être modifiée."))
+
+
+def _refresh_totals(order: Order, lines: list[Line]) -> None:
+    context = FeeContext.for_cycle(order.cycle, order.seller)
+    variants = _offers(order.cycle, order.seller, [line.variant_id for line in lines])
+    order.fee_lines.all().delete()
+    pairs = [(variants.get(line.variant_id) or line.variant, line.quantity) for line in lines]
+    fee_data = context.order_fee_lines(pairs, order.shipping_method) if lines else []
+    FeeLine.objects.bulk_create(
+        FeeLine(
+            order=order,
+            fee=f.fee,
+            enterprise=f.enterprise,
+            name=f.name[:120],
+            fee_type=f.fee_type,
+            amount=f.amount,
+            tax_rate=f.tax_rate,
+        )
+        for f in fee_data
+    )
+    totals = order_totals(lines, fee_data)
+    order.items_total, order.fees_total = totals.items_total, totals.fees_total
+    order.total, order.vat_total = totals.total, totals.vat_total
+
+
+def order_edit(*, order: Order, quantities: dict, user=None) -> Order:
+    """Change the quantities of a placed order (`quantities`: variant uuid str → units, 0 removes
+    the line) while its cycle is open and the shop allows it. Stock is given back or taken again
+    in the same transaction; new lines are priced today, kept lines keep their price."""
+    with transaction.atomic():
+        order = (
+            Order.objects.select_for_update()
+            .select_related("seller", "cycle", "shipping_method")
+            .get(pk=order.pk)
+        )
+        _check_changeable(order)
+        lines = {str(line.variant.uuid): line for line in order.lines.select_related("variant")}
+        wanted = {str(k): _clean_quantity(v) for k, v in quantities.items()}
+        unknown = set(wanted) - set(lines)
+        new_variants = {}
+        if unknown:
+            new_variants = {str(v.uuid): v for v in Variant.objects.filter(uuid__in=list(unknown))}
+        if set(unknown) - set(new_variants):
+            raise NotOffered()
+        offers = _offers(order.cycle, order.seller, [v.pk for v in new_variants.values()])
+        deltas = {}
+        for key, quantity in wanted.items():
+            if key in lines:
+                delta = lines[key].quantity - quantity
+                deltas[lines[key].variant_id] = delta
+            elif quantity:
+                variant = new_variants[key]
+                if variant.pk not in offers:
+                    raise NotOffered(variant.product.name)
+                deltas[variant.pk] = -quantity
+        if not any(wanted.get(k, line.quantity) for k, line in lines.items()) and not any(
+            wanted.get(k) for k in new_variants
+        ):
+            raise OrderNotEditable(_("Une commande ne peut pas être vide : annulez-la plutôt."))
+        _give_back(order=order, quantities=deltas)
+        context = FeeContext()
+        for key, quantity in wanted.items():
+            if key in lines:
+                line = lines[key]
+                if quantity == 0:
+                    line.delete()
+                    del lines[key]
+                elif quantity != line.quantity:
+                    line.quantity = quantity
+                    line.total = money.round_money(line.unit_price * quantity)
+                    line.save(update_fields=["quantity", "total"])
+            elif quantity:
+                line = _line_snapshot(Line(order=order), offers[new_variants[key].pk], quantity, context)
+                line.save()
+                lines[key] = line
+        _refresh_totals(order, list(lines.values()))
+        order.save()
+        OrderEvent.objects.create(order=order, kind="edited", user=user, detail={"quantities": wanted})
+        return order
+
+
+def order_cancel(*, order: Order, user=None) -> Order:
+    """Cancel a placed order while its cycle is open and the shop allows it; its stock goes back."""
+    with transaction.atomic():
+        order = Order.objects.select_for_update().select_related("seller", "cycle").get(pk=order.pk)
+        _check_changeable(order)
+        lines = list(order.lines.all())
+        _give_back(order=order, quantities={line.variant_id: line.quantity for line in lines})
+        event = order.transition(Order.Status.CANCELLED, user=user)
+        order.save()
+        event.save()
+        return order
+
+
+def reorder(*, order: Order, cart: Order) -> list[str]:
+    """Put the products of a past `order` into `cart` (its current cycle), as many as are left.
+    Returns French notes about what could not be added as before."""
+    notes = []
+    lines = list(order.lines.select_related("variant__product"))
+    offers = _offers(cart.cycle, cart.seller, [line.variant_id for line in lines])
+    with transaction.atomic():
+        for line in lines:
+            name = " ".join(p for p in [line.product_name, line.variant_name] if p)
+            offer = offers.get(line.variant_id)
+            if offer is None:
+                notes.append(_("%(name)s n'est pas proposé dans ce cycle.") % {"name": name})
+                continue
+            available = available_quantity(offer)
+            quantity = line.quantity if available is None else min(line.quantity, available)
+            if quantity <= 0:
+                notes.append(_("%(name)s : plus de stock.") % {"name": name})
+                continue
+            if quantity < line.quantity:
+                notes.append(StockChange(str(offer.uuid), name, line.quantity, quantity).message)
+            cart_set_quantity(cart=cart, variant=offer, quantity=quantity)
+    return notes
+
+
+def order_url(order: Order) -> str:
+    return settings.SITE_URL + reverse("shop:order", args=[order.uuid])
