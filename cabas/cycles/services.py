@@ -444,7 +444,7 @@ def cycle_variants_add(*, cycle: OrderCycle, uuids=None, filters: VariantFilters
         with connection.cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {_table(CycleVariant)} (cycle_id, variant_id) "  # noqa: S608 (ORM-built SQL)
-                f"SELECT %s, chosen.id FROM ({sql}) chosen",
+                f"SELECT %s, v.id FROM {_table(Variant)} v WHERE v.id IN ({sql})",
                 [cycle.pk, *params],
             )
             added = max(cursor.rowcount, 0)
@@ -484,7 +484,7 @@ def cycle_variants_exclude(
         with connection.cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {_table(through)} (cycledistributor_id, variant_id) "  # noqa: S608 (ORM-built SQL)
-                f"SELECT %s, chosen.id FROM ({sql}) chosen",
+                f"SELECT %s, v.id FROM {_table(Variant)} v WHERE v.id IN ({sql})",
                 [distributor.pk, *params],
             )
             return max(cursor.rowcount, 0)
@@ -523,9 +523,10 @@ def cycle_distributor_update(
     distributor = row.distributor
     shipping_methods, payment_methods = list(shipping_methods), list(payment_methods)
     if any(m.enterprise_id != distributor.pk for m in [*shipping_methods, *payment_methods]):
-        raise CycleError(_("Ces modes de retrait ou de paiement ne sont pas ceux de %(name)s.") % {
-            "name": distributor.name
-        })
+        raise CycleError(
+            _("Ces modes de retrait ou de paiement ne sont pas ceux de %(name)s.")
+            % {"name": distributor.name}
+        )
     if not shipping_methods:
         raise CycleError(_("Cochez au moins un mode de retrait ou de livraison."))
     if not payment_methods:
@@ -638,9 +639,7 @@ def cycle_pick_list(cycle: OrderCycle) -> dict[int, list[dict]]:
         .annotate(total=Sum("quantity"))
         .order_by("producer_id", "order__seller_id", "product_name", "variant_name", "variant_id")
     )
-    distributors = {
-        row.distributor_id: row for row in cycle.distributors.select_related("distributor")
-    }
+    distributors = {row.distributor_id: row for row in cycle.distributors.select_related("distributor")}
     result: dict[int, dict[int, dict]] = {}
     for row in rows:
         per_distributor = result.setdefault(row["producer_id"], {})
@@ -717,4 +716,3 @@ def cycles_notify_producers(*, now=None) -> int:
         producers_notified_at__isnull=True, closes_at__lte=now, closes_at__gt=now - NOTIFY_LOOKBACK
     ).order_by("closes_at", "pk")
     return sum(cycle_producers_notify(cycle=cycle, now=now) for cycle in due)
-

@@ -180,24 +180,27 @@ def party_for(*, cycle: OrderCycle, enterprise: Enterprise, role: Role) -> Party
     return None
 
 
-def cycles_for_approver(enterprise: Enterprise, role: Role) -> QuerySet:
-    """The cycles in which this member can take part in the price decision: those the enterprise
-    supplies (managers and owners), and, for consumer referents, those it coordinates — among
-    coordinators that require approval. Newest first."""
-    needs = ~Q(coordinator__price_approval=PriceApproval.NONE)
+def cycles_for_approver(enterprise: Enterprise) -> QuerySet:
+    """The cycles whose price decision concerns this enterprise: those it supplies (for another
+    coordinator), and those it coordinates when its consumer referents take part — among cycles
+    whose prices need approval. Newest first. Members see them all; who may decide is `party_for`."""
     supplied = Exists(CycleSupplier.objects.filter(cycle=OuterRef("pk"), supplier=enterprise))
-    condition = Q(pk__in=[])
-    if role.at_least(Role.Level.MANAGER):
-        condition |= Q(supplied) & ~Q(coordinator=enterprise)
-    if role.consumer_referent and referents_required(enterprise):
+    condition = Q(supplied) & ~Q(coordinator=enterprise)
+    if referents_required(enterprise):
         condition |= Q(coordinator=enterprise)
     return (
-        OrderCycle.objects.filter(needs)
-        .filter(condition)
+        OrderCycle.objects.filter(condition)
         .exclude(approval=OrderCycle.Approval.NOT_REQUIRED)
         .select_related("coordinator")
         .order_by("-opens_at", "-id")
     )
+
+
+def can_decide(*, cycle: OrderCycle, enterprise: Enterprise, role: Role) -> bool:
+    """Whether `role` speaks for a party of a cycle from `cycles_for_approver(enterprise)` (no query)."""
+    if cycle.coordinator_id == enterprise.pk:
+        return role.consumer_referent and referents_required(enterprise)
+    return role.at_least(Role.Level.MANAGER)
 
 
 def _approval_url(cycle: OrderCycle, enterprise: Enterprise) -> str:
@@ -346,7 +349,8 @@ def _decision_email(cycle: OrderCycle, decision: PriceDecision, party: Party | N
             from_name=party.enterprise.name if party else coordinator.name,
             context={
                 **context,
-                "url": site_url(reverse("cycles:prices", args=[coordinator.slug, cycle.uuid]))},
+                "url": site_url(reverse("cycles:prices", args=[coordinator.slug, cycle.uuid])),
+            },
         )
 
 
