@@ -173,7 +173,84 @@ def own_payment_method(enterprise):
     return {"slug": enterprise.slug, "method": method.uuid}, {}
 
 
+def _future_cycle(coordinator):
+    import datetime
+
+    from django.utils import timezone
+
+    from cabas.cycles.services import cycle_create
+
+    start = timezone.now() + datetime.timedelta(days=2)
+    return cycle_create(
+        coordinator=coordinator, name="Panier", opens_at=start, closes_at=start + datetime.timedelta(days=2)
+    )
+
+
+def own_cycle(enterprise):
+    return {"slug": enterprise.slug, "cycle": _future_cycle(enterprise).uuid}, {}
+
+
+def own_cycle_supplier(enterprise):
+    kwargs, _ = own_cycle(enterprise)
+    return {**kwargs, "supplier": enterprise.slug}, {}
+
+
+def own_cycle_distributor(enterprise):
+    kwargs, _ = own_cycle(enterprise)
+    return {**kwargs, "distributor": enterprise.slug}, {}
+
+
+def own_cycle_bulk(enterprise):
+    kwargs, _ = own_cycle(enterprise)
+    return kwargs, {"action": "add", "scope": "all"}
+
+
+def own_schedule(enterprise):
+    from cabas.cycles.services import schedule_create
+
+    schedule = schedule_create(cycle=_future_cycle(enterprise), frequency="weekly")
+    return {"slug": enterprise.slug, "schedule": schedule.uuid}, {}
+
+
+def price_approval_choice(enterprise):
+    return {"slug": enterprise.slug}, {"price_approval": "producers"}
+
+
+def cycle_to_approve(enterprise):
+    """A hub requiring approval runs a cycle supplied by the enterprise, prices submitted."""
+    from cabas.cycles.models import CycleSupplier
+
+    hub = HubFactory(price_approval="producers")
+    RelationshipFactory(grantor=enterprise, grantee=hub, status=Relationship.Status.ACCEPTED)
+    cycle = _future_cycle(hub)
+    CycleSupplier.objects.create(cycle=cycle, supplier=enterprise)
+    cycle.approval = "submitted"
+    cycle.save(update_fields=["approval"])
+    return {"slug": enterprise.slug, "cycle": cycle.uuid}, {}
+
+
 EXPECTED = {
+    "cycles:list": ("manager", "GET", slug),
+    "cycles:new": ("manager", "GET", slug),
+    "cycles:price_approval_setting": ("owner", "POST", price_approval_choice),
+    "cycles:approvals": ("volunteer", "GET", slug),
+    "cycles:approval": ("volunteer", "GET", cycle_to_approve),
+    "cycles:schedule_stop": ("manager", "POST", own_schedule),
+    "cycles:edit": ("manager", "GET", own_cycle),
+    "cycles:suppliers": ("manager", "GET", own_cycle),
+    "cycles:supplier_fees": ("manager", "POST", own_cycle_supplier),
+    "cycles:supplier_remove": ("manager", "POST", own_cycle_supplier),
+    "cycles:variants": ("manager", "GET", own_cycle),
+    "cycles:variants_bulk": ("manager", "POST", own_cycle_bulk),
+    "cycles:distributors": ("manager", "GET", own_cycle),
+    "cycles:distributor": ("manager", "GET", own_cycle_distributor),
+    "cycles:distributor_remove": ("manager", "POST", own_cycle_distributor),
+    "cycles:clone": ("manager", "GET", own_cycle),
+    "cycles:schedule": ("manager", "GET", own_cycle),
+    "cycles:delete": ("manager", "GET", own_cycle),
+    "cycles:prices": ("manager", "GET", own_cycle),
+    "cycles:prices_submit": ("manager", "POST", own_cycle),
+    "cycles:prices_comment": ("manager", "POST", own_cycle),
     "cycles:fees": ("manager", "GET", slug),
     "cycles:fee_new": ("manager", "GET", slug),
     "cycles:fee_edit": ("manager", "GET", own_fee),
