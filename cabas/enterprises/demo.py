@@ -15,6 +15,7 @@ from django.utils import timezone
 from cabas.catalogue.demo import demo_products_load
 from cabas.catalogue.models import Label
 from cabas.catalogue.reference import reference_data_seed
+from cabas.cycles.demo import demo_cycles_load
 from cabas.enterprises.geocoding import geocode_address, geocode_place
 from cabas.enterprises.models import (
     PRESET_DEFAULTS,
@@ -712,6 +713,7 @@ def demo_data_load() -> DemoSummary:
         network.members.set([enterprises[slug] for slug in row["members"]])
 
     variants = demo_products_load(enterprises)
+    demo_cycles_load(enterprises, users)
 
     return DemoSummary(
         enterprises=len(enterprises),

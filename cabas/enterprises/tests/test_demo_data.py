@@ -1,4 +1,5 @@
 import re
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -7,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.urls import resolve
+from django.utils import timezone
 
 from cabas.accounts.models import User
 from cabas.enterprises.models import Enterprise, GeocodeStatus, Kind, ModelPreset, Network, Relationship, Role
@@ -166,3 +168,114 @@ def test_it_gives_the_demo_producers_a_catalogue_that_stays_the_same_on_a_second
     )
     assert tomatoes.measure.display() == "500 g"
     assert tomatoes.reference_price() == Decimal("5.60")
+
+
+# --- Shops, fees and open cycles (cabas/cycles/demo.py) --------------------------------------
+
+DEMO_SHOPS = ["epicerie-croix-rousse", "panier-gratte-ciel", "comptoir-des-monts"]
+
+
+def shop_counts():
+    from cabas.cycles.models import (
+        CycleDistributor,
+        CycleSupplier,
+        CycleVariant,
+        Fee,
+        OrderCycle,
+        ShippingMethod,
+    )
+    from cabas.orders.models import Customer
+    from cabas.payments.models import PaymentMethod
+
+    return {
+        "shipping": ShippingMethod.objects.count(),
+        "payments": PaymentMethod.objects.count(),
+        "fees": Fee.objects.count(),
+        "cycles": OrderCycle.objects.count(),
+        "suppliers": CycleSupplier.objects.count(),
+        "variants": CycleVariant.objects.count(),
+        "distributors": CycleDistributor.objects.count(),
+        "customers": Customer.objects.count(),
+        "enterprises": Enterprise.objects.count(),
+    }
+
+
+@pytest.mark.parametrize("slug", DEMO_SHOPS)
+def test_it_opens_a_cycle_in_each_demo_shop_with_pickup_payments_and_the_producers_products(demo, slug):
+    from cabas.cycles.models import OrderCycle
+
+    cycle = OrderCycle.objects.open().get(coordinator__slug=slug)
+    distributor = cycle.distributors.get()
+
+    assert cycle.status() == "open"
+    assert distributor.distributor.slug == slug
+    assert distributor.pickup_at > cycle.closes_at
+    assert distributor.shipping_methods.filter(kind="pickup").exists()
+    assert set(distributor.payment_methods.values_list("kind", flat=True)) == {"cash", "cheque", "transfer"}
+    assert "IBAN" in distributor.payment_methods.get(kind="transfer").instructions
+    assert cycle.suppliers.count() >= 3
+    assert cycle.cycle_variants.count() >= 5
+    producers = set(cycle.cycle_variants.values_list("variant__product__producer", flat=True))
+    assert producers == set(cycle.suppliers.values_list("supplier", flat=True))
+
+
+def test_it_gives_one_shop_a_delivery_zone_and_the_shops_fees_of_each_kind(demo):
+    from cabas.cycles.models import Fee, ShippingMethod
+
+    delivery = ShippingMethod.objects.get(kind="delivery")
+    assert delivery.enterprise.slug == "epicerie-croix-rousse"
+    assert delivery.serves("69004") and not delivery.serves("69007")
+    assert delivery.fee > 0 and delivery.minimum_order > 0
+    fees = Fee.objects.filter(enterprise__slug__in=DEMO_SHOPS)
+    assert fees.filter(fee_type="packing", calculator="percent").exists()
+    assert fees.filter(fee_type="transport", calculator="flat_per_item").exists()
+    assert fees.filter(fee_type="solidarity").exists()
+
+
+def test_it_creates_the_platform_operator_as_a_hidden_profile_with_its_fee(demo):
+    platform = Enterprise.objects.get(slug=settings.PLATFORM_ENTERPRISE_SLUG)
+
+    assert platform.name == "Cabas, coopérative"
+    assert platform.kind == Kind.PROFILE
+    assert platform.visibility == "hidden"
+    assert not Enterprise.objects.public().filter(pk=platform.pk).exists()
+    fee = platform.fees.get(fee_type="platform", active=True)
+    assert fee.calculator == "percent"
+
+
+def test_it_prices_the_demo_products_with_every_fee_shown(demo):
+    from cabas.cycles.models import OrderCycle
+    from cabas.cycles.pricing import FeeContext
+
+    cycle = OrderCycle.objects.get(coordinator__slug="epicerie-croix-rousse")
+    shop = cycle.coordinator
+    variant = cycle.cycle_variants.select_related("variant__product__producer").first().variant
+
+    breakdown = FeeContext.for_cycle(cycle, shop).price_breakdown(variant)
+
+    types = {share.fee_type for share in breakdown.fees}
+    assert {"packing", "transport", "platform"} <= types
+    assert breakdown.unit_price == breakdown.producer_price + sum(share.amount for share in breakdown.fees)
+
+
+def test_it_keeps_the_shops_and_cycles_the_same_and_open_on_a_second_run(demo):
+    from cabas.cycles.models import OrderCycle
+
+    before = shop_counts()
+    OrderCycle.objects.update(
+        opens_at=timezone.now() - timedelta(days=30), closes_at=timezone.now() - timedelta(days=20)
+    )
+
+    call_command("demo_data", verbosity=0)
+
+    assert shop_counts() == before
+    assert OrderCycle.objects.open().count() == len(DEMO_SHOPS)
+
+
+def test_it_makes_the_demo_eater_a_tagged_customer_of_the_shops(demo):
+    from cabas.orders.models import Customer
+
+    karim = Customer.objects.get(enterprise__slug="epicerie-croix-rousse", email="mangeur@exemple.fr")
+
+    assert karim.user.email == "mangeur@exemple.fr"
+    assert karim.tags == ["adherent"]

@@ -1,0 +1,383 @@
+"""The demo shops: pickup points, delivery, payment methods, fees and one open order cycle each.
+
+Called by `cabas.enterprises.demo.demo_data_load` after the demo catalogue. Each row is matched by
+a natural key (enterprise + name, enterprise + kind, coordinator + cycle name), so a second run
+creates nothing new; the cycles' dates are refreshed on each run so that they stay open
+(opened two days ago, closing in five days, pickup the day after).
+
+Also creates the platform operator, « Cabas, coopérative » (a hidden profile whose slug is
+`settings.PLATFORM_ENTERPRISE_SLUG`), with its platform fee: it applies to every cycle and is
+shown like any other fee.
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from cabas.catalogue.models import TaxRate, Variant
+from cabas.cycles.models import CycleDistributor, CycleSupplier, CycleVariant, Fee, OrderCycle, ShippingMethod
+from cabas.enterprises.geocoding import geocode_address, geocode_place
+from cabas.enterprises.models import (
+    Enterprise,
+    GeocodeStatus,
+    LegalForm,
+    ModelPreset,
+    Relationship,
+    Role,
+    Sells,
+    VatRegime,
+    Visibility,
+)
+from cabas.orders.models import Customer
+from cabas.payments.models import PaymentMethod
+
+D = Decimal
+CYCLE_NAME = "Commandes de la semaine"
+
+PLATFORM = {
+    "name": "Cabas, coopérative",
+    "model": ModelPreset.HUB,
+    "trade": "plateforme coopérative des circuits courts",
+    "legal_form": LegalForm.SCIC,
+    "vat_regime": VatRegime.STANDARD,
+    "address": "12 rue Saint-Polycarpe",
+    "postcode": "69001",
+    "city": "Lyon",
+    "short_description": "La coopérative qui héberge Cabas : une contribution affichée sur chaque prix.",
+    "description": (
+        "Cabas appartient à ses utilisateurs : producteurs, épiceries, AMAP et mangeurs en sont "
+        "sociétaires. La coopérative héberge la plateforme, la maintient et l'améliore.\n\n"
+        "Elle se finance par une contribution de 1 % sur les ventes, montrée sur chaque prix comme "
+        "tous les autres frais, et votée chaque année en assemblée générale."
+    ),
+    "owner": "admin@cabas.localhost",
+}
+PLATFORM_FEE = {
+    "name": "Contribution à la coopérative Cabas",
+    "fee_type": Fee.Type.PLATFORM,
+    "calculator": Fee.Calculator.PERCENT,
+    "amount": D("1"),
+    "vat": D("20"),
+    "description": "Hébergement, maintenance et développement de la plateforme, votés en assemblée générale.",
+}
+
+# For each demo shop: pickup points and deliveries, payment methods, fees (with whom they are
+# attached to in the cycle: coordinator or distributor), the pickup of the cycle.
+SHOPS: dict[str, dict] = {
+    "epicerie-croix-rousse": {
+        "shipping": [
+            {
+                "kind": ShippingMethod.Kind.PICKUP,
+                "name": "Retrait à l'épicerie",
+                "address": "74 Grande Rue de la Croix-Rousse",
+                "postcode": "69004",
+                "city": "Lyon",
+                "weekday": 3,
+                "opens_at": datetime.time(16, 0),
+                "closes_at": datetime.time(19, 30),
+                "instructions": "Au comptoir du fond : donnez votre nom, votre commande est prête en sac.",
+            },
+            {
+                "kind": ShippingMethod.Kind.DELIVERY,
+                "name": "Livraison à vélo (Lyon 1er, 4e et Caluire)",
+                "postcodes": "69001, 69004, 69300",
+                "fee": D("4.50"),
+                "fee_vat": D("20"),
+                "minimum_order": D("25.00"),
+                "instructions": "Le jeudi entre 18 h et 21 h, par un coursier à vélo de la coopérative.",
+            },
+        ],
+        "payments": {
+            "transfer": "Virement à l'ordre de SCIC L'Épicerie de la Croix-Rousse — IBAN FR76 1027 8073 "
+            "1100 0205 4870 142 — indiquez votre numéro de commande.",
+        },
+        "fees": [
+            {
+                "name": "Préparation des commandes",
+                "fee_type": Fee.Type.PACKING,
+                "calculator": Fee.Calculator.PERCENT,
+                "amount": D("8"),
+                "vat": D("20"),
+                "description": "Réception, tri et mise en sac par l'équipe salariée de l'épicerie.",
+                "role": "coordinator",
+            },
+            {
+                "name": "Transport depuis les Monts",
+                "fee_type": Fee.Type.TRANSPORT,
+                "calculator": Fee.Calculator.FLAT_PER_ITEM,
+                "amount": D("0.15"),
+                "vat": D("20"),
+                "description": "Tournée mutualisée du camion frigorifique, deux fois par semaine.",
+                "role": "coordinator",
+            },
+        ],
+        "pickup_note": "Jeudi de 16 h à 19 h 30",
+    },
+    "panier-gratte-ciel": {
+        "shipping": [
+            {
+                "kind": ShippingMethod.Kind.PICKUP,
+                "name": "Distribution à la salle de l'association",
+                "address": "12 avenue Henri Barbusse",
+                "postcode": "69100",
+                "city": "Villeurbanne",
+                "weekday": 2,
+                "opens_at": datetime.time(17, 0),
+                "closes_at": datetime.time(19, 0),
+                "instructions": "Salle du rez-de-chaussée ; apportez vos sacs et vos boîtes à œufs.",
+            },
+        ],
+        "payments": {
+            "transfer": "Virement à l'association Le Panier des Gratte-Ciel — IBAN FR76 4255 9100 0008 "
+            "0123 4567 890 — indiquez votre numéro de commande.",
+        },
+        "fees": [
+            {
+                "name": "Caisse solidaire",
+                "fee_type": Fee.Type.SOLIDARITY,
+                "calculator": Fee.Calculator.PERCENT,
+                "amount": D("3"),
+                "vat": None,
+                "description": "Finance le tarif solidaire des familles aux revenus modestes.",
+                "role": "distributor",
+            },
+            {
+                "name": "Fonctionnement de l'association",
+                "fee_type": Fee.Type.ADMIN,
+                "calculator": Fee.Calculator.FLAT_PER_ORDER,
+                "amount": D("0.50"),
+                "vat": None,
+                "description": "Local, assurance et petit matériel de la distribution.",
+                "role": "coordinator",
+            },
+        ],
+        "pickup_note": "Mercredi de 17 h à 19 h",
+    },
+    "comptoir-des-monts": {
+        "shipping": [
+            {
+                "kind": ShippingMethod.Kind.PICKUP,
+                "name": "Retrait au magasin de Mornant",
+                "address": "3 avenue du Pays Mornantais",
+                "postcode": "69440",
+                "city": "Mornant",
+                "weekday": 4,
+                "opens_at": datetime.time(9, 0),
+                "closes_at": datetime.time(19, 0),
+                "instructions": "À la caisse, aux heures d'ouverture du magasin.",
+            },
+        ],
+        "payments": {
+            "transfer": "Virement à SCIC Le Comptoir des Monts — IBAN FR76 1390 6000 1485 0012 3456 789 — "
+            "indiquez votre numéro de commande.",
+        },
+        "fees": [
+            {
+                "name": "Tenue du magasin",
+                "fee_type": Fee.Type.SALES,
+                "calculator": Fee.Calculator.PERCENT,
+                "amount": D("12"),
+                "vat": D("20"),
+                "description": "Loyer, caisse et permanences, partagés entre les fermes associées.",
+                "role": "coordinator",
+            },
+            {
+                "name": "Transport des fermes au magasin",
+                "fee_type": Fee.Type.TRANSPORT,
+                "calculator": Fee.Calculator.FLAT_PER_ITEM,
+                "amount": D("0.10"),
+                "vat": D("20"),
+                "description": "Ramassage hebdomadaire dans les fermes des Monts.",
+                "role": "coordinator",
+            },
+        ],
+        "pickup_note": "Vendredi, aux heures d'ouverture",
+    },
+}
+PAYMENT_NAMES = {
+    PaymentMethod.Kind.CASH: (
+        "Espèces au retrait",
+        "Réglez en espèces au moment du retrait, l'appoint est apprécié.",
+    ),
+    PaymentMethod.Kind.CHEQUE: ("Chèque", "Chèque à l'ordre de {name}, remis au retrait."),
+    PaymentMethod.Kind.TRANSFER: ("Virement bancaire", ""),
+}
+# Demo customers: (email, first name, last name, tags) known by every demo shop.
+CUSTOMERS = [
+    ("mangeur@exemple.fr", "Karim", "Haddad", ["adherent"]),
+    ("martine.crozier@exemple.fr", "Martine", "Crozier", ["adherent", "benevole"]),
+    ("louis.brun@exemple.fr", "Louis", "Brun", ["pro"]),
+]
+
+
+@dataclass(frozen=True)
+class CyclesSummary:
+    cycles: int
+    variants: int
+
+
+def _platform_upsert(users: dict) -> Enterprise:
+    row = PLATFORM
+    place = geocode_address(row["address"], row["postcode"], row["city"]) or geocode_place(row["city"])
+    enterprise, _ = Enterprise.objects.update_or_create(
+        slug=settings.PLATFORM_ENTERPRISE_SLUG,
+        defaults={
+            "name": row["name"],
+            "model": row["model"],
+            "is_producer": False,
+            "sells": Sells.NONE,
+            "visibility": Visibility.HIDDEN,
+            "trade": row["trade"],
+            "short_description": row["short_description"],
+            "description": row["description"],
+            "legal_form": row["legal_form"],
+            "vat_regime": row["vat_regime"],
+            "address": row["address"],
+            "postcode": row["postcode"],
+            "city": row["city"],
+            "lat": place.lat if place else None,
+            "lon": place.lon if place else None,
+            "geocode_status": GeocodeStatus.OK if place else GeocodeStatus.FAILED,
+        },
+    )
+    Role.objects.update_or_create(
+        user=users[row["owner"]], enterprise=enterprise, defaults={"role": Role.Level.OWNER}
+    )
+    return enterprise
+
+
+def _fee_upsert(enterprise: Enterprise, row: dict, rates: dict) -> Fee:
+    fee, _ = Fee.objects.update_or_create(
+        enterprise=enterprise,
+        name=row["name"],
+        defaults={
+            "fee_type": row["fee_type"],
+            "calculator": row["calculator"],
+            "amount": row["amount"],
+            "tax_rate": rates[row["vat"]] if row["vat"] is not None else None,
+            "description": row["description"],
+            "active": True,
+            "tiers": [],
+        },
+    )
+    return fee
+
+
+def _shipping_upsert(enterprise: Enterprise, position: int, row: dict, rates: dict) -> ShippingMethod:
+    values = {k: v for k, v in row.items() if k not in ("name", "fee_vat")}
+    if row.get("fee_vat") is not None:
+        values["fee_tax_rate"] = rates[row["fee_vat"]]
+    if row["kind"] == ShippingMethod.Kind.PICKUP:
+        place = geocode_address(row["address"], row["postcode"], row["city"])
+        values.update(lat=place.lat if place else None, lon=place.lon if place else None)
+    method, _ = ShippingMethod.objects.update_or_create(
+        enterprise=enterprise, name=row["name"], defaults={**values, "active": True, "position": position}
+    )
+    return method
+
+
+def _payments_upsert(enterprise: Enterprise, transfer: str) -> list[PaymentMethod]:
+    methods = []
+    for position, (kind, (name, instructions)) in enumerate(PAYMENT_NAMES.items()):
+        text = transfer if kind == PaymentMethod.Kind.TRANSFER else instructions.format(name=enterprise.name)
+        method = PaymentMethod.objects.filter(enterprise=enterprise, kind=kind).order_by("pk").first()
+        if method is None:
+            method = PaymentMethod(enterprise=enterprise, kind=kind)
+        method.name, method.instructions, method.active, method.position = name, text, True, position
+        method.save()
+        methods.append(method)
+    return methods
+
+
+def _suppliers(shop: Enterprise) -> list[Enterprise]:
+    """The producers letting `shop` add their products to cycles, that have products on sale."""
+    granting = Relationship.objects.filter(
+        grantee=shop, status=Relationship.Status.ACCEPTED, add_to_cycles=True
+    ).values("grantor")
+    selling = Variant.objects.filter(archived_at__isnull=True, product__archived_at__isnull=True).values(
+        "product__producer"
+    )
+    return list(Enterprise.objects.filter(pk__in=granting).filter(pk__in=selling).order_by("name"))
+
+
+def _cycle_upsert(
+    shop: Enterprise, config: dict, fees: dict, shipping, payments, now
+) -> tuple[OrderCycle, int]:
+    opens_at = now - datetime.timedelta(days=2)
+    closes_at = now + datetime.timedelta(days=5)
+    pickup_day = timezone.localtime(closes_at).date() + datetime.timedelta(days=1)
+    pickup_at = timezone.make_aware(datetime.datetime.combine(pickup_day, datetime.time(17, 0)))
+    cycle = OrderCycle.objects.filter(coordinator=shop, name=CYCLE_NAME).order_by("pk").first()
+    if cycle is None:
+        cycle = OrderCycle(coordinator=shop, name=CYCLE_NAME)
+    cycle.opens_at, cycle.closes_at = opens_at, closes_at
+    cycle.approval = OrderCycle.Approval.NOT_REQUIRED
+    cycle.producers_notified_at = None
+    cycle.save()
+    cycle.coordinator_fees.set(fees["coordinator"])
+
+    suppliers = _suppliers(shop)
+    for supplier in suppliers:
+        CycleSupplier.objects.get_or_create(cycle=cycle, supplier=supplier)
+    CycleSupplier.objects.filter(cycle=cycle).exclude(supplier__in=suppliers).delete()
+    variants = list(
+        Variant.objects.filter(
+            product__producer__in=suppliers, archived_at__isnull=True, product__archived_at__isnull=True
+        ).values_list("pk", flat=True)
+    )
+    CycleVariant.objects.filter(cycle=cycle).exclude(variant_id__in=variants).delete()
+    offered = set(CycleVariant.objects.filter(cycle=cycle).values_list("variant_id", flat=True))
+    CycleVariant.objects.bulk_create(
+        CycleVariant(cycle=cycle, variant_id=pk) for pk in variants if pk not in offered
+    )
+
+    distributor, _ = CycleDistributor.objects.update_or_create(
+        cycle=cycle, distributor=shop, defaults={"pickup_at": pickup_at, "pickup_note": config["pickup_note"]}
+    )
+    distributor.shipping_methods.set(shipping)
+    distributor.payment_methods.set(payments)
+    distributor.fees.set(fees["distributor"])
+    distributor.excluded_variants.clear()
+    return cycle, len(variants)
+
+
+def _customers_upsert(shop: Enterprise, users: dict) -> None:
+    for email, first_name, last_name, tags in CUSTOMERS:
+        Customer.objects.update_or_create(
+            enterprise=shop,
+            email=email,
+            defaults={
+                "first_name": first_name,
+                "last_name": last_name,
+                "tags": tags,
+                "user": users.get(email),
+            },
+        )
+
+
+@transaction.atomic
+def demo_cycles_load(enterprises: dict, users: dict) -> CyclesSummary:
+    """Create or refresh the platform operator and, in each demo shop, its pickup points and
+    deliveries, payment methods, fees, customers and one open order cycle offering its producers'
+    products. `enterprises` maps slugs to the demo enterprises, `users` emails to the demo users."""
+    rates = {rate.rate: rate for rate in TaxRate.objects.all()}
+    platform = _platform_upsert(users)
+    _fee_upsert(platform, PLATFORM_FEE, rates)
+    now = timezone.now()
+    cycles = variants = 0
+    for slug, config in SHOPS.items():
+        shop = enterprises[slug]
+        shipping = [_shipping_upsert(shop, i, row, rates) for i, row in enumerate(config["shipping"])]
+        payments = _payments_upsert(shop, config["payments"]["transfer"])
+        fees = {"coordinator": [], "distributor": []}
+        for row in config["fees"]:
+            fees[row["role"]].append(_fee_upsert(shop, row, rates))
+        _customers_upsert(shop, users)
+        _cycle, offered = _cycle_upsert(shop, config, fees, shipping, payments, now)
+        cycles += 1
+        variants += offered
+    return CyclesSummary(cycles=cycles, variants=variants)
