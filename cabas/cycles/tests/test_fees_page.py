@@ -47,7 +47,7 @@ def test_it_lists_the_fees_with_how_they_are_computed(
     fee_of(enterprise, name="Sacs", calculator="flat_per_order", amount="1", active=False)
     fee_of(EnterpriseFactory(), name="Frais du voisin")
     client = client_for(manager)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(6):
         response = client.get(reverse("cycles:fees", args=[enterprise.slug]))
     text = response.content.decode()
     assert response.status_code == 200
