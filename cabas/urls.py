@@ -18,6 +18,8 @@ urlpatterns = [
     path("cycles/", include("cabas.cycles.urls_public")),
     path("manage/", include("cabas.orders.urls_manage")),
     path("invitations/<str:token>/", views_team.invitation, name="invitation"),
+    # Shops (/<slug>/shop/...), orders and "my orders": before the public catch-all /<slug>/.
+    path("", include("cabas.orders.urls_shop")),
 ]
 if settings.DEBUG or settings.TESTING:
     urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))

@@ -1,0 +1,177 @@
+"""Checkout (/<slug>/shop/checkout/): contact details, pickup point or delivery address, payment
+method, the summary with the price breakdown, and the confirmation — one page, no JavaScript needed.
+
+A hidden idempotency key makes a double submit return the order placed the first time. When the
+stock ran out meanwhile, the cart is brought down to what is left, the page says which lines
+changed and nothing is placed until the customer confirms again.
+"""
+
+import uuid
+
+from django import forms
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cabas.cycles.models import ShippingMethod
+from cabas.orders import cart as carts
+from cabas.orders import services
+from cabas.orders.exceptions import CheckoutInvalid, InsufficientStock, OrderError
+from cabas.orders.offers import OFFER_RELATED
+from cabas.orders.views_shop import breakdown_template, shop_load
+
+GUEST_ORDERS = "cabas_guest_orders"
+
+
+class CheckoutForm(forms.Form):
+    email = forms.EmailField(label=gettext_lazy("Adresse e-mail"), max_length=254)
+    full_name = forms.CharField(label=gettext_lazy("Nom et prénom"), max_length=160)
+    phone = forms.CharField(
+        label=gettext_lazy("Téléphone"),
+        max_length=30,
+        required=False,
+        help_text=gettext_lazy("pour vous prévenir en cas d'imprévu"),
+    )
+    shipping_method = forms.ChoiceField(label=gettext_lazy("Retrait ou livraison"), widget=forms.RadioSelect)
+    address = forms.CharField(label=gettext_lazy("Adresse de livraison"), max_length=200, required=False)
+    postcode = forms.CharField(label=gettext_lazy("Code postal"), max_length=10, required=False)
+    city = forms.CharField(label=gettext_lazy("Commune"), max_length=100, required=False)
+    payment_method = forms.ChoiceField(label=gettext_lazy("Paiement"), widget=forms.RadioSelect)
+    note = forms.CharField(
+        label=gettext_lazy("Message pour le vendeur"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=80)
+
+    def __init__(self, *args, shipping_methods, payment_methods, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.methods = {str(m.uuid): m for m in shipping_methods}
+        self.payments = {str(p.uuid): p for p in payment_methods}
+        self.fields["shipping_method"].choices = [(k, m.name) for k, m in self.methods.items()]
+        self.fields["payment_method"].choices = [(k, p.name) for k, p in self.payments.items()]
+        self.fields["shipping_method"].error_messages["invalid_choice"] = _(
+            "Choisissez un mode de retrait ou de livraison proposé."
+        )
+        self.fields["payment_method"].error_messages["invalid_choice"] = _(
+            "Choisissez un moyen de paiement proposé."
+        )
+
+    def clean(self):
+        data = super().clean()
+        method = self.methods.get(data.get("shipping_method") or "")
+        if method is not None and method.kind == ShippingMethod.Kind.DELIVERY:
+            for name in ("address", "postcode", "city"):
+                if not (data.get(name) or "").strip():
+                    self.add_error(name, _("Nécessaire pour une livraison."))
+        return data
+
+    def selected_method(self):
+        key = (
+            self.data.get("shipping_method") if self.is_bound else self.initial.get("shipping_method")
+        ) or ""
+        return self.methods.get(key)
+
+
+def _remember_guest_order(request, order) -> None:
+    orders = request.session.get(GUEST_ORDERS, [])
+    request.session[GUEST_ORDERS] = [*orders[-19:], str(order.uuid)]
+
+
+def _initial(request, form_methods, form_payments) -> dict:
+    initial = {"idempotency_key": uuid.uuid4().hex}
+    user = request.user
+    if user.is_authenticated:
+        initial.update(email=user.email, full_name=user.full_name, phone=user.phone)
+    if form_methods:
+        initial["shipping_method"] = str(form_methods[0].uuid)
+    if len(form_payments) == 1:
+        initial["payment_method"] = str(form_payments[0].uuid)
+    return initial
+
+
+def checkout(request, slug):
+    shop = shop_load(request, slug)
+    enterprise = shop.enterprise
+    context = {"shop": shop, "enterprise": enterprise, "breakdown_template": breakdown_template()}
+    if request.method == "POST":
+        existing = services.order_by_idempotency_key(
+            seller=enterprise, key=request.POST.get("idempotency_key", "")
+        )
+        if existing is not None:  # a second submit of a placed order
+            return redirect("shop:order", existing.uuid)
+    if not shop.allowed or shop.cycle is None:
+        return render(request, "shop/checkout.html", context)
+    if not request.user.is_authenticated and not enterprise.guest_checkout:
+        context["login_required"] = True
+        return render(request, "shop/checkout.html", context)
+    front = reverse("shop:front", args=[slug]) + f"?cycle={shop.cycle.uuid}"
+    cart = carts.cart_find(request, seller=enterprise, cycle=shop.cycle)
+    lines = list(cart.lines.select_related(*(f"variant__{r}" for r in OFFER_RELATED))) if cart else []
+    if not lines:
+        messages.info(request, _("Votre panier est vide."))
+        return redirect(front)
+
+    distribution = shop.distribution
+    methods = list(shop.visibility.shipping_methods(distribution.shipping_methods.filter(active=True)))
+    payments = list(shop.visibility.payment_methods(distribution.payment_methods.filter(active=True)))
+    form = CheckoutForm(
+        request.POST if request.method == "POST" else None,
+        initial=_initial(request, methods, payments),
+        shipping_methods=methods,
+        payment_methods=payments,
+    )
+    changes = []
+    if request.method == "POST" and "confirm" in request.POST and form.is_valid():
+        data = form.cleaned_data
+        try:
+            order = services.order_place(
+                cart=cart,
+                email=data["email"],
+                full_name=data["full_name"],
+                phone=data["phone"],
+                address=data["address"],
+                postcode=data["postcode"],
+                city=data["city"],
+                note=data["note"],
+                shipping_method=form.methods[data["shipping_method"]],
+                payment_method=form.payments[data["payment_method"]],
+                idempotency_key=data["idempotency_key"],
+                user=request.user if request.user.is_authenticated else None,
+            )
+        except InsufficientStock as exc:
+            services.cart_apply_changes(cart=cart, changes=exc.changes)
+            changes = exc.changes
+            lines = list(cart.lines.select_related(*(f"variant__{r}" for r in OFFER_RELATED)))
+            if not lines:
+                messages.error(request, exc.message)
+                return redirect(front)
+        except CheckoutInvalid as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        except OrderError as exc:
+            form.add_error(None, exc.message)
+        else:
+            carts.cart_forget(request, seller=enterprise, cycle=shop.cycle)
+            if order.user_id is None:
+                _remember_guest_order(request, order)
+            messages.success(
+                request, _("Merci ! Votre commande %(number)s est enregistrée.") % {"number": order.number}
+            )
+            return redirect("shop:order", order.uuid)
+    view = services.cart_priced(
+        lines=lines, cycle=shop.cycle, distributor=enterprise, shipping_method=form.selected_method()
+    )
+    context.update(
+        form=form,
+        view=view,
+        methods=methods,
+        payments=payments,
+        changes=changes,
+        front=front,
+        has_delivery=any(m.kind == ShippingMethod.Kind.DELIVERY for m in methods),
+        here=request.get_full_path(),
+    )
+    return render(request, "shop/checkout.html", context)

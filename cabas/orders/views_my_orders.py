@@ -1,0 +1,168 @@
+"""The buyer's side of placed orders: "Mes commandes", an order's page, editing or cancelling it
+while its cycle is open (when the shop allows it), and ordering the same again.
+
+An order's page is shown to its buyer (the account that placed it, or the browser that placed it
+as a guest) and to the seller's managers; anyone else gets 404.
+"""
+
+from functools import partial
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from cabas.cycles.models import Fee
+from cabas.enterprises.models import Role
+from cabas.orders import cart as carts
+from cabas.orders import services
+from cabas.orders.exceptions import OrderError
+from cabas.orders.models import Order
+from cabas.orders.offers import sellable_cycles
+from cabas.orders.views_checkout import GUEST_ORDERS
+
+PER_PAGE = 20
+
+
+def _fee_type_label(fee_type: str) -> str:
+    return str(Fee.Type(fee_type).label) if fee_type in Fee.Type.values else fee_type
+
+
+def _is_seller_manager(user, order) -> bool:
+    if not user.is_authenticated:
+        return False
+    role = Role.objects.filter(user=user, enterprise_id=order.seller_id).first()
+    return role is not None and role.at_least(Role.Level.MANAGER)
+
+
+def _is_buyer(request, order) -> bool:
+    if request.user.is_authenticated and order.user_id == request.user.pk:
+        return True
+    return order.user_id is None and str(order.uuid) in request.session.get(GUEST_ORDERS, [])
+
+
+def order_for(request, uuid, *, buyer_only: bool = False) -> Order:
+    """The placed order `uuid` if the visitor may see it (404 otherwise)."""
+    order = get_object_or_404(
+        Order.objects.exclude(status=Order.Status.CART).select_related(
+            "seller", "cycle", "shipping_method", "payment_method", "customer"
+        ),
+        uuid=uuid,
+    )
+    order.is_buyer = _is_buyer(request, order)
+    if order.is_buyer:
+        return order
+    if not buyer_only and _is_seller_manager(request.user, order):
+        return order
+    raise Http404
+
+
+@require_GET
+@login_required
+def my_orders(request):
+    orders = (
+        Order.objects.filter(user=request.user)
+        .exclude(status=Order.Status.CART)
+        .select_related("seller", "cycle")
+        .order_by("-placed_at", "-pk")
+    )
+    page = Paginator(orders, PER_PAGE).get_page(request.GET.get("page"))
+    page.links = list(page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))
+    return render(request, "shop/my_orders.html", {"page": page})
+
+
+def _order_context(request, order) -> dict:
+    lines = list(order.lines.all())
+    for line in lines:
+        line.shop_unit_price = line.unit_price
+        line.shop_total = line.total
+    fee_lines = list(order.fee_lines.select_related("enterprise"))
+    for fee in fee_lines:
+        fee.get_fee_type_display = partial(_fee_type_label, fee.fee_type)
+    view = {
+        "lines": lines,
+        "fee_lines": fee_lines,
+        "totals": order,
+    }
+    return {
+        "order": order,
+        "view": view,
+        "can_change": order.is_buyer and services.order_can_change(order),
+        "can_reorder": order.is_buyer,
+    }
+
+
+@require_GET
+def order_detail(request, uuid):
+    order = order_for(request, uuid)
+    return render(request, "shop/order.html", _order_context(request, order))
+
+
+def order_edit(request, uuid):
+    order = order_for(request, uuid, buyer_only=True)
+    if not services.order_can_change(order):
+        messages.error(request, _("Cette commande ne peut plus être modifiée."))
+        return redirect("shop:order", order.uuid)
+    lines = list(order.lines.select_related("variant"))
+    errors = {}
+    if request.method == "POST":
+        quantities = {
+            str(line.variant.uuid): request.POST.get(f"q-{line.variant.uuid}", "") for line in lines
+        }
+        try:
+            services.order_edit(
+                order=order,
+                quantities=quantities,
+                user=request.user if request.user.is_authenticated else None,
+            )
+        except OrderError as exc:
+            errors["__all__"] = exc.message
+        else:
+            messages.success(request, _("Votre commande est modifiée."))
+            return redirect("shop:order", order.uuid)
+    for line in lines:
+        line.posted = (
+            request.POST.get(f"q-{line.variant.uuid}", line.quantity)
+            if request.method == "POST"
+            else line.quantity
+        )
+    return render(
+        request, "shop/order_edit.html", {"order": order, "lines": lines, "error": errors.get("__all__")}
+    )
+
+
+@require_POST
+def order_cancel(request, uuid):
+    order = order_for(request, uuid, buyer_only=True)
+    try:
+        services.order_cancel(order=order, user=request.user if request.user.is_authenticated else None)
+    except OrderError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Votre commande %(number)s est annulée.") % {"number": order.number})
+    return redirect("shop:order", order.uuid)
+
+
+@require_POST
+def order_reorder(request, uuid):
+    order = order_for(request, uuid, buyer_only=True)
+    cycles = sellable_cycles(order.seller)
+    if not cycles:
+        messages.error(
+            request, _("Pas de vente en cours chez %(name)s pour l'instant.") % {"name": order.seller.name}
+        )
+        return redirect("shop:order", order.uuid)
+    cycle = cycles[0]
+    cart = carts.cart_for_request(request, seller=order.seller, cycle=cycle)
+    notes = services.reorder(order=order, cart=cart)
+    for note in notes:
+        messages.warning(request, note)
+    messages.success(
+        request,
+        _("Les produits de la commande %(number)s sont dans votre panier.") % {"number": order.number},
+    )
+    return redirect(reverse("shop:cart", args=[order.seller.slug]) + f"?cycle={cycle.uuid}")

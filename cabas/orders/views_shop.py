@@ -1,0 +1,426 @@
+"""The shopfront of a distributor (/<slug>/shop/) and its cart (/<slug>/shop/cart/).
+
+The shopfront lists what the shop sells in one open cycle, a page at a time, in a constant number
+of queries whatever the size of the catalogue: the shop and its cycles, the visitor's customer
+record and the visibility rules, the filter choices, one page of variants (with their product,
+producer, category, tax rate and first photo), their labels, the cycle's fees and the cart.
+
+With htmx the filters refresh the results and "add to cart" answers the variant's row plus the
+cart summary (out of band); without JavaScript the same URLs serve whole pages and redirects.
+"""
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.db.models import OuterRef, Q, Subquery
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import select_template
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from cabas.catalogue.models import Label, ProductPhoto, Variant
+from cabas.cycles.models import CycleDistributor, OrderCycle
+from cabas.cycles.pricing import FeeContext
+from cabas.enterprises.models import Enterprise, Role, Sells, VatRegime
+from cabas.lib import money
+from cabas.lib.text import fold
+from cabas.orders import cart as carts
+from cabas.orders import services
+from cabas.orders.exceptions import OrderError
+from cabas.orders.models import Line, Order
+from cabas.orders.offers import (
+    OFFER_RELATED,
+    apply_offer_price,
+    available_quantity,
+    cycle_is_sellable,
+    offered_variants,
+)
+from cabas.orders.visibility import customer_for_user, visible_filter
+
+PER_PAGE = 30
+LOW_STOCK = 3
+SHOP = "shop/shopfront.html"
+
+
+def breakdown_template():
+    """The price-detail fragment (the transparency one when present)."""
+    return select_template(["shop/_breakdown.html", "shop/_breakdown_basic.html"])
+
+
+# --- the shop and its cycle -------------------------------------------------------------------
+
+
+@dataclass
+class Shop:
+    """A selling enterprise as the current visitor sees it."""
+
+    enterprise: Enterprise
+    customer: object
+    visibility: object
+    allowed: bool  # False: a private shop and the visitor is not one of its customers
+    distributions: list  # open CycleDistributor rows (with .cycle), the visitor may see
+    distribution: CycleDistributor | None
+
+    @property
+    def cycle(self) -> OrderCycle | None:
+        return self.distribution.cycle if self.distribution else None
+
+
+def _is_member(request, enterprise) -> bool:
+    return (
+        request.user.is_authenticated
+        and Role.objects.filter(user=request.user, enterprise=enterprise).exists()
+    )
+
+
+def shop_load(request, slug, *, cycle_uuid=None) -> Shop:
+    """The shop `slug` (404 when it sells nothing), the visitor's customer record and visibility,
+    and the open cycle asked for (?cycle=<uuid>) or the first one."""
+    enterprise = get_object_or_404(Enterprise.objects.exclude(sells=Sells.NONE), slug=slug)
+    customer = customer_for_user(enterprise, request.user)
+    allowed = not enterprise.shop_private or customer is not None or _is_member(request, enterprise)
+    visibility = visible_filter(enterprise, customer)
+    distributions = []
+    if allowed:
+        from django.utils import timezone
+
+        now = timezone.now()
+        rows = (
+            CycleDistributor.objects.filter(
+                distributor=enterprise, cycle__opens_at__lte=now, cycle__closes_at__gt=now
+            )
+            .select_related("cycle")
+            .order_by("cycle__closes_at", "cycle__pk")
+        )
+        distributions = [
+            d for d in rows if cycle_is_sellable(d.cycle) and visibility.shows("cycles", d.cycle_id)
+        ]
+    wanted = cycle_uuid or request.GET.get("cycle") or request.POST.get("cycle") or ""
+    distribution = next((d for d in distributions if str(d.cycle.uuid) == str(wanted)), None)
+    if distribution is None and distributions:
+        distribution = distributions[0]
+    return Shop(enterprise, customer, visibility, allowed, distributions, distribution)
+
+
+def _cart_lines(request, shop: Shop) -> list[Line]:
+    """The lines of the visitor's cart in the shop's cycle (one query, nothing created)."""
+    if shop.cycle is None:
+        return []
+    lines = Line.objects.filter(
+        order__status=Order.Status.CART, order__seller=shop.enterprise, order__cycle=shop.cycle
+    ).select_related(*(f"variant__{r}" for r in OFFER_RELATED))
+    if request.user.is_authenticated:
+        lines = lines.filter(order__user=request.user)
+    else:
+        guest = request.session.get(carts._session_key_name(shop.enterprise, shop.cycle))
+        if not guest:
+            return []
+        lines = lines.filter(order__uuid=guest, order__user__isnull=True)
+    return list(lines.order_by("pk"))
+
+
+def cart_summary(request, shop: Shop, context: FeeContext):
+    """The cart summary (number of items and total incl. fees) from the cart's current lines."""
+    lines = _cart_lines(request, shop)
+    view = services.cart_priced(
+        lines=lines, cycle=shop.cycle, distributor=shop.enterprise, context=context, refresh=False
+    )
+    view.quantities = {line.variant_id: line.quantity for line in lines}
+    return view
+
+
+# --- the listing ------------------------------------------------------------------------------
+
+
+def _filters(request) -> dict:
+    params = request.GET
+    return {
+        "q": params.get("q", "").strip()[:100],
+        "category": params.get("category", "").strip()[:80],
+        "producer": params.get("producer", "").strip()[:80],
+        "label": params.get("label", "").strip()[:80],
+    }
+
+
+def _facets(base) -> tuple[list, list, list]:
+    """The categories (top level), producers and labels present in `base` (two queries)."""
+    rows = (
+        base.values_list(
+            "product__category__slug",
+            "product__category__name",
+            "product__category__name_en",
+            "product__category__parent__slug",
+            "product__category__parent__name",
+            "product__category__parent__name_en",
+            "product__producer__slug",
+            "product__producer__name",
+        )
+        .distinct()
+        .order_by()
+    )
+    from django.utils.translation import get_language
+
+    english = (get_language() or "fr").startswith("en")
+    categories, producers = {}, {}
+    for slug, name, name_en, parent_slug, parent_name, parent_en, producer_slug, producer_name in rows:
+        if parent_slug:
+            categories[parent_slug] = parent_en if english and parent_en else parent_name
+        else:
+            categories[slug] = name_en if english and name_en else name
+        producers[producer_slug] = producer_name
+    labels = list(
+        Label.objects.filter(products__variants__in=base.values("pk"))
+        .distinct()
+        .order_by("name")
+        .values_list("slug", "name")
+    )
+    return (
+        sorted(categories.items(), key=lambda kv: fold(kv[1])),
+        sorted(producers.items(), key=lambda kv: fold(kv[1])),
+        labels,
+    )
+
+
+def _filtered(base, filters: dict):
+    if filters["category"]:
+        base = base.filter(
+            Q(product__category__slug=filters["category"])
+            | Q(product__category__parent__slug=filters["category"])
+        )
+    if filters["producer"]:
+        base = base.filter(product__producer__slug=filters["producer"])
+    if filters["label"]:
+        base = base.filter(product__labels__slug=filters["label"])
+    if filters["q"]:
+        for word in filters["q"].split()[:5]:
+            base = base.filter(
+                Q(product__name__icontains=word)
+                | Q(name__icontains=word)
+                | Q(product__producer__name__icontains=word)
+                | Q(product__category__name__icontains=word)
+            )
+    return base
+
+
+def decorate(variant: Variant, context: FeeContext, quantity_in_cart: int = 0) -> Variant:
+    """Attach what a row shows: size, price incl. fees, price per kg/L/piece, breakdown, stock."""
+    apply_offer_price(variant)
+    breakdown = context.price_breakdown(variant, max(1, quantity_in_cart))
+    measure = variant.measure
+    variant.breakdown = breakdown
+    variant.size_display = (
+        _("environ %(size)s") % {"size": measure.display()} if variant.variable_weight else measure.display()
+    )
+    variant.price_display = money.format_eur(breakdown.unit_price)
+    reference_quantity = measure.reference_quantity()
+    variant.reference_display = ""
+    if reference_quantity != 1:
+        per_unit = money.unit_price(breakdown.unit_price, reference_quantity)
+        variant.reference_display = f"{money.format_eur(per_unit)} / {measure.reference_label()}"
+    variant.available = available_quantity(variant)
+    variant.sold_out = variant.available is not None and variant.available <= 0
+    threshold = variant.low_stock_threshold or LOW_STOCK
+    variant.few_left = variant.available is not None and 0 < variant.available <= threshold
+    variant.in_cart = quantity_in_cart
+    variant.can_add = not variant.sold_out and (
+        variant.available is None or quantity_in_cart < variant.available
+    )
+    variant.franchise = variant.product.producer.vat_regime == VatRegime.FRANCHISE
+    return variant
+
+
+def _page_rows(base, offset: int):
+    photos = ProductPhoto.objects.filter(product=OuterRef("product_id")).order_by("position", "pk")
+    rows = list(
+        base.select_related(*OFFER_RELATED, "product__category")
+        .prefetch_related("product__labels")
+        .annotate(
+            photo_thumb=Subquery(photos.values("thumbnail")[:1]),
+            photo_image=Subquery(photos.values("image")[:1]),
+            photo_alt=Subquery(photos.values("alt")[:1]),
+        )
+        .order_by("product__name", "product_id", "position", "pk")[offset : offset + PER_PAGE + 1]
+    )
+    return rows[:PER_PAGE], len(rows) > PER_PAGE
+
+
+def _group(rows) -> list:
+    """Consecutive variants of one product become one card: [(product, [variants])]."""
+    groups = []
+    for variant in rows:
+        if groups and groups[-1][0].pk == variant.product_id:
+            groups[-1][1].append(variant)
+        else:
+            product = variant.product
+            product.photo_url = ""
+            if variant.photo_thumb or variant.photo_image:
+                from django.core.files.storage import default_storage
+
+                product.photo_url = default_storage.url(variant.photo_thumb or variant.photo_image)
+            product.photo_alt = variant.photo_alt or ""
+            groups.append((product, [variant]))
+    return groups
+
+
+def _page_number(request) -> int:
+    try:
+        return max(1, min(int(request.GET.get("page", "1")), 10_000))
+    except ValueError:
+        return 1
+
+
+@require_GET
+def shopfront(request, slug):
+    shop = shop_load(request, slug)
+    context = {
+        "shop": shop,
+        "enterprise": shop.enterprise,
+        "filters": _filters(request),
+        "breakdown_template": breakdown_template(),
+    }
+    if shop.cycle is None:
+        response = render(request, SHOP, context)
+        patch_vary_headers(response, ("HX-Request",))
+        return response
+    fees = FeeContext.for_cycle(shop.cycle, shop.enterprise)
+    summary = cart_summary(request, shop, fees)
+    base = shop.visibility.variants(offered_variants(shop.cycle, shop.enterprise))
+    categories, producers, labels = _facets(base)
+    page = _page_number(request)
+    rows, more = _page_rows(_filtered(base, context["filters"]), (page - 1) * PER_PAGE)
+    for variant in rows:
+        decorate(variant, fees, summary.quantities.get(variant.pk, 0))
+    query = {k: v for k, v in context["filters"].items() if v}
+    query["cycle"] = str(shop.cycle.uuid)
+    context.update(
+        summary=summary,
+        groups=_group(rows),
+        categories=categories,
+        producers=producers,
+        labels=labels,
+        page=page,
+        next_url=f"?{urlencode({**query, 'page': page + 1})}" if more else "",
+        previous_url=f"?{urlencode({**query, 'page': page - 1})}" if page > 1 else "",
+        here=request.get_full_path(),
+        searched=any(context["filters"].values()),
+    )
+    if request.htmx and request.htmx.target == "shop-results":
+        template = f"{SHOP}#results"
+    elif request.htmx and request.htmx.target == "shop-more":
+        template = f"{SHOP}#more"
+    else:
+        template = SHOP
+    response = render(request, template, context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+# --- cart -------------------------------------------------------------------------------------
+
+
+def _back(request, default: str) -> str:
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
+        return url
+    return default
+
+
+def _require_open(shop: Shop):
+    if not shop.allowed or shop.cycle is None:
+        raise Http404
+
+
+def _posted_quantity(request) -> str:
+    return request.POST.get("set") or request.POST.get("quantity", "")
+
+
+@require_POST
+def cart_set(request, slug):
+    """Set the quantity of one variant in the cart (the stepper's buttons or the quantity field)."""
+    shop = shop_load(request, slug)
+    _require_open(shop)
+    raw = request.POST.get("variant", "")
+    variant = Variant.objects.select_related("product").filter(uuid=raw).first() if _is_uuid(raw) else None
+    if variant is not None and not shop.visibility.shows("products", variant.product_id):
+        variant = None
+    default = reverse("shop:front", args=[slug]) + f"?cycle={shop.cycle.uuid}"
+    error = ""
+    if variant is None:
+        error = _("Ce produit n'est pas proposé dans ce cycle.")
+    else:
+        cart = carts.cart_for_request(request, seller=shop.enterprise, cycle=shop.cycle)
+        try:
+            services.cart_set_quantity(cart=cart, variant=variant, quantity=_posted_quantity(request))
+        except OrderError as exc:
+            error = exc.message
+    if request.htmx and variant is not None and not request.POST.get("page_cart"):
+        return _row_response(request, shop, variant, error)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("Panier mis à jour."))
+    return redirect(_back(request, default))
+
+
+def _is_uuid(value: str) -> bool:
+    import uuid
+
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+def _row_response(request, shop: Shop, variant: Variant, error: str):
+    """The variant's row (shopfront or cart page) and the cart summary out of band."""
+    fees = FeeContext.for_cycle(shop.cycle, shop.enterprise)
+    summary = cart_summary(request, shop, fees)
+    row = (
+        shop.visibility.variants(offered_variants(shop.cycle, shop.enterprise))
+        .filter(pk=variant.pk)
+        .select_related(*OFFER_RELATED)
+        .first()
+    )
+    context = {
+        "shop": shop,
+        "enterprise": shop.enterprise,
+        "summary": summary,
+        "error": error,
+        "here": _back(request, reverse("shop:front", args=[shop.enterprise.slug])),
+        "oob": True,
+        "breakdown_template": breakdown_template(),
+    }
+    if row is None:
+        context["gone"] = variant
+        return render(request, f"{SHOP}#row-gone", context)
+    context["variant"] = decorate(row, fees, summary.quantities.get(row.pk, 0))
+    return render(request, f"{SHOP}#row-response", context)
+
+
+@require_GET
+def cart_page(request, slug):
+    shop = shop_load(request, slug)
+    context = {"shop": shop, "enterprise": shop.enterprise, "breakdown_template": breakdown_template()}
+    if shop.cycle is not None:
+        cart = carts.cart_find(request, seller=shop.enterprise, cycle=shop.cycle)
+        lines = list(cart.lines.select_related(*(f"variant__{r}" for r in OFFER_RELATED))) if cart else []
+        context["view"] = services.cart_priced(lines=lines, cycle=shop.cycle, distributor=shop.enterprise)
+        context["here"] = request.get_full_path()
+    return render(request, "shop/cart.html", context)
+
+
+@require_POST
+def cart_clear(request, slug):
+    shop = shop_load(request, slug)
+    _require_open(shop)
+    cart = carts.cart_find(request, seller=shop.enterprise, cycle=shop.cycle)
+    if cart is not None:
+        services.cart_clear(cart=cart)
+    messages.success(request, _("Votre panier est vide."))
+    return redirect(reverse("shop:cart", args=[slug]) + f"?cycle={shop.cycle.uuid}")
