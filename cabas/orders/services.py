@@ -424,7 +424,7 @@ def _order_place(
     idempotency_key,
     user,
 ) -> Order:
-    order = Order.objects.select_for_update().select_related("seller", "cycle").get(pk=cart.pk)
+    order = Order.objects.select_for_update(of=("self",)).select_related("seller", "cycle").get(pk=cart.pk)
     if order.status != Order.Status.CART:
         if idempotency_key and order.idempotency_key == idempotency_key:
             return order
@@ -564,7 +564,7 @@ def order_edit(*, order: Order, quantities: dict, user=None) -> Order:
     in the same transaction; new lines are priced today, kept lines keep their price."""
     with transaction.atomic():
         order = (
-            Order.objects.select_for_update()
+            Order.objects.select_for_update(of=("self",))
             .select_related("seller", "cycle", "shipping_method")
             .get(pk=order.pk)
         )
@@ -617,7 +617,9 @@ def order_edit(*, order: Order, quantities: dict, user=None) -> Order:
 def order_cancel(*, order: Order, user=None) -> Order:
     """Cancel a placed order while its cycle is open and the shop allows it; its stock goes back."""
     with transaction.atomic():
-        order = Order.objects.select_for_update().select_related("seller", "cycle").get(pk=order.pk)
+        order = (
+            Order.objects.select_for_update(of=("self",)).select_related("seller", "cycle").get(pk=order.pk)
+        )
         _check_changeable(order)
         lines = list(order.lines.all())
         _give_back(order=order, quantities={line.variant_id: line.quantity for line in lines})
