@@ -4,7 +4,7 @@
 from ninja import NinjaAPI
 
 from cabas.api import errors
-from cabas.api.routers import enterprises, me, products
+from cabas.api.routers import enterprises, me, products, shops
 
 DESCRIPTION = """API publique de Cabas, la plateforme coopérative des circuits courts.
 
@@ -30,3 +30,4 @@ errors.register(api)
 api.add_router("", me.router)
 api.add_router("", enterprises.router)
 api.add_router("", products.router)
+api.add_router("", shops.router)
