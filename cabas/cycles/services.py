@@ -98,14 +98,14 @@ def _initial_approval(coordinator: Enterprise) -> str:
 
 def _prices_edited(cycle: OrderCycle) -> bool:
     """A price of the cycle changed (variants, fees): a submitted or approved price list no longer
-    holds, the cycle goes back to draft. Returns whether an approval was reset."""
-    if cycle.approval not in (OrderCycle.Approval.SUBMITTED, OrderCycle.Approval.APPROVED):
-        return False
-    OrderCycle.objects.filter(pk=cycle.pk).update(
-        approval=OrderCycle.Approval.DRAFT, updated_at=timezone.now()
-    )
-    cycle.approval = OrderCycle.Approval.DRAFT
-    return True
+    holds, the cycle goes back to draft (decided in the database, whatever `cycle` says). Returns
+    whether an approval was reset."""
+    reset = OrderCycle.objects.filter(
+        pk=cycle.pk, approval__in=[OrderCycle.Approval.SUBMITTED, OrderCycle.Approval.APPROVED]
+    ).update(approval=OrderCycle.Approval.DRAFT, updated_at=timezone.now())
+    if reset:
+        cycle.approval = OrderCycle.Approval.DRAFT
+    return bool(reset)
 
 
 # --- Who may take part --------------------------------------------------------------------------
