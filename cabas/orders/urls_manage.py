@@ -3,6 +3,7 @@ their visibility rules here; the sellers' orders in urls_orders_manage.py when p
 
 from django.urls import path
 
+from cabas.orders import urls_orders_manage
 from cabas.orders import views_customers as customers
 
 app_name = "orders"
@@ -21,3 +22,4 @@ urlpatterns = [
     ),
     path("<slug:slug>/customers/<uuid:customer>/", customers.customer_edit, name="customer_edit"),
 ]
+urlpatterns += urls_orders_manage.urlpatterns

@@ -137,6 +137,13 @@ def own_customer(enterprise):
     return {"slug": enterprise.slug, "customer": customer.uuid}, {}
 
 
+def own_order(enterprise):
+    from cabas.orders.models import Order
+
+    order = Order.objects.create(seller=enterprise, status="placed", number="T-1", email="client@exemple.fr")
+    return {"slug": enterprise.slug, "uuid": order.uuid}, {}
+
+
 def own_visibility_rule(enterprise):
     from cabas.orders.models import VisibilityRule
 
@@ -267,6 +274,8 @@ EXPECTED = {
     "cycles:payment_method_deactivate": ("manager", "POST", own_payment_method),
     "cycles:payment_method_activate": ("manager", "POST", own_payment_method),
     "orders:customers": ("manager", "GET", slug),
+    "orders:orders": ("manager", "GET", slug),
+    "orders:order": ("manager", "GET", own_order),
     "orders:customer_new": ("manager", "GET", slug),
     "orders:customer_import": ("manager", "GET", slug),
     "orders:customer_export": ("manager", "GET", slug),

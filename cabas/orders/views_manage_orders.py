@@ -1,0 +1,63 @@
+"""The seller's orders in the back-office: the list (status, cycle, search) and one order's page."""
+
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from cabas.cycles.models import OrderCycle
+from cabas.enterprises.access import manage_view
+from cabas.enterprises.models import Role
+from cabas.orders.models import Order
+from cabas.orders.views_my_orders import _order_context
+
+PER_PAGE = 50
+
+
+@require_GET
+@manage_view(min_role=Role.Level.MANAGER)
+def order_list(request, enterprise):
+    orders = Order.objects.filter(seller=enterprise).exclude(status=Order.Status.CART).select_related("cycle")
+    status = request.GET.get("status", "")
+    if status in Order.Status.values and status != Order.Status.CART:
+        orders = orders.filter(status=status)
+    cycle = request.GET.get("cycle", "")
+    cycles = list(OrderCycle.objects.filter(orders__seller=enterprise).distinct().order_by("-opens_at")[:50])
+    if cycle and any(str(c.uuid) == cycle for c in cycles):
+        orders = orders.filter(cycle__uuid=cycle)
+    q = request.GET.get("q", "").strip()[:100]
+    if q:
+        orders = orders.filter(Q(number__icontains=q) | Q(full_name__icontains=q) | Q(email__icontains=q))
+    page = Paginator(orders.order_by("-placed_at", "-pk"), PER_PAGE).get_page(request.GET.get("page"))
+    page.links = list(page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))
+    statuses = [(value, label) for value, label in Order.Status.choices if value != Order.Status.CART]
+    return render(
+        request,
+        "manage/orders/list.html",
+        {
+            "enterprise": enterprise,
+            "nav": "orders",
+            "page": page,
+            "statuses": statuses,
+            "status": status,
+            "cycles": cycles,
+            "cycle": cycle,
+            "q": q,
+        },
+    )
+
+
+@require_GET
+@manage_view(min_role=Role.Level.MANAGER)
+def order_detail(request, enterprise, uuid):
+    order = get_object_or_404(
+        Order.objects.exclude(status=Order.Status.CART).select_related(
+            "seller", "cycle", "shipping_method", "payment_method", "customer"
+        ),
+        seller=enterprise,
+        uuid=uuid,
+    )
+    order.is_buyer = False
+    context = _order_context(request, order)
+    context.update(enterprise=enterprise, nav="orders", events=order.events.select_related("user"))
+    return render(request, "manage/orders/detail.html", context)
