@@ -48,6 +48,7 @@ bench: migrate
 	$(PY) -m bench.geojson
 	$(PY) -m bench.import_products
 	$(PY) -m bench.products_page
+	$(PY) -m bench.shopfront
 	$(PY) -m bench.cycle_edit
 
 clean:
