@@ -343,6 +343,17 @@ def _customer_for(*, seller, user, email, full_name, phone, address, postcode, c
     return customer
 
 
+def _fee_lines_write(order: Order, fee_data) -> None:
+    """Snapshot the computed fee lines on `order` (names cut to the column size)."""
+    FeeLine.objects.bulk_create(
+        FeeLine(
+            order=order, fee=f.fee, enterprise=f.enterprise, name=f.name[:120], fee_type=f.fee_type,
+            amount=f.amount, tax_rate=f.tax_rate,
+        )
+        for f in fee_data
+    )
+
+
 def order_place(
     *,
     cart: Order,
@@ -460,18 +471,7 @@ def _order_place(
     fee_data = context.order_fee_lines(
         [(offers[line.variant_id], line.quantity) for line in lines], shipping_method
     )
-    FeeLine.objects.bulk_create(
-        FeeLine(
-            order=order,
-            fee=f.fee,
-            enterprise=f.enterprise,
-            name=f.name[:120],
-            fee_type=f.fee_type,
-            amount=f.amount,
-            tax_rate=f.tax_rate,
-        )
-        for f in fee_data
-    )
+    _fee_lines_write(order, fee_data)
     totals = order_totals(lines, fee_data)
 
     order.customer = _customer_for(
@@ -541,18 +541,7 @@ def _refresh_totals(order: Order, lines: list[Line]) -> None:
     order.fee_lines.all().delete()
     pairs = [(variants.get(line.variant_id) or line.variant, line.quantity) for line in lines]
     fee_data = context.order_fee_lines(pairs, order.shipping_method) if lines else []
-    FeeLine.objects.bulk_create(
-        FeeLine(
-            order=order,
-            fee=f.fee,
-            enterprise=f.enterprise,
-            name=f.name[:120],
-            fee_type=f.fee_type,
-            amount=f.amount,
-            tax_rate=f.tax_rate,
-        )
-        for f in fee_data
-    )
+    _fee_lines_write(order, fee_data)
     totals = order_totals(lines, fee_data)
     order.items_total, order.fees_total = totals.items_total, totals.fees_total
     order.total, order.vat_total = totals.total, totals.vat_total
