@@ -179,6 +179,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["cabas.formats"]  # "à" between date and time in French, "," in English
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True

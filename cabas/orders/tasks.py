@@ -14,7 +14,7 @@ def _when(value) -> str:
         return ""
     from django.utils import formats, timezone
 
-    return formats.date_format(timezone.localtime(value), "l j F Y à H:i")
+    return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
 
 
 def confirmation_context(order) -> dict:

@@ -1,0 +1,1 @@
+DATETIME_FORMAT = r"l j F Y, H:i"
