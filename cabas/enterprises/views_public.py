@@ -9,6 +9,7 @@ from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, 
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_GET
 from cabas.catalogue.models import Label, Product, ProductPhoto, Variant
 from cabas.enterprises import geojson
 from cabas.enterprises.forms_public import DirectorySearchForm
-from cabas.enterprises.models import Enterprise, Kind, Network, Relationship, VatRegime
+from cabas.enterprises.models import Enterprise, Kind, Network, Relationship, Sells, VatRegime
 from cabas.enterprises.search import MAX_RADIUS_KM, Near, enterprise_search
 from cabas.lib.geo import parse_latlon
 from cabas.lib.money import format_eur
@@ -300,9 +301,28 @@ def _product_groups(producer: Enterprise) -> tuple[list, bool]:
     return [(root.localized_name, root.slug, items) for root, items in ordered], more
 
 
+def _open_shop_exists():
+    """Annotation: the enterprise sells in a cycle open for orders now, with its prices approved when
+    they need to be (cabas.cycles.services.cycle_is_sellable, in SQL to cost no extra query)."""
+    from cabas.cycles.models import CycleDistributor, OrderCycle
+
+    now = timezone.now()
+    return Exists(
+        CycleDistributor.objects.filter(
+            distributor=OuterRef("pk"),
+            cycle__opens_at__lte=now,
+            cycle__closes_at__gt=now,
+            cycle__approval__in=[OrderCycle.Approval.NOT_REQUIRED, OrderCycle.Approval.APPROVED],
+        )
+    )
+
+
 @require_GET
 def enterprise(request, slug):
-    obj = get_object_or_404(Enterprise.objects.public().prefetch_related(_labels_prefetch()), slug=slug)
+    obj = get_object_or_404(
+        Enterprise.objects.public().prefetch_related(_labels_prefetch()).annotate(shop_open=_open_shop_exists()),
+        slug=slug,
+    )
     product_groups, more_products = _product_groups(obj) if obj.is_producer else ([], False)
     return _render(
         request,
@@ -318,5 +338,6 @@ def enterprise(request, slug):
             "more_products": more_products,
             "products_shown": PRODUCTS_SHOWN,
             "vat_franchise": obj.vat_regime == VatRegime.FRANCHISE,
+            "shop_open": obj.shop_open and obj.sells != Sells.NONE,
         },
     )
