@@ -20,7 +20,8 @@ messages: install
 # After changing user-visible text: refresh the English catalogue (needs GNU gettext), then translate
 # the new entries in locale/en/LC_MESSAGES/django.po.
 translations: install
-	$(PY) manage.py makemessages -l en --no-location --no-obsolete --ignore=.venv --ignore=var --ignore=bench --ignore=tests
+	$(PY) manage.py makemessages -l en -l fr --no-location --no-obsolete --ignore=.venv --ignore=var --ignore=bench --ignore=tests
+	$(PY) manage.py french_plurals
 
 migrate: messages
 	$(PY) manage.py migrate --noinput -v 0

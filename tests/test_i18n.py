@@ -22,17 +22,18 @@ PLACEHOLDER_RE = re.compile(r"%\(\w+\)[sdif]|%[sdif]|\{\w*\}|</?(?:a|b|br|code|e
 
 @pytest.fixture(scope="session", autouse=True)
 def compiled_catalogue():
-    """`pytest` alone works on a clean clone: compile the English catalogue if it is missing or stale."""
-    mo_path = PO_PATH.with_suffix(".mo")
-    if not mo_path.exists() or mo_path.stat().st_mtime < PO_PATH.stat().st_mtime:
-        # Written aside then renamed, so that parallel workers never read a half-written file.
-        partial = mo_path.with_name(f".django-{os.getpid()}.mo")
-        polib.pofile(str(PO_PATH)).save_as_mofile(str(partial))
-        os.replace(partial, mo_path)
-        # Catalogues loaded before the file existed are cached per process: forget them.
-        trans_real._translations = {}
-        trans_real._default = None
-    return mo_path
+    """`pytest` alone works on a clean clone: compile the catalogues (en, fr) if missing or stale."""
+    for po_path in Path(settings.LOCALE_PATHS[0]).glob("*/LC_MESSAGES/django.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if not mo_path.exists() or mo_path.stat().st_mtime < po_path.stat().st_mtime:
+            # Written aside then renamed, so that parallel workers never read a half-written file.
+            partial = mo_path.with_name(f".django-{os.getpid()}.mo")
+            polib.pofile(str(po_path)).save_as_mofile(str(partial))
+            os.replace(partial, mo_path)
+            # Catalogues loaded before the file existed are cached per process: forget them.
+            trans_real._translations = {}
+            trans_real._default = None
+    return PO_PATH.with_suffix(".mo")
 
 
 @pytest.fixture
@@ -92,6 +93,20 @@ def test_it_compiles_the_catalogue_with_the_project_command(tmp_path, settings):
 
 
 # --- French by default --------------------------------------------------------------------------
+
+
+def test_it_counts_zero_as_singular_in_french():
+    from django.utils import translation
+    from django.utils.translation import ngettext
+
+    french = polib.pofile(str(PO_PATH.parent.parent.parent / "fr" / "LC_MESSAGES" / "django.po"))
+    entry = next(e for e in french if e.msgid_plural)
+
+    assert french.metadata["Plural-Forms"] == "nplurals=2; plural=(n > 1);"
+    with translation.override("fr"):
+        assert ngettext(entry.msgid, entry.msgid_plural, 0) == entry.msgid
+        assert ngettext(entry.msgid, entry.msgid_plural, 2) == entry.msgid_plural
+    assert all(e.msgstr_plural == {0: e.msgid, 1: e.msgid_plural} for e in french if e.msgid_plural)
 
 
 @pytest.mark.django_db
