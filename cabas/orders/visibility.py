@@ -20,7 +20,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from cabas.lib.text import fold
 from cabas.orders.models import Customer, VisibilityRule
@@ -60,7 +60,7 @@ def customer_for_user(enterprise, user) -> Customer | None:
     return (
         Customer.objects.filter(enterprise=enterprise)
         .filter(Q(user=user) | Q(user__isnull=True, email__iexact=user.email))
-        .order_by("-user_id")  # the one linked to the account first
+        .order_by(F("user_id").desc(nulls_last=True))  # the one linked to the account first
         .first()
     )
 
