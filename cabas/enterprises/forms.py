@@ -285,6 +285,9 @@ class EnterpriseSettingsForm(LegalAndAddressMixin, forms.ModelForm):
             "lat",
             "lon",
             "visibility",
+            "shop_private",
+            "guest_checkout",
+            "orders_editable",
         ]
         labels = {"is_producer": _("Nous produisons nous-mêmes (ferme, atelier)")}
         widgets = {"visibility": forms.RadioSelect, "description": forms.Textarea(attrs={"rows": 6})}
@@ -292,6 +295,15 @@ class EnterpriseSettingsForm(LegalAndAddressMixin, forms.ModelForm):
             "visibility": _("Une structure masquée n'apparaît ni dans l'annuaire, ni sur la carte."),
             "logo": _("Image JPEG, PNG ou WebP, 2 Mo au plus."),
         }
+
+    SHOP_FIELDS = ("shop_private", "guest_checkout", "orders_editable")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.sells == "none":
+            # No shop: its settings are neither shown nor reset by an unticked, absent checkbox.
+            for name in self.SHOP_FIELDS:
+                del self.fields[name]
 
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")

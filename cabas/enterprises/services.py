@@ -188,6 +188,9 @@ UPDATABLE_FIELDS = (
     "postcode",
     "city",
     "visibility",
+    "shop_private",
+    "guest_checkout",
+    "orders_editable",
 )
 
 

@@ -171,3 +171,29 @@ def test_it_can_hide_the_enterprise(as_manager, url, enterprise):
 def test_it_is_not_shown_to_volunteers(client_for, volunteer, enterprise):
     dashboard = client_for(volunteer).get(reverse("manage:dashboard", args=[enterprise.slug]))
     assert "Fiche de la structure" not in dashboard.text
+
+
+def test_it_saves_the_shop_settings_of_a_structure_that_sells(as_manager, url, enterprise):
+    data = {**form_data(enterprise), "shop_private": "on", "orders_editable": "on"}  # guest checkout unticked
+
+    response = as_manager.post(url, data)
+
+    assert response.status_code == 302
+    enterprise.refresh_from_db()
+    assert (enterprise.shop_private, enterprise.guest_checkout, enterprise.orders_editable) == (
+        True,
+        False,
+        True,
+    )
+
+
+def test_it_neither_shows_nor_resets_shop_settings_without_a_shop(as_manager, url, enterprise):
+    enterprise.sells = "none"
+    enterprise.save()
+
+    assert "guest_checkout" not in as_manager.get(url).content.decode()
+    response = as_manager.post(url, {**form_data(enterprise), "sells": "none"})
+
+    assert response.status_code == 302
+    enterprise.refresh_from_db()
+    assert enterprise.guest_checkout is True and enterprise.orders_editable is True
