@@ -350,6 +350,10 @@ class RoleChangeForm(MemberForm):
     role = forms.ChoiceField(label=_("Rôle"), choices=Role.Level.choices)
 
 
+class ReferentForm(MemberForm):
+    referent = forms.BooleanField(required=False)
+
+
 # --- Relationships --------------------------------------------------------------------------
 
 

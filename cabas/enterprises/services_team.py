@@ -151,6 +151,21 @@ def role_change(*, enterprise: Enterprise, by: Role, email: str, role: str) -> R
     return member
 
 
+def role_set_referent(*, enterprise: Enterprise, by: Role, email: str, referent: bool) -> Role:
+    """Name the member identified by `email` a consumer referent, or stop (owners only).
+
+    Referents speak for the eaters in the approval of a cycle's prices when the enterprise asks for
+    it (Enterprise.price_approval)."""
+    if by.role != Role.Level.OWNER:
+        raise RoleNotAllowed()
+    with transaction.atomic():
+        member = _member_role(enterprise, email, lock=True)
+        if member.consumer_referent != referent:
+            member.consumer_referent = referent
+            member.save(update_fields=["consumer_referent"])
+    return member
+
+
 def role_remove(*, enterprise: Enterprise, by: Role, email: str) -> None:
     """Remove the member identified by `email` from the team (owners only; never the last owner)."""
     if by.role != Role.Level.OWNER:

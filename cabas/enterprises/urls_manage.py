@@ -17,6 +17,7 @@ urlpatterns = [
     path("<slug:slug>/team/invitations/cancel/", views_team.invitation_cancel, name="invitation_cancel"),
     path("<slug:slug>/team/role/", views_team.team_role, name="team_role"),
     path("<slug:slug>/team/remove/", views_team.team_remove, name="team_remove"),
+    path("<slug:slug>/team/referent/", views_team.team_referent, name="team_referent"),
     path("<slug:slug>/team/leave/", views_team.team_leave, name="team_leave"),
     # Relationships
     path("<slug:slug>/relationships/", views_relationships.relationships, name="relationships"),

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from cabas.enterprises import services_team
 from cabas.enterprises.access import manage_view
 from cabas.enterprises.exceptions import EnterpriseError
-from cabas.enterprises.forms import InviteForm, MemberForm, RoleChangeForm
+from cabas.enterprises.forms import InviteForm, MemberForm, ReferentForm, RoleChangeForm
 from cabas.enterprises.models import Invitation, Role
 from cabas.errors import run_action
 
@@ -108,6 +108,26 @@ def team_role(request, enterprise):
             enterprise=enterprise, by=request.role, email=data["email"], role=data["role"]
         ),
         _("Rôle modifié."),
+    )
+
+
+@manage_view(min_role=Role.Level.OWNER)
+@require_POST
+def team_referent(request, enterprise):
+    form = ReferentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Cette personne ne fait pas partie de l'équipe."))
+        return redirect("manage:team", enterprise.slug)
+    data = form.cleaned_data
+    return _done(
+        request,
+        enterprise,
+        lambda: services_team.role_set_referent(
+            enterprise=enterprise, by=request.role, email=data["email"], referent=data["referent"]
+        ),
+        _("Référent consommateurs nommé.")
+        if data["referent"]
+        else _("Ce n'est plus un référent consommateurs."),
     )
 
 

@@ -44,6 +44,10 @@ def volunteer_to_manager(enterprise):
     return {"slug": enterprise.slug}, {"email": "volunteer@exemple.fr", "role": "manager"}
 
 
+def volunteer_as_referent(enterprise):
+    return {"slug": enterprise.slug}, {"email": "volunteer@exemple.fr", "referent": "on"}
+
+
 def remove_volunteer(enterprise):
     return {"slug": enterprise.slug}, {"email": "volunteer@exemple.fr"}
 
@@ -293,6 +297,7 @@ EXPECTED = {
     "manage:invitation_cancel": ("manager", "POST", pending_invitation),
     "manage:team_role": ("owner", "POST", volunteer_to_manager),
     "manage:team_remove": ("owner", "POST", remove_volunteer),
+    "manage:team_referent": ("owner", "POST", volunteer_as_referent),
     "manage:team_leave": ("volunteer", "POST", slug),
     "manage:relationships": ("manager", "GET", slug),
     "manage:relationship_request": ("manager", "POST", ask_producer),

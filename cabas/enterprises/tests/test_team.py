@@ -199,3 +199,24 @@ def test_it_hides_team_controls_from_managers(client_for, manager, volunteer, ur
     assert "Inviter quelqu" in response.text
     assert reverse("manage:team_remove", args=["ferme-des-collines"]) not in response.text
     assert "En tant que gestionnaire, vous pouvez inviter des bénévoles" in response.text
+
+
+def test_it_lets_an_owner_name_and_unname_a_consumer_referent(client_for, owner, volunteer, enterprise):
+    client = client_for(owner)
+    url = reverse("manage:team_referent", args=[enterprise.slug])
+
+    client.post(url, {"email": volunteer.email, "referent": "on"})
+    assert Role.objects.get(user=volunteer).consumer_referent is True
+    assert "référent consommateurs" in client.get(reverse("manage:team", args=[enterprise.slug])).text
+
+    client.post(url, {"email": volunteer.email})
+    assert Role.objects.get(user=volunteer).consumer_referent is False
+
+
+def test_it_refuses_referent_changes_from_a_manager(client_for, manager, volunteer, enterprise):
+    response = client_for(manager).post(
+        reverse("manage:team_referent", args=[enterprise.slug]), {"email": volunteer.email, "referent": "on"}
+    )
+
+    assert response.status_code == 403
+    assert Role.objects.get(user=volunteer).consumer_referent is False
