@@ -26,6 +26,7 @@ import socket
 import socketserver
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -93,11 +94,20 @@ def start_server(threads: int):
         **os.environ,
         "DATABASE_URL": _database_url(),
         "CONN_MAX_AGE": "60",
-        "DEBUG": "1",
+        # Production settings (no query log, cached templates) over plain HTTP on loopback.
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
+        "SECURE_SSL_REDIRECT": "0",
+        "SECURE_COOKIES": "0",
         "EMAIL_URL": "dummy:",
         "LOG_LEVEL": "WARNING",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
     }
+    # Production static files: hashed names from a manifest that collectstatic writes.
+    env["CABAS_VAR_DIR"] = tempfile.mkdtemp(prefix="cabas-bench-var-")
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], env=env, check=True
+    )
     process = subprocess.Popen(
         [sys.executable, "-m", "bench.checkouts", "--serve", str(port), "--server-threads", str(threads)],
         env=env,
@@ -342,7 +352,8 @@ def main(argv=None) -> None:
     body = [
         *machine,
         f"- server: Django's WSGI application behind the standard library's WSGI server in its own process, "
-        f"{args.server_threads} threads (one persistent database connection each), DEBUG on; "
+        f"{args.server_threads} threads (one persistent database connection each), "
+        "DEBUG off (production settings over plain HTTP); "
         "clients: Python threads speaking HTTP with their own cookies, on the same machine",
         "",
         f"**{args.buyers} buyers confirm at the same moment, {args.stock} units of stock**: "

@@ -457,23 +457,18 @@ def _order_place(
         postcode=postcode,
         items_total=estimate,
     )
-    _lock_and_decrement(cart=order, lines=lines)
-
-    # Snapshot at today's prices, then the fees and totals computed once from those snapshots.
+    # Everything that only reads (prices, fees, totals) or writes rows nobody else touches (the
+    # customer) comes first; the rows every checkout of this shop competes for — the stock of popular
+    # variants, then the order-number counter — are locked last, so they are held for as short a time
+    # as possible before the commit.
     context = FeeContext.for_cycle(order.cycle, order.seller)
     offers = _offers(order.cycle, order.seller, [line.variant_id for line in lines])
     for line in lines:
         _line_snapshot(line, offers[line.variant_id], line.quantity, context)
-    Line.objects.bulk_update(
-        lines,
-        ["quantity", "product_name", "variant_name", "size", "unit_price", "tax_rate", "total", "producer"],
-    )
     fee_data = context.order_fee_lines(
         [(offers[line.variant_id], line.quantity) for line in lines], shipping_method
     )
-    _fee_lines_write(order, fee_data)
     totals = order_totals(lines, fee_data)
-
     order.customer = _customer_for(
         seller=order.seller,
         user=user,
@@ -484,6 +479,13 @@ def _order_place(
         postcode=postcode,
         city=city,
     )
+
+    _lock_and_decrement(cart=order, lines=lines)
+    Line.objects.bulk_update(
+        lines,
+        ["quantity", "product_name", "variant_name", "size", "unit_price", "tax_rate", "total", "producer"],
+    )
+    _fee_lines_write(order, fee_data)
     order.number = _sequence_next(order.seller)
     order.user = user or order.user
     order.email, order.full_name, order.phone = email[:254], full_name[:160], phone[:30]
