@@ -191,6 +191,13 @@ class OrderEvent(models.Model):
     def __str__(self):
         return f"{self.order} {self.kind}"
 
+    @property
+    def description(self) -> str:
+        """'Passée', 'Annulée'…: what a status change means to a person."""
+        if self.to_status in Order.Status.values:
+            return str(Order.Status(self.to_status).label)
+        return self.kind
+
 
 class OrderNumberSequence(models.Model):
     """The next order number of a seller, incremented under a row lock (gap-free, one per seller)."""
