@@ -177,6 +177,8 @@ class FeeLine(models.Model):
 class OrderEvent(models.Model):
     """What happened to an order, when and by whom (status changes, edits, emails)."""
 
+    KIND_LABELS = {"edited": _("Modifiée par le client"), "status": _("Changement d'état")}
+
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=40)
     from_status = models.CharField(max_length=10, blank=True)
@@ -196,7 +198,7 @@ class OrderEvent(models.Model):
         """'Passée', 'Annulée'…: what a status change means to a person."""
         if self.to_status in Order.Status.values:
             return str(Order.Status(self.to_status).label)
-        return self.kind
+        return str(self.KIND_LABELS.get(self.kind, self.kind))
 
 
 class OrderNumberSequence(models.Model):
