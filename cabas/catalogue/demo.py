@@ -61,7 +61,7 @@ PRODUCTS: dict[str, list[tuple]] = {
             "Tomme de chèvre",
             "fromages-affines",
             "Affinée trois mois en cave.",
-            [("Morceau", D("250"), "g", "", D("6.25"), 30, True)],
+            [("Morceau", D("250"), "g", "", D("26.00"), 30, True)],
         ),
         ("Yaourt de chèvre nature", "yaourts", "", [("Pot", D("125"), "g", "", D("0.95"), 90, False)]),
     ],
