@@ -250,14 +250,16 @@ def _check_checkout(*, distribution, shipping_method, payment_method, address, p
             )
 
 
-def _lock_and_decrement(*, cart: Order, lines: list[Line]) -> None:
+def _lock_and_decrement(*, cart: Order, lines: list[Line], offers: dict | None = None) -> None:
     """Lock the variants (and the hub's own stocks) of `lines` in primary-key order, check that each
     line can be served, and decrement the stock. Raises InsufficientStock listing every line that
-    cannot be served as asked (the transaction then rolls back: nothing changed)."""
+    cannot be served as asked (the transaction then rolls back: nothing changed). `offers` are the
+    cycle's offers of these variants when the caller already loaded them in this transaction."""
     ids = sorted({line.variant_id for line in lines})
     locked = {v.pk: v for v in Variant.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
     items = stock_items(cart.seller, ids, lock=True)
-    offers = _offers(cart.cycle, cart.seller, ids)
+    if offers is None:
+        offers = _offers(cart.cycle, cart.seller, ids)
     changes = []
     for line in lines:
         offer = offers.get(line.variant_id)
@@ -480,7 +482,7 @@ def _order_place(
         city=city,
     )
 
-    _lock_and_decrement(cart=order, lines=lines)
+    _lock_and_decrement(cart=order, lines=lines, offers=offers)
     Line.objects.bulk_update(
         lines,
         ["quantity", "product_name", "variant_name", "size", "unit_price", "tax_rate", "total", "producer"],
