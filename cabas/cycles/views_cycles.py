@@ -187,6 +187,23 @@ def cycle_edit(request, enterprise, cycle):
     return render(request, "manage/cycles/edit.html", context)
 
 
+def _participant_add(request, *, candidates, label, add, success: str, then):
+    """The "add a supplier / a distributor" form of a cycle step. On a valid POST it calls
+    `add(enterprise)` and returns a redirect to `then(enterprise)` with `success`; otherwise the form
+    (with the domain error, if any) for the page and None."""
+    form = EnterpriseChoiceForm(request.POST or None, choices=candidates, label=label, prefix="add")
+    if request.method == "POST" and form.is_valid():
+        chosen = form.cleaned_data["enterprise"]
+        try:
+            add(chosen)
+        except CycleError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, success % {"name": chosen.name})
+            return form, redirect(*then(chosen))
+    return form, None
+
+
 # --- Step 2: suppliers ----------------------------------------------------------------------------
 
 
@@ -201,20 +218,16 @@ def cycle_suppliers(request, enterprise, cycle):
     )
     present = {row.supplier_id for row in rows}
     candidates = [e for e in services.eligible_suppliers(enterprise) if e.pk not in present]
-    add_form = EnterpriseChoiceForm(
-        request.POST or None, choices=candidates, label=_("Producteur à ajouter"), prefix="add"
+    add_form, done = _participant_add(
+        request,
+        candidates=candidates,
+        label=_("Producteur à ajouter"),
+        add=lambda supplier: services.cycle_supplier_add(cycle=cycle, supplier=supplier),
+        success=_("%(name)s fournit ce cycle : choisissez ses produits."),
+        then=lambda supplier: ("cycles:suppliers", enterprise.slug, cycle.uuid),
     )
-    if request.method == "POST" and add_form.is_valid():
-        supplier = add_form.cleaned_data["enterprise"]
-        try:
-            services.cycle_supplier_add(cycle=cycle, supplier=supplier)
-        except CycleError as error:
-            add_form.add_error(None, error.message)
-        else:
-            messages.success(
-                request, _("%(name)s fournit ce cycle : choisissez ses produits.") % {"name": supplier.name}
-            )
-            return redirect("cycles:suppliers", enterprise.slug, cycle.uuid)
+    if done:
+        return done
     with_fees = set(
         Fee.objects.filter(enterprise_id__in=present, active=True)
         .exclude(fee_type=Fee.Type.PLATFORM)
@@ -425,22 +438,16 @@ def cycle_distributors(request, enterprise, cycle):
     )
     present = {row.distributor_id for row in rows}
     candidates = [e for e in services.eligible_distributors(enterprise) if e.pk not in present]
-    add_form = EnterpriseChoiceForm(
-        request.POST or None, choices=candidates, label=_("Distributeur à ajouter"), prefix="add"
+    add_form, done = _participant_add(
+        request,
+        candidates=candidates,
+        label=_("Distributeur à ajouter"),
+        add=lambda distributor: services.cycle_distributor_add(cycle=cycle, distributor=distributor),
+        success=_("%(name)s distribue ce cycle : vérifiez son retrait et ses paiements."),
+        then=lambda distributor: ("cycles:distributor", enterprise.slug, cycle.uuid, distributor.slug),
     )
-    if request.method == "POST" and add_form.is_valid():
-        distributor = add_form.cleaned_data["enterprise"]
-        try:
-            services.cycle_distributor_add(cycle=cycle, distributor=distributor)
-        except CycleError as error:
-            add_form.add_error(None, error.message)
-        else:
-            messages.success(
-                request,
-                _("%(name)s distribue ce cycle : vérifiez son retrait et ses paiements.")
-                % {"name": distributor.name},
-            )
-            return redirect("cycles:distributor", enterprise.slug, cycle.uuid, distributor.slug)
+    if done:
+        return done
     context = _context(enterprise, cycle, "distributors", rows=rows, add_form=add_form, candidates=candidates)
     return render(request, "manage/cycles/distributors.html", context)
 
