@@ -128,6 +128,11 @@ class OrderCycleQuerySet(models.QuerySet):
         at = at or timezone.now()
         return self.filter(opens_at__lte=at, closes_at__gt=at)
 
+    def sellable(self, at=None):
+        """Open by their dates and with prices approved when that is required — the SQL form of
+        cabas.cycles.services.cycle_is_sellable."""
+        return self.open(at).filter(approval__in=OrderCycle.SELLING_APPROVALS)
+
 
 class OrderCycle(models.Model):
     """A window during which customers order from a coordinator's distributors, for a pickup date."""
@@ -142,6 +147,9 @@ class OrderCycle(models.Model):
         DRAFT = "draft", _("Prix en préparation")
         SUBMITTED = "submitted", _("Prix soumis pour approbation")
         APPROVED = "approved", _("Prix approuvés")
+
+    # Approval states in which a cycle may take orders.
+    SELLING_APPROVALS = (Approval.NOT_REQUIRED, Approval.APPROVED)
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     coordinator = models.ForeignKey(

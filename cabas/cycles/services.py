@@ -76,7 +76,7 @@ def approval_required(coordinator: Enterprise) -> bool:
 def approval_satisfied(cycle: OrderCycle) -> bool:
     """The cycle's prices need no approval (its coordinator did not ask for it when the cycle was
     prepared), or they are approved. A draft or submitted price list blocks the opening."""
-    return cycle.approval in (OrderCycle.Approval.NOT_REQUIRED, OrderCycle.Approval.APPROVED)
+    return cycle.approval in OrderCycle.SELLING_APPROVALS
 
 
 def cycle_can_open(cycle: OrderCycle) -> bool:

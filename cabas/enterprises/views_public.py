@@ -9,7 +9,6 @@ from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, 
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -302,18 +301,12 @@ def _product_groups(producer: Enterprise) -> tuple[list, bool]:
 
 
 def _open_shop_exists():
-    """Annotation: the enterprise sells in a cycle open for orders now, with its prices approved when
-    they need to be (cabas.cycles.services.cycle_is_sellable, in SQL to cost no extra query)."""
+    """Annotation: the enterprise sells in a cycle open for orders now (OrderCycle.objects.sellable),
+    computed in the enterprise's own query."""
     from cabas.cycles.models import CycleDistributor, OrderCycle
 
-    now = timezone.now()
     return Exists(
-        CycleDistributor.objects.filter(
-            distributor=OuterRef("pk"),
-            cycle__opens_at__lte=now,
-            cycle__closes_at__gt=now,
-            cycle__approval__in=[OrderCycle.Approval.NOT_REQUIRED, OrderCycle.Approval.APPROVED],
-        )
+        CycleDistributor.objects.filter(distributor=OuterRef("pk"), cycle__in=OrderCycle.objects.sellable())
     )
 
 
