@@ -33,6 +33,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from decimal import Decimal
+from pathlib import Path
 
 from bench.common import fresh_database, machine_lines, record, setup_django
 
@@ -254,8 +255,33 @@ class Buyer:
         return f"error {status}"
 
 
-def _run(base, shop, cycle, line_variants, shipping, payment, buyers: int, clients: int):
-    """Prepare `buyers` carts (concurrently), then confirm them all through `clients` threads at once."""
+def _cpu_seconds(pids=None, name: str = "") -> dict[int, float]:
+    """CPU time (user + system) used so far by each of the processes `pids`, or of every process
+    called `name` (e.g. PostgreSQL's backends; other databases of the machine included)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    result = {}
+    stats = Path("/proc").glob("[0-9]*/stat") if pids is None else (Path(f"/proc/{p}/stat") for p in pids)
+    for stat in stats:
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        comm, fields = text[text.index("(") + 1 : text.rindex(")")], text[text.rindex(")") + 2 :].split()
+        if pids is None and comm != name:
+            continue
+        result[int(stat.parent.name)] = (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+    return result
+
+
+def _cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds used between two `_cpu_seconds` snapshots (processes that ended are not counted)."""
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
+
+
+def _run(base, shop, cycle, line_variants, shipping, payment, buyers: int, clients: int, server_pid=None):
+    """Prepare `buyers` carts (concurrently), then confirm them all through `clients` threads at once.
+    Returns the outcomes, the elapsed time and the CPU seconds the client (this process), the server
+    and PostgreSQL used meanwhile."""
     with concurrent.futures.ThreadPoolExecutor(max_workers=min(32, buyers)) as pool:
         people = [Buyer(base) for _ in range(buyers)]
         forms = list(
@@ -283,11 +309,21 @@ def _run(base, shop, cycle, line_variants, shipping, payment, buyers: int, clien
     threads = [threading.Thread(target=worker) for _ in range(clients)]
     for thread in threads:
         thread.start()
+    cpu = [lambda: {0: sum(os.times()[:2])}]
+    cpu.append(lambda: _cpu_seconds([server_pid]) if server_pid else {})
+    cpu.append(lambda: _cpu_seconds(name="postgres"))
+    before = [measure() for measure in cpu]
     start.wait()
     began = time.perf_counter()
     for thread in threads:
         thread.join()
-    return outcomes, time.perf_counter() - began
+    elapsed = time.perf_counter() - began
+    used = [_cpu_used(was, measure()) for measure, was in zip(cpu, before, strict=True)]
+    return outcomes, elapsed, used
+
+
+def _per_order(seconds: float, counts) -> str:
+    return f"{seconds * 1000 / max(1, counts.get('placed', 0)):.1f} ms"
 
 
 def main(argv=None) -> None:
@@ -317,7 +353,7 @@ def main(argv=None) -> None:
         connection.close()
         process, base = start_server(args.server_threads)
         try:
-            outcomes, elapsed = _run(
+            outcomes, elapsed, _cpu = _run(
                 base, shop, cycle, variants[:1], shipping, payment, args.buyers, args.buyers
             )
             counts = Counter(outcomes)
@@ -330,7 +366,7 @@ def main(argv=None) -> None:
             placed = Order.objects.filter(status="placed").count()
             ok = counts == {"placed": args.stock, "plus de stock": args.buyers - args.stock} and left == 0
             ok = ok and sold == args.stock == placed
-            t_outcomes, t_elapsed = _run(
+            t_outcomes, t_elapsed, t_cpu = _run(
                 base,
                 shop,
                 cycle,
@@ -339,6 +375,7 @@ def main(argv=None) -> None:
                 payment,
                 args.throughput_orders,
                 args.throughput_clients,
+                server_pid=process.pid,
             )
             t_counts = Counter(t_outcomes)
         finally:
@@ -367,6 +404,12 @@ def main(argv=None) -> None:
         f"3 lines on ample stock: {t_counts.get('placed', 0)} placed in {t_elapsed:.2f} s — "
         f"**{t_rate:.0f} placed orders/s** (each checkout: stock locked and decremented, lines and fee lines "
         "written, number assigned, customer recorded, confirmation email queued, page redirect).",
+        "",
+        f"CPU per placed order during the throughput run ({os.cpu_count()} cores = "
+        f"{os.cpu_count() * 1000 / max(1, t_rate):.1f} ms of CPU "
+        f"per order at this rate): server {_per_order(t_cpu[1], t_counts)}, "
+        f"PostgreSQL {_per_order(t_cpu[2], t_counts)} (every backend on the machine), "
+        f"benchmark client {_per_order(t_cpu[0], t_counts)}.",
     ]
     record(f"Concurrent checkouts against the running server — {vendor}", body)
     print("\n".join(body[len(machine) :]))
