@@ -12,14 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, F, OuterRef, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cabas.catalogue.models import InventoryItem, Variant
-from cabas.cycles.models import ShippingMethod
+from cabas.cycles.models import CycleDistributor, ShippingMethod
 from cabas.cycles.pricing import FeeContext, order_totals
 from cabas.lib import money
 from cabas.orders.exceptions import (
@@ -39,7 +39,6 @@ from cabas.orders.offers import (
     apply_offer_price,
     available_quantity,
     cycle_is_sellable,
-    distribution_of,
     offered_variants,
     stock_items,
 )
@@ -75,6 +74,24 @@ def _line_snapshot(line: Line, variant: Variant, quantity: int, context: FeeCont
     line.tax_rate = data.tax_rate
     line.total = data.total
     return line
+
+
+# What `_line_snapshot` writes on a line.
+LINE_SNAPSHOT_FIELDS = (
+    "quantity",
+    "product_name",
+    "variant_name",
+    "size",
+    "unit_price",
+    "tax_rate",
+    "total",
+    "producer",
+)
+
+
+def _line_values(line: Line) -> tuple:
+    """What `_line_snapshot` writes on `line`, to tell whether it changed."""
+    return tuple(getattr(line, Line._meta.get_field(name).attname) for name in LINE_SNAPSHOT_FIELDS)
 
 
 def _clean_quantity(quantity) -> int:
@@ -208,27 +225,58 @@ def cart_priced(*, lines, cycle, distributor, shipping_method=None, context=None
 # --- placing an order -------------------------------------------------------------------------
 
 
+def _sequence_take(seller_id: int) -> int | None:
+    """Add one to the counter of `seller_id` and return it (the UPDATE locks the row until the
+    commit); None when the seller has no counter yet."""
+    table = connection.ops.quote_name(OrderNumberSequence._meta.db_table)
+    last = connection.ops.quote_name("last")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {last} = {last} + 1 WHERE seller_id = %s RETURNING {last}",  # noqa: S608
+            [seller_id],
+        )
+        row = cursor.fetchone()
+    return None if row is None else row[0]
+
+
 def _sequence_next(seller) -> str:
-    """The next order number of `seller`, e.g. "FDC-2026-00042" (row lock, gap-free)."""
-    sequence, _created = OrderNumberSequence.objects.select_for_update().get_or_create(seller=seller)
-    OrderNumberSequence.objects.filter(pk=sequence.pk).update(last=F("last") + 1)
-    sequence.refresh_from_db(fields=["last"])
+    """The next order number of `seller`, e.g. "FDC-2026-00042" (row lock, gap-free; one query once
+    the seller's counter exists)."""
+    last = _sequence_take(seller.pk)
+    if last is None:  # the seller's first order: create the counter (concurrent creators agree)
+        OrderNumberSequence.objects.get_or_create(seller=seller)
+        last = _sequence_take(seller.pk)
     prefix = "".join(part[0] for part in seller.slug.split("-") if part)[:5].upper() or "C"
-    return f"{prefix}-{timezone.localdate().year}-{sequence.last:05d}"
+    return f"{prefix}-{timezone.localdate().year}-{last:05d}"
+
+
+def _distribution_for_checkout(order: Order, shipping_method, payment_method) -> CycleDistributor | None:
+    """The seller's distribution in the order's cycle, annotated with whether it offers the chosen
+    (active) shipping and payment methods: `shipping_offered`, `payment_offered` (one query)."""
+
+    def offered(relation, column, method):
+        if method is None:
+            return Value(False)
+        through = relation.through.objects.filter(cycledistributor=OuterRef("pk"), **{column: method.pk})
+        return Exists(through.filter(**{column.removesuffix("_id") + "__active": True}))
+
+    return (
+        CycleDistributor.objects.filter(cycle_id=order.cycle_id, distributor_id=order.seller_id)
+        .annotate(
+            shipping_offered=offered(CycleDistributor.shipping_methods, "shippingmethod_id", shipping_method),
+            payment_offered=offered(CycleDistributor.payment_methods, "paymentmethod_id", payment_method),
+        )
+        .order_by("pk")
+        .first()
+    )
 
 
 def _check_checkout(*, distribution, shipping_method, payment_method, address, postcode, items_total):
     if distribution is None:
         raise ShopClosed()
-    if (
-        shipping_method is None
-        or not distribution.shipping_methods.filter(pk=shipping_method.pk, active=True).exists()
-    ):
+    if shipping_method is None or not distribution.shipping_offered:
         raise CheckoutInvalid("shipping_method", _("Choisissez un mode de retrait ou de livraison proposé."))
-    if (
-        payment_method is None
-        or not distribution.payment_methods.filter(pk=payment_method.pk, active=True).exists()
-    ):
+    if payment_method is None or not distribution.payment_offered:
         raise CheckoutInvalid("payment_method", _("Choisissez un moyen de paiement proposé."))
     if shipping_method.kind == ShippingMethod.Kind.DELIVERY:
         if not address.strip() or not postcode.strip():
@@ -250,25 +298,31 @@ def _check_checkout(*, distribution, shipping_method, payment_method, address, p
             )
 
 
-def _lock_and_decrement(*, cart: Order, lines: list[Line], offers: dict | None = None) -> None:
-    """Lock the variants (and the hub's own stocks) of `lines` in primary-key order, check that each
-    line can be served, and decrement the stock. Raises InsufficientStock listing every line that
-    cannot be served as asked (the transaction then rolls back: nothing changed). `offers` are the
-    cycle's offers of these variants when the caller already loaded them in this transaction."""
+def _lock_offers(*, order: Order, lines: list[Line]) -> tuple[dict[int, Variant], dict[int, InventoryItem]]:
+    """Lock the variants of `lines` in primary-key order and read them as this shop offers them now
+    (price, stock), then lock the hub's own stocks of them: one query each. Variants no longer
+    offered are neither locked nor returned."""
     ids = sorted({line.variant_id for line in lines})
-    locked = {v.pk: v for v in Variant.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
-    items = stock_items(cart.seller, ids, lock=True)
-    if offers is None:
-        offers = _offers(cart.cycle, cart.seller, ids)
+    rows = offered_variants(order.cycle, order.seller, Variant.objects.filter(pk__in=ids))
+    rows = rows.select_related(*OFFER_RELATED).select_for_update(of=("self",)).order_by("pk")
+    offers = {v.pk: apply_offer_price(v) for v in rows}
+    items = stock_items(order.seller, sorted(offers), lock=True) if offers else {}
+    return offers, items
+
+
+def _check_stock(*, lines: list[Line], offers: dict[int, Variant], items: dict[int, InventoryItem]) -> None:
+    """Raise InsufficientStock listing every line that cannot be served as asked from the locked
+    `offers` and hub stocks `items` (a line no longer offered has 0 left)."""
     changes = []
+    missing = [line.variant_id for line in lines if line.variant_id not in offers]
+    uuids = dict(Variant.objects.filter(pk__in=missing).values_list("pk", "uuid")) if missing else {}
     for line in lines:
-        offer = offers.get(line.variant_id)
         name = " ".join(p for p in [line.product_name, line.variant_name] if p)
-        if offer is None:
-            changes.append(StockChange(str(locked[line.variant_id].uuid), name, line.quantity, 0))
+        variant = offers.get(line.variant_id)
+        if variant is None:
+            changes.append(StockChange(str(uuids[line.variant_id]), name, line.quantity, 0))
             continue
         item = items.get(line.variant_id)
-        variant = locked[line.variant_id]
         if item is not None:
             available = item.on_hand
         elif variant.on_demand:
@@ -279,13 +333,17 @@ def _lock_and_decrement(*, cart: Order, lines: list[Line], offers: dict | None =
             changes.append(StockChange(str(variant.uuid), name, line.quantity, max(0, available)))
     if changes:
         raise InsufficientStock(changes)
+
+
+def _decrement(*, lines: list[Line], offers: dict[int, Variant], items: dict[int, InventoryItem]) -> None:
+    """Take the quantities of `lines` from the locked stocks (conditional UPDATEs: never below 0)."""
     for line in lines:
         item = items.get(line.variant_id)
         if item is not None:
             done = InventoryItem.objects.filter(pk=item.pk, on_hand__gte=line.quantity).update(
                 on_hand=F("on_hand") - line.quantity
             )
-        elif locked[line.variant_id].on_demand:
+        elif offers[line.variant_id].on_demand:
             continue
         else:
             done = Variant.objects.filter(pk=line.variant_id, on_hand__gte=line.quantity).update(
@@ -293,7 +351,7 @@ def _lock_and_decrement(*, cart: Order, lines: list[Line], offers: dict | None =
             )
         if done != 1:  # cannot happen under the lock; never sell what is not there
             raise InsufficientStock(
-                [StockChange(str(locked[line.variant_id].uuid), line.product_name, line.quantity, 0)]
+                [StockChange(str(offers[line.variant_id].uuid), line.product_name, line.quantity, 0)]
             )
 
 
@@ -442,14 +500,13 @@ def _order_place(
         if idempotency_key and order.idempotency_key == idempotency_key:
             return order
         raise OrderError(_("Cette commande a déjà été passée."))
-    existing = _placed_with_key(order.seller_id, idempotency_key)
-    if existing is not None:
-        return existing
+    # The same key already placed through another cart: the unique (seller, idempotency_key)
+    # constraint refuses this one when the order is saved, and `order_place` returns the other.
     _check_open(order.cycle)
-    lines = list(order.lines.select_related("variant").order_by("variant_id"))
+    lines = list(order.lines.order_by("variant_id"))
     if not lines:
         raise CartEmpty()
-    distribution = distribution_of(order.cycle, order.seller)
+    distribution = _distribution_for_checkout(order, shipping_method, payment_method)
     estimate = sum((line.total for line in lines), money.ZERO)
     _check_checkout(
         distribution=distribution,
@@ -459,18 +516,11 @@ def _order_place(
         postcode=postcode,
         items_total=estimate,
     )
-    # Everything that only reads (prices, fees, totals) or writes rows nobody else touches (the
-    # customer) comes first; the rows every checkout of this shop competes for — the stock of popular
-    # variants, then the order-number counter — are locked last, so they are held for as short a time
-    # as possible before the commit.
+    # Everything that only reads (fees) or writes rows nobody else touches (the customer) comes
+    # first; the rows every checkout of this shop competes for — the stock of popular variants,
+    # then the order-number counter — are locked last, so they are held for as short a time as
+    # possible before the commit.
     context = FeeContext.for_cycle(order.cycle, order.seller)
-    offers = _offers(order.cycle, order.seller, [line.variant_id for line in lines])
-    for line in lines:
-        _line_snapshot(line, offers[line.variant_id], line.quantity, context)
-    fee_data = context.order_fee_lines(
-        [(offers[line.variant_id], line.quantity) for line in lines], shipping_method
-    )
-    totals = order_totals(lines, fee_data)
     order.customer = _customer_for(
         seller=order.seller,
         user=user,
@@ -482,11 +532,20 @@ def _order_place(
         city=city,
     )
 
-    _lock_and_decrement(cart=order, lines=lines, offers=offers)
-    Line.objects.bulk_update(
-        lines,
-        ["quantity", "product_name", "variant_name", "size", "unit_price", "tax_rate", "total", "producer"],
+    offers, items = _lock_offers(order=order, lines=lines)
+    _check_stock(lines=lines, offers=offers, items=items)
+    snapshots = {line.pk: _line_values(line) for line in lines}
+    for line in lines:
+        _line_snapshot(line, offers[line.variant_id], line.quantity, context)
+    fee_data = context.order_fee_lines(
+        [(offers[line.variant_id], line.quantity) for line in lines], shipping_method
     )
+    totals = order_totals(lines, fee_data)
+    _decrement(lines=lines, offers=offers, items=items)
+    # The cart's lines already hold what was shown; write only those whose price or names changed.
+    changed = [line for line in lines if _line_values(line) != snapshots[line.pk]]
+    if changed:
+        Line.objects.bulk_update(changed, LINE_SNAPSHOT_FIELDS)
     _fee_lines_write(order, fee_data)
     order.number = _sequence_next(order.seller)
     order.user = user or order.user
