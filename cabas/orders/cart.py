@@ -13,7 +13,15 @@ def _session_key_name(seller, cycle) -> str:
 
 
 def cart_find(request, *, seller, cycle) -> Order | None:
-    """The open cart of this request's buyer at `seller` for `cycle`, or None (no query written)."""
+    """The open cart of this request's buyer at `seller` for `cycle`, or None (no query written).
+    The cart comes with `seller` and `cycle` attached (no query to reach them)."""
+    cart = _cart_find(request, seller=seller, cycle=cycle)
+    if cart is not None:
+        cart.seller, cart.cycle = seller, cycle
+    return cart
+
+
+def _cart_find(request, *, seller, cycle) -> Order | None:
     carts = Order.objects.filter(status=Order.Status.CART, seller=seller, cycle=cycle)
     user = request.user if request.user.is_authenticated else None
     guest_uuid = request.session.get(_session_key_name(seller, cycle))

@@ -495,7 +495,12 @@ def _order_place(
     idempotency_key,
     user,
 ) -> Order:
-    order = Order.objects.select_for_update(of=("self",)).select_related("seller", "cycle").get(pk=cart.pk)
+    locked = Order.objects.select_for_update(of=("self",))
+    if Order.seller.is_cached(cart) and Order.cycle.is_cached(cart):  # e.g. from `cart.cart_find`
+        order = locked.get(pk=cart.pk)
+        order.seller, order.cycle = cart.seller, cart.cycle
+    else:
+        order = locked.select_related("seller", "cycle").get(pk=cart.pk)
     if order.status != Order.Status.CART:
         if idempotency_key and order.idempotency_key == idempotency_key:
             return order

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from cabas.cycles.models import ShippingMethod
 from cabas.orders import cart as carts
 from cabas.orders import services
-from cabas.orders.exceptions import CheckoutInvalid, InsufficientStock, OrderError
+from cabas.orders.exceptions import CartEmpty, CheckoutInvalid, InsufficientStock, OrderError
 from cabas.orders.offers import OFFER_RELATED
 from cabas.orders.views_shop import breakdown_template, shop_load
 
@@ -93,15 +93,25 @@ def _initial(request, form_methods, form_payments) -> dict:
     return initial
 
 
+def _cart_lines(cart) -> list:
+    return list(cart.lines.select_related(*(f"variant__{r}" for r in OFFER_RELATED))) if cart else []
+
+
 def checkout(request, slug):
     shop = shop_load(request, slug)
     enterprise = shop.enterprise
     context = {"shop": shop, "enterprise": enterprise, "breakdown_template": breakdown_template()}
-    if request.method == "POST":
+    confirming = request.method == "POST" and "confirm" in request.POST
+    cart = None
+    if shop.allowed and shop.cycle is not None:
+        cart = carts.cart_find(request, seller=enterprise, cycle=shop.cycle)
+    if request.method == "POST" and cart is None:
+        # A second submit of a placed order (its cart is gone); a second submit while the first one
+        # is being placed finds the cart and waits for it in `order_place`, which returns that order.
         existing = services.order_by_idempotency_key(
             seller=enterprise, key=request.POST.get("idempotency_key", "")
         )
-        if existing is not None:  # a second submit of a placed order
+        if existing is not None:
             return redirect("shop:order", existing.uuid)
     if not shop.allowed or shop.cycle is None:
         return render(request, "shop/checkout.html", context)
@@ -109,9 +119,9 @@ def checkout(request, slug):
         context["login_required"] = True
         return render(request, "shop/checkout.html", context)
     front = reverse("shop:front", args=[slug]) + f"?cycle={shop.cycle.uuid}"
-    cart = carts.cart_find(request, seller=enterprise, cycle=shop.cycle)
-    lines = list(cart.lines.select_related(*(f"variant__{r}" for r in OFFER_RELATED))) if cart else []
-    if not lines:
+    # Placing reads the lines itself (under the order's lock): the page loads them only to show them.
+    lines = None if confirming and cart is not None else _cart_lines(cart)
+    if cart is None or lines == []:
         messages.info(request, _("Votre panier est vide."))
         return redirect(front)
 
@@ -125,7 +135,7 @@ def checkout(request, slug):
         payment_methods=payments,
     )
     changes = []
-    if request.method == "POST" and "confirm" in request.POST and form.is_valid():
+    if confirming and form.is_valid():
         data = form.cleaned_data
         try:
             order = services.order_place(
@@ -145,15 +155,20 @@ def checkout(request, slug):
         except InsufficientStock as exc:
             services.cart_apply_changes(cart=cart, changes=exc.changes)
             changes = exc.changes
-            lines = list(cart.lines.select_related(*(f"variant__{r}" for r in OFFER_RELATED)))
+            lines = _cart_lines(cart)
             if not lines:
                 messages.error(request, exc.message)
                 return redirect(front)
+        except CartEmpty:
+            messages.info(request, _("Votre panier est vide."))
+            return redirect(front)
         except CheckoutInvalid as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         except OrderError as exc:
             form.add_error(None, exc.message)
         else:
+            if order.pk != cart.pk:  # this key placed another cart already: that order, this cart kept
+                return redirect("shop:order", order.uuid)
             carts.cart_forget(request, seller=enterprise, cycle=shop.cycle)
             if order.user_id is None:
                 _remember_guest_order(request, order)
@@ -161,6 +176,11 @@ def checkout(request, slug):
                 request, _("Merci ! Votre commande %(number)s est enregistrée.") % {"number": order.number}
             )
             return redirect("shop:order", order.uuid)
+    if lines is None:
+        lines = _cart_lines(cart)
+        if not lines:
+            messages.info(request, _("Votre panier est vide."))
+            return redirect(front)
     view = services.cart_priced(
         lines=lines, cycle=shop.cycle, distributor=enterprise, shipping_method=form.selected_method()
     )
