@@ -42,7 +42,7 @@ variant's effective rate, 0 % when its producer is under the franchise. VAT is a
 amounts (prices are VAT included); totals split VAT once per rate.
 
 Use ``FeeContext.for_cycle(cycle, distributor)`` on pages listing many variants: it loads every fee
-in four queries, then prices any number of variants in pure Python. Variants should come with
+in two queries, then prices any number of variants in pure Python. Variants should come with
 ``select_related(*VARIANT_PRICING_RELATED)`` to avoid a query each.
 """
 
@@ -54,8 +54,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
+from django.db.models import IntegerField, Q, Value
 
-from cabas.cycles.models import CycleDistributor, CycleSupplier, Fee
+from cabas.cycles.models import CycleDistributor, CycleSupplier, Fee, OrderCycle
 from cabas.enterprises.models import VatRegime
 from cabas.lib import units
 from cabas.lib.money import HUNDRED, ZERO, round_money, split_vat, to_decimal
@@ -277,31 +278,51 @@ class FeeContext:
     @classmethod
     def for_cycle(cls, cycle, distributor=None) -> FeeContext:
         """Load the fees of `cycle` as sold by `distributor` (an Enterprise; None: no distributor
-        fees) in four queries."""
-        supplier_fees: dict[int, list[Fee]] = defaultdict(list)
-        links = (
-            CycleSupplier.fees.through.objects.filter(cyclesupplier__cycle=cycle, fee__active=True)
-            .select_related(*(f"fee__{r}" for r in FEE_RELATED), "cyclesupplier")
-            .order_by("fee__name", "fee_id")
+        fees) in two queries: which fee is attached where, then the active fees themselves (with
+        the platform's)."""
+        supplier, coordinator, distributor_role = 1, 2, 3
+        no_supplier = Value(None, output_field=IntegerField())
+        links = CycleSupplier.fees.through.objects.filter(cyclesupplier__cycle=cycle).values_list(
+            Value(supplier), "cyclesupplier__supplier_id", "fee_id"
         )
-        for link in links:
-            supplier_fees[link.cyclesupplier.supplier_id].append(link.fee)
-        coordinator_fees = cycle.coordinator_fees.filter(active=True).select_related(*FEE_RELATED)
-        distributor_fees = []
+        others = [
+            OrderCycle.coordinator_fees.through.objects.filter(ordercycle=cycle).values_list(
+                Value(coordinator), no_supplier, "fee_id"
+            )
+        ]
         if distributor is not None:
-            distributor_fees = [
-                link.fee
-                for link in CycleDistributor.fees.through.objects.filter(
-                    cycledistributor__cycle=cycle, cycledistributor__distributor=distributor, fee__active=True
-                )
-                .select_related(*(f"fee__{r}" for r in FEE_RELATED))
-                .order_by("fee__name", "fee_id")
-            ]
+            others.append(
+                CycleDistributor.fees.through.objects.filter(
+                    cycledistributor__cycle=cycle, cycledistributor__distributor=distributor
+                ).values_list(Value(distributor_role), no_supplier, "fee_id")
+            )
+        attached = list(links.union(*others, all=True))
+        fees = (
+            Fee.objects.filter(active=True)
+            .filter(Q(pk__in={fee_id for _, _, fee_id in attached}) | _platform_q())
+            .select_related(*FEE_RELATED)
+            .order_by("name", "id")
+        )
+        roles: dict[int, set] = defaultdict(set)
+        for role, supplier_id, fee_id in attached:
+            roles[fee_id].add((role, supplier_id))
+        supplier_fees: dict[int, list[Fee]] = defaultdict(list)
+        coordinator_fees, distributor_fees, platform = [], [], []
+        for fee in fees:
+            for role, supplier_id in sorted(roles.get(fee.pk, ()), key=lambda r: (r[0], r[1] or 0)):
+                if role == supplier:
+                    supplier_fees[supplier_id].append(fee)
+                elif role == coordinator:
+                    coordinator_fees.append(fee)
+                else:
+                    distributor_fees.append(fee)
+            if _is_platform_fee(fee):
+                platform.append(fee)
         return cls(
             supplier_fees=supplier_fees,
-            coordinator_fees=coordinator_fees.order_by("name", "id"),
+            coordinator_fees=coordinator_fees,
             distributor_fees=distributor_fees,
-            platform_fees=platform_fees(),
+            platform_fees=platform,
         )
 
     def fees_for_producer(self, producer_id: int) -> list[Fee]:
@@ -439,15 +460,18 @@ def shipping_fee_line(shipping_method) -> FeeLineData | None:
     )
 
 
+def _platform_q() -> Q:
+    return Q(enterprise__slug=settings.PLATFORM_ENTERPRISE_SLUG, fee_type=Fee.Type.PLATFORM)
+
+
+def _is_platform_fee(fee: Fee) -> bool:
+    return fee.fee_type == Fee.Type.PLATFORM and fee.enterprise.slug == settings.PLATFORM_ENTERPRISE_SLUG
+
+
 def platform_fees() -> list[Fee]:
     """The platform operator's active fees of type "platform" (none without an operator)."""
-    return list(
-        Fee.objects.filter(
-            enterprise__slug=settings.PLATFORM_ENTERPRISE_SLUG, fee_type=Fee.Type.PLATFORM, active=True
-        )
-        .select_related(*FEE_RELATED)
-        .order_by("name", "id")
-    )
+    fees = Fee.objects.filter(_platform_q(), active=True).select_related(*FEE_RELATED)
+    return list(fees.order_by("name", "id"))
 
 
 # --- the contract's functions -----------------------------------------------------------------
