@@ -1,0 +1,101 @@
+"""The cost of placing an order, in SQL queries: a 3-line order from the checkout page and through
+the service, so that the checkout's throughput (bench/checkouts.py) cannot silently regress."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from cabas.catalogue.models import Variant
+from cabas.cycles.models import CycleVariant
+from cabas.orders import services
+from cabas.orders.exceptions import InsufficientStock
+from cabas.orders.models import Order, OrderNumberSequence
+from cabas.orders.tests.shop_setup import open_shop
+
+pytestmark = pytest.mark.django_db
+
+
+def _three_line_shop():
+    data = open_shop()
+    data.add_variant(product__name="Salades", price=Decimal("1.50"), on_hand=20)
+    return data
+
+
+def _confirm(data, key="cle-1"):
+    return {
+        "cycle": data.cycle.uuid,
+        "email": "claire@exemple.fr",
+        "full_name": "Claire Martin",
+        "phone": "",
+        "shipping_method": data.pickup.uuid,
+        "payment_method": data.cheque.uuid,
+        "note": "",
+        "address": "",
+        "postcode": "",
+        "city": "",
+        "idempotency_key": key,
+        "confirm": "1",
+    }
+
+
+def test_it_places_a_three_line_order_from_the_checkout_in_at_most_29_queries(
+    client, django_assert_max_num_queries
+):
+    data = _three_line_shop()
+    for variant in data.variants:
+        client.post(
+            reverse("shop:cart_set", args=[data.shop.slug]),
+            {"cycle": data.cycle.uuid, "variant": variant.uuid, "set": "1"},
+        )
+    url = reverse("shop:checkout", args=[data.shop.slug])
+    OrderNumberSequence.objects.create(seller=data.shop)  # as after the shop's first order
+    with django_assert_max_num_queries(29):
+        response = client.post(url, _confirm(data))
+    order = Order.objects.get(status="placed")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("shop:order", args=[order.uuid])
+    assert order.lines.count() == 3
+    assert order.total == Decimal("7.80")  # 3,20 + 2,50 + 1,50 + 3 × 0,20 of packing
+    assert list(Variant.objects.order_by("pk").values_list("on_hand", flat=True)) == [9, 3, 19]
+
+
+def test_it_places_a_three_line_cart_in_at_most_19_queries(django_assert_max_num_queries):
+    data = _three_line_shop()
+    cart = Order.objects.create(seller=data.shop, cycle=data.cycle)
+    for variant in data.variants:
+        services.cart_set_quantity(cart=cart, variant=variant, quantity=2)
+    OrderNumberSequence.objects.create(seller=data.shop)  # as after the shop's first order
+    with django_assert_max_num_queries(19):
+        order = services.order_place(
+            cart=cart,
+            email="claire@exemple.fr",
+            full_name="Claire Martin",
+            shipping_method=data.pickup,
+            payment_method=data.cheque,
+            idempotency_key="k1",
+        )
+    assert order.status == "placed"
+    assert order.items_total == Decimal("14.40")
+    assert order.total == Decimal("15.60")
+
+
+def test_it_says_plus_de_stock_for_a_line_no_longer_offered_and_places_nothing():
+    data = _three_line_shop()
+    cart = Order.objects.create(seller=data.shop, cycle=data.cycle)
+    for variant in data.variants:
+        services.cart_set_quantity(cart=cart, variant=variant, quantity=1)
+    salad = data.variants[2]
+    CycleVariant.objects.filter(cycle=data.cycle, variant=salad).delete()
+    with pytest.raises(InsufficientStock) as caught:
+        services.order_place(
+            cart=cart,
+            email="claire@exemple.fr",
+            full_name="Claire Martin",
+            shipping_method=data.pickup,
+            payment_method=data.cheque,
+        )
+    assert [(c.variant_uuid, c.available) for c in caught.value.changes] == [(str(salad.uuid), 0)]
+    assert "plus de stock" in caught.value.message
+    assert Order.objects.get(pk=cart.pk).status == "cart"
+    assert list(Variant.objects.order_by("pk").values_list("on_hand", flat=True)) == [10, 4, 20]
