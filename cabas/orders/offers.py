@@ -5,36 +5,23 @@ Shared by the shopfront, the cart and `order_place`, so that what is shown is wh
 """
 
 from django.db.models import BooleanField, DecimalField, F, IntegerField, Value
-from django.utils import timezone
 
 from cabas.catalogue.models import InventoryItem, Variant
 from cabas.catalogue.services_inventory import granting_producers, offers_for
 from cabas.cycles.models import CycleDistributor, CycleVariant, OrderCycle
+from cabas.cycles.services import cycle_is_sellable  # noqa: F401 — the cycles app decides; re-exported
 from cabas.enterprises.models import Enterprise, Sells
-
-try:  # the cycles app decides when a cycle may sell (dates, approved prices)
-    from cabas.cycles.services import cycle_is_sellable as _cycle_is_sellable
-except ImportError:  # pragma: no cover — until the cycles services exist
-    _cycle_is_sellable = None
-
-
-def cycle_is_sellable(cycle: OrderCycle) -> bool:
-    """Whether customers may order in `cycle` now."""
-    if _cycle_is_sellable is not None:
-        return _cycle_is_sellable(cycle)
-    return cycle.status() == OrderCycle.Status.OPEN
 
 
 def sellable_cycles(distributor: Enterprise) -> list[OrderCycle]:
-    """The cycles open now at `distributor`, closing soonest first (one query)."""
-    now = timezone.now()
-    cycles = (
-        OrderCycle.objects.filter(distributors__distributor=distributor, opens_at__lte=now, closes_at__gt=now)
+    """The cycles selling now at `distributor`, closing soonest first (one query)."""
+    return list(
+        OrderCycle.objects.sellable()
+        .filter(distributors__distributor=distributor)
         .select_related("coordinator")
         .order_by("closes_at", "pk")
         .distinct()
     )
-    return [cycle for cycle in cycles if cycle_is_sellable(cycle)]
 
 
 def distribution_of(cycle: OrderCycle, distributor: Enterprise) -> CycleDistributor | None:
