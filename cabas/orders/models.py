@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cabas.cycles.models import Fee
+
 
 class Customer(models.Model):
     """A buyer as known by one selling enterprise (with or without a Cabas account)."""
@@ -163,7 +165,7 @@ class FeeLine(models.Model):
     fee = models.ForeignKey("cycles.Fee", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="+")
     name = models.CharField(max_length=120)
-    fee_type = models.CharField(max_length=12)
+    fee_type = models.CharField(max_length=12, choices=Fee.Type.choices)  # snapshot of the fee's type
     amount = models.DecimalField(max_digits=12, decimal_places=2)
     tax_rate = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("0"))
 

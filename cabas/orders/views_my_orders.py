@@ -5,7 +5,6 @@ An order's page is shown to its buyer (the account that placed it, or the browse
 as a guest) and to the seller's managers; anyone else gets 404.
 """
 
-from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,7 +15,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from cabas.cycles.models import Fee
 from cabas.enterprises.models import Role
 from cabas.orders import cart as carts
 from cabas.orders import services
@@ -26,10 +24,6 @@ from cabas.orders.offers import sellable_cycles
 from cabas.orders.views_checkout import GUEST_ORDERS
 
 PER_PAGE = 20
-
-
-def _fee_type_label(fee_type: str) -> str:
-    return str(Fee.Type(fee_type).label) if fee_type in Fee.Type.values else fee_type
 
 
 def _is_seller_manager(user, order) -> bool:
@@ -81,8 +75,6 @@ def _order_context(request, order) -> dict:
         line.shop_unit_price = line.unit_price
         line.shop_total = line.total
     fee_lines = list(order.fee_lines.select_related("enterprise"))
-    for fee in fee_lines:
-        fee.get_fee_type_display = partial(_fee_type_label, fee.fee_type)
     view = {
         "lines": lines,
         "fee_lines": fee_lines,
