@@ -20,7 +20,7 @@ from cabas.orders import cart as carts
 from cabas.orders import services
 from cabas.orders.exceptions import CartEmpty, CheckoutInvalid, InsufficientStock, OrderError
 from cabas.orders.offers import OFFER_RELATED
-from cabas.orders.views_shop import breakdown_template, shop_load
+from cabas.orders.views_shop import shop_load
 
 GUEST_ORDERS = "cabas_guest_orders"
 
@@ -100,7 +100,7 @@ def _cart_lines(cart) -> list:
 def checkout(request, slug):
     shop = shop_load(request, slug)
     enterprise = shop.enterprise
-    context = {"shop": shop, "enterprise": enterprise, "breakdown_template": breakdown_template()}
+    context = {"shop": shop, "enterprise": enterprise}
     confirming = request.method == "POST" and "confirm" in request.POST
     cart = None
     if shop.allowed and shop.cycle is not None:

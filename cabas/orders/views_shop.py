@@ -16,7 +16,6 @@ from django.contrib import messages
 from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import select_template
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -45,11 +44,6 @@ from cabas.orders.visibility import customer_for_user, visible_filter
 PER_PAGE = 30
 LOW_STOCK = 3
 SHOP = "shop/shopfront.html"
-
-
-def breakdown_template():
-    """The price-detail fragment (the transparency one when present)."""
-    return select_template(["shop/_breakdown.html", "shop/_breakdown_basic.html"])
 
 
 # --- the shop and its cycle -------------------------------------------------------------------
@@ -281,7 +275,6 @@ def shopfront(request, slug):
         "shop": shop,
         "enterprise": shop.enterprise,
         "filters": _filters(request),
-        "breakdown_template": breakdown_template(),
     }
     if shop.cycle is None:
         response = render(request, SHOP, context)
@@ -394,7 +387,6 @@ def _row_response(request, shop: Shop, variant: Variant, error: str):
         "error": error,
         "here": _back(request, reverse("shop:front", args=[shop.enterprise.slug])),
         "oob": True,
-        "breakdown_template": breakdown_template(),
     }
     if row is None:
         context["gone"] = variant
@@ -406,7 +398,7 @@ def _row_response(request, shop: Shop, variant: Variant, error: str):
 @require_GET
 def cart_page(request, slug):
     shop = shop_load(request, slug)
-    context = {"shop": shop, "enterprise": shop.enterprise, "breakdown_template": breakdown_template()}
+    context = {"shop": shop, "enterprise": shop.enterprise}
     if shop.cycle is not None:
         cart = carts.cart_find(request, seller=shop.enterprise, cycle=shop.cycle)
         lines = list(cart.lines.select_related(*(f"variant__{r}" for r in OFFER_RELATED))) if cart else []

@@ -59,10 +59,10 @@ def test_it_shows_the_cart_with_fees_and_exact_totals(client):
     _set(client, data, egg, "1")
     html = client.get(reverse("shop:cart", args=[data.shop.slug])).content.decode()
     assert "Tomates" in html and "Œufs" in html
-    assert "3,40 €" in html and "10,20 €" in html  # 3 × (3,20 + 0,20)
-    assert "12,10 €" in html  # products: 9,60 + 2,50
-    assert "0,80 €" in html  # 4 items × 0,20
-    assert "12,90 €" in html  # total
+    assert "3,40\u00a0€" in html and "10,20\u00a0€" in html  # 3 × (3,20 + 0,20)
+    assert "12,10\u00a0€" in html  # products: 9,60 + 2,50
+    assert "0,80\u00a0€" in html  # 4 items × 0,20
+    assert "12,90\u00a0€" in html  # total
 
 
 def test_it_removes_a_line_at_zero_and_clears_the_cart(client):

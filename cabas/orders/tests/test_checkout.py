@@ -52,7 +52,7 @@ def test_it_shows_contact_shipping_payment_and_the_summary(client):
         "Chèque",
         "À l&#x27;ordre de la Ferme",
         "Préparation des paniers",
-        "6,80 €",
+        "6,80\u00a0€",
         "Se connecter",
         'name="idempotency_key"',
     ):
