@@ -1,4 +1,5 @@
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from cabas.catalogue.models import Variant
@@ -99,3 +100,25 @@ def test_it_reorders_a_past_order_into_the_cart(client_for, customer):
     assert response.status_code == 302
     cart = Order.objects.get(status="cart", user=customer)
     assert cart.lines.get().quantity == 2
+
+
+def test_it_lists_many_orders_in_a_constant_number_of_queries(
+    client_for, customer, django_assert_max_num_queries
+):
+    data = open_shop()
+    Variant.objects.filter(pk=data.variants[0].pk).update(on_hand=1000)
+    manager = RoleFactory(enterprise=data.shop, role="manager").user
+    for i in range(25):
+        _order(data, customer, tomatoes=1, key=f"k{i}")
+
+    buyer = client_for(customer)
+    seller = Client()
+    seller.force_login(manager)
+
+    with django_assert_max_num_queries(8):
+        mine = buyer.get(reverse("shop:my_orders"))
+    with django_assert_max_num_queries(12):
+        theirs = seller.get(reverse("orders:orders", args=[data.shop.slug]))
+
+    assert mine.content.decode().count("FDS-2026-") == 20  # one page
+    assert theirs.status_code == 200 and "FDS-2026-00025" in theirs.content.decode()
