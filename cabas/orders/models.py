@@ -33,6 +33,8 @@ class Customer(models.Model):
     address = models.CharField(_("adresse"), max_length=200, blank=True)
     postcode = models.CharField(_("code postal"), max_length=10, blank=True)
     city = models.CharField(_("commune"), max_length=100, blank=True)
+    # The reference a customer gives with a transfer that tops up their account with the seller.
+    payment_reference = models.CharField(max_length=35, blank=True, db_index=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -51,12 +53,15 @@ class Customer(models.Model):
 class Order(models.Model):
     class Status(models.TextChoices):
         CART = "cart", _("Panier")
+        # Placed with its stock reserved until `payment_due_by`, waiting for the card payment.
+        AWAITING = "awaiting", _("En attente de paiement")
         PLACED = "placed", _("Passée")
         FULFILLED = "fulfilled", _("Remise")
         CANCELLED = "cancelled", _("Annulée")
 
     TRANSITIONS = {
-        Status.CART: {Status.PLACED},
+        Status.CART: {Status.PLACED, Status.AWAITING},
+        Status.AWAITING: {Status.PLACED, Status.CANCELLED},
         Status.PLACED: {Status.FULFILLED, Status.CANCELLED},
         Status.FULFILLED: set(),
         Status.CANCELLED: set(),
@@ -97,6 +102,10 @@ class Order(models.Model):
     total = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))
     vat_total = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))
     idempotency_key = models.CharField(max_length=80, blank=True)
+    # Card payments: the stock stays reserved until then; a job releases it afterwards.
+    payment_due_by = models.DateTimeField(null=True, blank=True)
+    # The reference a customer gives with a bank transfer (ISO 11649 "RF" creditor reference).
+    payment_reference = models.CharField(max_length=35, blank=True, db_index=True)
     placed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)

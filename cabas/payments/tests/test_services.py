@@ -23,7 +23,7 @@ def test_it_refuses_a_transfer_without_instructions(enterprise):
 
 def test_it_refuses_an_unknown_kind(enterprise):
     with pytest.raises(PaymentMethodError):
-        services.payment_method_create(enterprise=enterprise, values={"kind": "card"})
+        services.payment_method_create(enterprise=enterprise, values={"kind": "bitcoin"})
 
 
 def test_it_edits_and_withdraws_without_deleting(enterprise):
