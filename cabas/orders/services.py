@@ -42,6 +42,7 @@ from cabas.orders.offers import (
     offered_variants,
     stock_items,
 )
+from cabas.payments.checkout import order_payment_prepare
 from cabas.payments.models import PaymentMethod
 
 MAX_QUANTITY = 999
@@ -566,10 +567,13 @@ def _order_place(
     order.total, order.vat_total = totals.total, totals.vat_total
     order.idempotency_key = idempotency_key
     order.placed_at = timezone.now()
-    event = order.transition(Order.Status.PLACED, user=user, detail={"number": order.number})
+    # The payment method has its say (a transfer reference, a card payment still to make...).
+    status = order_payment_prepare(order=order, method=payment_method, user=user)
+    event = order.transition(status, user=user, detail={"number": order.number})
     order.save()
     event.save()
-    _confirmation_enqueue(order)
+    if status == Order.Status.PLACED:  # awaiting a payment: confirmed once it is paid
+        _confirmation_enqueue(order)
     return order
 
 
