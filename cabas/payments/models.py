@@ -27,6 +27,7 @@ class PaymentMethod(models.Model):
         CARD = "card", _("Carte bancaire")
         SEPA = "sepa", _("Prélèvement SEPA")
         CREDIT = "credit", _("Compte client (crédit prépayé)")
+        ALLOWANCE = "allowance", _("Allocation solidaire")
 
     # Kinds where the customer pays later, outside the site (the order is placed unpaid).
     OFFLINE = {Kind.CASH, Kind.CHEQUE, Kind.TRANSFER, Kind.SEPA}
