@@ -1,0 +1,3 @@
+"""Customer-side URLs of payments: accounts (joined into the "pay" namespace by urls_public.py)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Customer-side URLs of payments: card (joined into the "pay" namespace by urls_public.py)."""
+
+urlpatterns = []
