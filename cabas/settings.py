@@ -214,6 +214,22 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # cycle, shown like any other fee.
 PLATFORM_ENTERPRISE_SLUG = os.environ.get("PLATFORM_ENTERPRISE_SLUG", "cabas-cooperative")
 
+# --- Card payments (Stripe Connect) ---------------------------------------------------------
+# Each seller connects its own Stripe account and card payments are charged on it; the platform
+# takes an application fee only when a platform fee line says so. Without a secret key the
+# platform offers no card payment. Stripe is reached only through its Python library, at
+# STRIPE_API_BASE (tests point it at a local stand-in).
+STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
+STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "https://api.stripe.com").rstrip("/")
+STRIPE_TIMEOUT = float(os.environ.get("STRIPE_TIMEOUT", "20"))
+STRIPE_MAX_NETWORK_RETRIES = int(os.environ.get("STRIPE_MAX_NETWORK_RETRIES", "2"))
+if STRIPE_SECRET_KEY and not STRIPE_WEBHOOK_SECRET and not DEBUG:
+    raise ImproperlyConfigured(
+        "STRIPE_WEBHOOK_SECRET doit être défini avec STRIPE_SECRET_KEY : sans lui, les paiements par "
+        "carte ne peuvent pas être confirmés."
+    )
+
 # --- Maps and geocoding ---------------------------------------------------------------------
 # Tiles are fetched by the visitor's browser; an empty URL draws the map without a background
 # (tests, offline demos).
