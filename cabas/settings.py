@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "cabas.payments",
     "cabas.cycles",
     "cabas.orders",
+    "cabas.solidarity",
     "cabas.api",
 ]
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("cycles/", include("cabas.cycles.urls_public")),
     path("manage/", include("cabas.orders.urls_manage")),
     path("manage/", include("cabas.payments.urls_manage")),
+    path("manage/", include("cabas.solidarity.urls")),
     path("payments/", include("cabas.payments.urls_public")),
     path("invitations/<str:token>/", views_team.invitation, name="invitation"),
     # Shops (/<slug>/shop/...), orders and "my orders": before the public catch-all /<slug>/.

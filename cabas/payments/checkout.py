@@ -18,9 +18,23 @@ def _transfer(*, order: Order, method: PaymentMethod, user) -> str:
     return Order.Status.PLACED
 
 
+def _allowance(*, order: Order, method: PaymentMethod, user) -> str:
+    from cabas.solidarity.services_allowances import order_pay_by_allowance
+
+    return order_pay_by_allowance(order=order, method=method, user=user)
+
+
+def _credit(*, order: Order, method: PaymentMethod, user) -> str:
+    from cabas.payments.services_accounts import order_pay_by_credit
+
+    return order_pay_by_credit(order=order, method=method, user=user)
+
+
 # One entry per kind that does something at placing time; the others simply place the order.
 HANDLERS: dict[str, Callable[..., str]] = {
     PaymentMethod.Kind.TRANSFER: _transfer,
+    PaymentMethod.Kind.CREDIT: _credit,
+    PaymentMethod.Kind.ALLOWANCE: _allowance,
 }
 
 

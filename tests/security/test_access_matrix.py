@@ -240,6 +240,28 @@ def cycle_to_approve(enterprise):
     return {"slug": enterprise.slug, "cycle": cycle.uuid}, {}
 
 
+def own_fund(enterprise):
+    from cabas.solidarity.services_allowances import fund_save
+
+    fund_save(
+        enterprise=enterprise,
+        name="Caisse",
+        monthly_amount="50",
+        member_tag="allocataire",
+        approved_sellers=[],
+    )
+    return {"slug": enterprise.slug}, {}
+
+
+def own_solidarity_price(enterprise):
+    from cabas.solidarity.models import SolidarityPrice
+
+    price = SolidarityPrice.objects.create(
+        enterprise=enterprise, customer_tag="solidaire", percent_off=30, funded_by="la caisse"
+    )
+    return {"slug": enterprise.slug, "price": price.uuid}, {}
+
+
 EXPECTED = {
     "cycles:list": ("manager", "GET", slug),
     "cycles:new": ("manager", "GET", slug),
@@ -330,6 +352,13 @@ EXPECTED = {
     "catalogue:product_import_errors": ("manager", "GET", import_job),
     "catalogue:product_export_csv": ("manager", "GET", slug),
     "catalogue:product_export_xlsx": ("manager", "GET", slug),
+    "solidarity:fund": ("manager", "GET", slug),
+    "solidarity:report": ("manager", "GET", slug),
+    "solidarity:report_csv": ("manager", "GET", own_fund),
+    "solidarity:prices": ("manager", "GET", slug),
+    "solidarity:price_new": ("manager", "GET", slug),
+    "solidarity:price_edit": ("manager", "GET", own_solidarity_price),
+    "solidarity:price_delete": ("manager", "POST", own_solidarity_price),
 }
 
 
