@@ -396,12 +396,15 @@ class FeeContext:
             for v, q in lines
         ]
 
-    def order_fee_lines(self, lines: Iterable[tuple[object, int]], shipping_method=None) -> list[FeeLineData]:
+    def order_fee_lines(
+        self, lines: Iterable[tuple[object, int]], shipping_method=None, payment_method=None
+    ) -> list[FeeLineData]:
         """The fee lines of an order of (variant, quantity) `lines`.
 
         Per-item fees are summed over the lines (Σ quantity × per-unit amount of that line), so
         they equal exactly the fees embedded in the line prices; then each per-order fee once
-        (a supplier's only if the order has one of its products); then the shipping fee.
+        (a supplier's only if the order has one of its products); then the shipping fee; then the
+        fee of the payment method (see ``payment_fee_line``).
         """
         lines = [(v, int(q)) for v, q in lines if int(q) > 0]
         if not lines:
@@ -425,6 +428,10 @@ class FeeContext:
         shipping = shipping_fee_line(shipping_method)
         if shipping is not None:
             result.append(shipping)
+        charged = {line.fee.pk for line in result if line.fee is not None}
+        payment = payment_fee_line(payment_method, lines, charged=charged)
+        if payment is not None:
+            result.append(payment)
         return result
 
 
@@ -460,6 +467,30 @@ def shipping_fee_line(shipping_method) -> FeeLineData | None:
     )
 
 
+def payment_fee_line(payment_method, lines, *, charged=()) -> FeeLineData | None:
+    """The fee line of a payment method's fee on an order of (variant, quantity) `lines`, or None
+    (no fee, an inactive one, a zero amount, or a fee the order already carries: charged once).
+    A per-order fee counts once; a per-item fee is Σ quantity × per-unit amount, as for the
+    cycle's fees (it is not in the shop's unit prices: it only applies once the method is chosen)."""
+    if payment_method is None or payment_method.fee_id is None or payment_method.fee_id in charged:
+        return None
+    if type(payment_method).fee.is_cached(payment_method):
+        fee = payment_method.fee
+    else:
+        fee = Fee.objects.select_related(*FEE_RELATED).filter(pk=payment_method.fee_id).first()
+    if fee is None or not fee.active:
+        return None
+    if fee.calculator in PER_ITEM_CALCULATORS:
+        amount = ZERO
+        for variant, quantity in lines:
+            price, weight = producer_price(variant), unit_weight_kg(variant)
+            amount += per_unit_amount(fee, price=price, weight_kg=weight, quantity=quantity) * quantity
+    else:
+        amount = fee.amount
+    amount = round_money(amount)
+    return _fee_line(fee, amount) if amount > 0 else None
+
+
 def _platform_q() -> Q:
     return Q(enterprise__slug=settings.PLATFORM_ENTERPRISE_SLUG, fee_type=Fee.Type.PLATFORM)
 
@@ -487,9 +518,11 @@ def price_breakdown(*, cycle, distributor, variant, quantity: int = 1) -> Breakd
     return FeeContext.for_cycle(cycle, distributor).price_breakdown(variant, quantity)
 
 
-def order_fee_lines(*, cycle, distributor, lines, shipping_method=None) -> list[FeeLineData]:
+def order_fee_lines(
+    *, cycle, distributor, lines, shipping_method=None, payment_method=None
+) -> list[FeeLineData]:
     """The fee lines of an order of (variant, quantity) `lines` (see ``FeeContext.order_fee_lines``)."""
-    return FeeContext.for_cycle(cycle, distributor).order_fee_lines(lines, shipping_method)
+    return FeeContext.for_cycle(cycle, distributor).order_fee_lines(lines, shipping_method, payment_method)
 
 
 def order_totals(lines, fee_lines) -> Totals:
