@@ -185,7 +185,9 @@ class CartView:
         return not self.lines
 
 
-def cart_priced(*, lines, cycle, distributor, shipping_method=None, context=None, refresh=True) -> CartView:
+def cart_priced(
+    *, lines, cycle, distributor, shipping_method=None, payment_method=None, context=None, refresh=True
+) -> CartView:
     """Price cart `lines` as they would be placed now. With `refresh`, each line is brought up to
     today's offer in memory (one query; lines no longer offered go to `unavailable`); otherwise
     the lines' variants must have OFFER_RELATED loaded and their snapshot price is used. Each line
@@ -213,7 +215,7 @@ def cart_priced(*, lines, cycle, distributor, shipping_method=None, context=None
         line.shop_unit_price = breakdown.unit_price
         line.shop_total = money.round_money(breakdown.unit_price * line.quantity)
         pairs.append((line.variant, line.quantity))
-    fee_lines = context.order_fee_lines(pairs, shipping_method) if pairs else []
+    fee_lines = context.order_fee_lines(pairs, shipping_method, payment_method) if pairs else []
     return CartView(
         lines=lines,
         unavailable=unavailable,
@@ -544,7 +546,7 @@ def _order_place(
     for line in lines:
         _line_snapshot(line, offers[line.variant_id], line.quantity, context)
     fee_data = context.order_fee_lines(
-        [(offers[line.variant_id], line.quantity) for line in lines], shipping_method
+        [(offers[line.variant_id], line.quantity) for line in lines], shipping_method, payment_method
     )
     totals = order_totals(lines, fee_data)
     _decrement(lines=lines, offers=offers, items=items)
@@ -612,7 +614,7 @@ def _refresh_totals(order: Order, lines: list[Line]) -> None:
     variants = _offers(order.cycle, order.seller, [line.variant_id for line in lines])
     order.fee_lines.all().delete()
     pairs = [(variants.get(line.variant_id) or line.variant, line.quantity) for line in lines]
-    fee_data = context.order_fee_lines(pairs, order.shipping_method) if lines else []
+    fee_data = context.order_fee_lines(pairs, order.shipping_method, order.payment_method) if lines else []
     _fee_lines_write(order, fee_data)
     totals = order_totals(lines, fee_data)
     order.items_total, order.fees_total = totals.items_total, totals.fees_total

@@ -75,6 +75,12 @@ class CheckoutForm(forms.Form):
         ) or ""
         return self.methods.get(key)
 
+    def selected_payment(self):
+        key = (
+            self.data.get("payment_method") if self.is_bound else self.initial.get("payment_method")
+        ) or ""
+        return self.payments.get(key)
+
 
 def _remember_guest_order(request, order) -> None:
     orders = request.session.get(GUEST_ORDERS, [])
@@ -182,7 +188,11 @@ def checkout(request, slug):
             messages.info(request, _("Votre panier est vide."))
             return redirect(front)
     view = services.cart_priced(
-        lines=lines, cycle=shop.cycle, distributor=enterprise, shipping_method=form.selected_method()
+        lines=lines,
+        cycle=shop.cycle,
+        distributor=enterprise,
+        shipping_method=form.selected_method(),
+        payment_method=form.selected_payment(),  # its fee, if any, is in the summary
     )
     context.update(
         form=form,
