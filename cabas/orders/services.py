@@ -44,6 +44,7 @@ from cabas.orders.offers import (
 )
 from cabas.payments.checkout import order_payment_prepare
 from cabas.payments.models import PaymentMethod
+from cabas.payments.services_accounts import order_credit_settle
 
 MAX_QUANTITY = 999
 
@@ -672,6 +673,7 @@ def order_edit(*, order: Order, quantities: dict, user=None) -> Order:
                 line.save()
                 lines[key] = line
         _refresh_totals(order, list(lines.values()))
+        order_credit_settle(order=order, user=user)  # paid by credit: the difference to the account
         order.save()
         OrderEvent.objects.create(order=order, kind="edited", user=user, detail={"quantities": wanted})
         return order
@@ -687,6 +689,7 @@ def order_cancel(*, order: Order, user=None) -> Order:
         lines = list(order.lines.all())
         _give_back(order=order, quantities={line.variant_id: line.quantity for line in lines})
         event = order.transition(Order.Status.CANCELLED, user=user)
+        order_credit_settle(order=order, user=user)  # paid by credit: refunded to the account
         order.save()
         event.save()
         return order

@@ -21,6 +21,8 @@ from cabas.orders import services
 from cabas.orders.exceptions import CartEmpty, CheckoutInvalid, InsufficientStock, OrderError
 from cabas.orders.offers import OFFER_RELATED
 from cabas.orders.views_shop import shop_load
+from cabas.payments.exceptions import PaymentError
+from cabas.payments.services_accounts import checkout_credit
 
 GUEST_ORDERS = "cabas_guest_orders"
 
@@ -134,6 +136,7 @@ def checkout(request, slug):
     distribution = shop.distribution
     methods = list(shop.visibility.shipping_methods(distribution.shipping_methods.filter(active=True)))
     payments = list(shop.visibility.payment_methods(distribution.payment_methods.filter(active=True)))
+    checkout_credit(payments, user=request.user, enterprise=enterprise)  # balance shown by "credit"
     form = CheckoutForm(
         request.POST if request.method == "POST" else None,
         initial=_initial(request, methods, payments),
@@ -170,7 +173,7 @@ def checkout(request, slug):
             return redirect(front)
         except CheckoutInvalid as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        except OrderError as exc:
+        except (OrderError, PaymentError) as exc:  # e.g. a balance too low: nothing placed
             form.add_error(None, exc.message)
         else:
             if order.pk != cart.pk:  # this key placed another cart already: that order, this cart kept

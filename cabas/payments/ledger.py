@@ -9,7 +9,8 @@ a mistake is corrected by a new `correction` entry.
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import DecimalField, Exists, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from cabas.lib import money
@@ -41,6 +42,28 @@ def account_balance(customer: Customer) -> Decimal:
     """The balance of `customer`'s account (Σ entries)."""
     total = AccountEntry.objects.filter(customer=customer).aggregate(s=Sum("amount"))["s"]
     return total if total is not None else money.ZERO
+
+
+def with_balance(customers):
+    """`customers` annotated, in the same query, with `balance` (what the last entry left; 0 without
+    entries) and `has_account` (at least one entry)."""
+    entries = AccountEntry.objects.filter(customer=OuterRef("pk"))
+    field = DecimalField(max_digits=12, decimal_places=2)
+    last = entries.order_by("-id").values("balance_after")[:1]
+    return customers.annotate(
+        balance=Coalesce(Subquery(last, output_field=field), Value(money.ZERO), output_field=field),
+        has_account=Exists(entries),
+    )
+
+
+def account_statement(customer: Customer):
+    """The entries of `customer`'s account, newest first, each with the balance it left (the
+    running balance), the payment and order it concerns and who wrote it."""
+    return (
+        AccountEntry.objects.filter(customer=customer)
+        .select_related("order", "payment", "created_by")
+        .order_by("-id")
+    )
 
 
 @transaction.atomic

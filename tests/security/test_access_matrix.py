@@ -141,6 +141,16 @@ def own_customer(enterprise):
     return {"slug": enterprise.slug, "customer": customer.uuid}, {}
 
 
+def customer_top_up(enterprise):
+    kwargs, _ = own_customer(enterprise)
+    return kwargs, {"topup-kind": "cash", "topup-amount": "20", "topup-received_on": "2026-01-05"}
+
+
+def customer_correction(enterprise):
+    kwargs, _ = own_customer(enterprise)
+    return kwargs, {"fix-amount": "-2,50", "fix-note": "Erreur de saisie"}
+
+
 def own_order(enterprise):
     from cabas.orders.models import Order
 
@@ -316,6 +326,10 @@ EXPECTED = {
     "payments:report_balances_csv": ("manager", "GET", slug),
     "payments:report_sepa": ("manager", "GET", slug),
     "payments:report_sepa_csv": ("manager", "GET", slug),
+    "payments:accounts": ("manager", "GET", slug),
+    "payments:account": ("manager", "GET", own_customer),
+    "payments:account_top_up": ("manager", "POST", customer_top_up),
+    "payments:account_correction": ("manager", "POST", customer_correction),
     "manage:home": (LOGIN, "GET", no_slug),
     "manage:new": (LOGIN, "GET", no_slug),
     "manage:dashboard": ("volunteer", "GET", slug),
