@@ -194,6 +194,54 @@ def own_payment_method(enterprise):
     return {"slug": enterprise.slug, "method": method.uuid}, {}
 
 
+def own_mandate(enterprise):
+    import datetime
+
+    from cabas.orders.models import Customer
+    from cabas.payments.models import Mandate
+
+    customer = Customer.objects.create(enterprise=enterprise, email="sepa@exemple.fr")
+    mandate = Mandate.objects.create(
+        seller=enterprise,
+        customer=customer,
+        reference="RUM-T-1",
+        debtor_name="Client SEPA",
+        iban="FR7630004000000001234567845",
+        signed_on=datetime.date(2026, 1, 5),
+    )
+    return {"slug": enterprise.slug, "mandate": mandate.uuid}, {}
+
+
+def own_collection(enterprise):
+    import datetime
+
+    from cabas.payments.models import Collection, CollectionItem, Mandate, Payment
+
+    kwargs, _ = own_mandate(enterprise)
+    mandate = Mandate.objects.get(uuid=kwargs["mandate"])
+    collection = Collection.objects.create(
+        seller=enterprise, collection_date=datetime.date(2026, 2, 5), message_id="MSG-T-1", total=10
+    )
+    payment = Payment.objects.create(seller=enterprise, customer=mandate.customer, kind="sepa", amount=10)
+    CollectionItem.objects.create(
+        collection=collection,
+        mandate=mandate,
+        payment=payment,
+        amount=10,
+        end_to_end_id="E2E-T-1",
+        sequence_type="FRST",
+    )
+    return {"slug": enterprise.slug, "collection": collection.uuid}, {}
+
+
+def own_collection_debit(enterprise):
+    kwargs, _ = own_collection(enterprise)
+    from cabas.payments.models import CollectionItem
+
+    item = CollectionItem.objects.get(collection__uuid=kwargs["collection"])
+    return {**kwargs, "payment": item.payment.uuid}, {}
+
+
 def _future_cycle(coordinator):
     import datetime
 
@@ -330,6 +378,15 @@ EXPECTED = {
     "payments:account": ("manager", "GET", own_customer),
     "payments:account_top_up": ("manager", "POST", customer_top_up),
     "payments:account_correction": ("manager", "POST", customer_correction),
+    "payments:sepa_mandates": ("manager", "GET", slug),
+    "payments:sepa_mandate_new": ("manager", "GET", slug),
+    "payments:sepa_mandate_revoke": ("manager", "POST", own_mandate),
+    "payments:sepa_collections": ("manager", "GET", slug),
+    "payments:sepa_collection_new": ("manager", "GET", slug),
+    "payments:sepa_collection": ("manager", "GET", own_collection),
+    "payments:sepa_collection_file": ("manager", "GET", own_collection),
+    "payments:sepa_collection_settle": ("manager", "POST", own_collection),
+    "payments:sepa_item_reject": ("manager", "POST", own_collection_debit),
     "manage:home": (LOGIN, "GET", no_slug),
     "manage:new": (LOGIN, "GET", no_slug),
     "manage:dashboard": ("volunteer", "GET", slug),
