@@ -21,6 +21,7 @@ from cabas.orders import services
 from cabas.orders.exceptions import CartEmpty, CheckoutInvalid, InsufficientStock, OrderError
 from cabas.orders.offers import OFFER_RELATED
 from cabas.orders.views_shop import shop_load
+from cabas.payments.card import card_methods_offerable
 from cabas.payments.exceptions import PaymentError
 from cabas.payments.services_accounts import checkout_credit
 
@@ -136,6 +137,7 @@ def checkout(request, slug):
     distribution = shop.distribution
     methods = list(shop.visibility.shipping_methods(distribution.shipping_methods.filter(active=True)))
     payments = list(shop.visibility.payment_methods(distribution.payment_methods.filter(active=True)))
+    payments = card_methods_offerable(payments, enterprise)  # card only while the seller can take it
     checkout_credit(payments, user=request.user, enterprise=enterprise)  # balance shown by "credit"
     form = CheckoutForm(
         request.POST if request.method == "POST" else None,
@@ -181,6 +183,8 @@ def checkout(request, slug):
             carts.cart_forget(request, seller=enterprise, cycle=shop.cycle)
             if order.user_id is None:
                 _remember_guest_order(request, order)
+            if order.status == order.Status.AWAITING:  # a card payment: pay now, the stock is reserved
+                return redirect("pay:card_pay", order.uuid)
             messages.success(
                 request, _("Merci ! Votre commande %(number)s est enregistrée.") % {"number": order.number}
             )

@@ -30,11 +30,18 @@ def _credit(*, order: Order, method: PaymentMethod, user) -> str:
     return order_pay_by_credit(order=order, method=method, user=user)
 
 
+def _card(*, order: Order, method: PaymentMethod, user) -> str:
+    from cabas.payments.card import card_prepare
+
+    return card_prepare(order=order, method=method, user=user)
+
+
 # One entry per kind that does something at placing time; the others simply place the order.
 HANDLERS: dict[str, Callable[..., str]] = {
     PaymentMethod.Kind.TRANSFER: _transfer,
     PaymentMethod.Kind.CREDIT: _credit,
     PaymentMethod.Kind.ALLOWANCE: _allowance,
+    PaymentMethod.Kind.CARD: _card,
 }
 
 
