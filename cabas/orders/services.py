@@ -45,6 +45,7 @@ from cabas.orders.offers import (
 from cabas.payments.checkout import order_payment_prepare
 from cabas.payments.models import PaymentMethod
 from cabas.payments.services_accounts import order_credit_settle
+from cabas.solidarity.services_prices import solidarity_fee_lines
 
 MAX_QUANTITY = 999
 
@@ -187,13 +188,23 @@ class CartView:
 
 
 def cart_priced(
-    *, lines, cycle, distributor, shipping_method=None, payment_method=None, context=None, refresh=True
+    *,
+    lines,
+    cycle,
+    distributor,
+    shipping_method=None,
+    payment_method=None,
+    context=None,
+    refresh=True,
+    customer=None,
+    user=None,
 ) -> CartView:
     """Price cart `lines` as they would be placed now. With `refresh`, each line is brought up to
     today's offer in memory (one query; lines no longer offered go to `unavailable`); otherwise
     the lines' variants must have OFFER_RELATED loaded and their snapshot price is used. Each line
     gets `breakdown`, `shop_unit_price` and `shop_total` (incl. per-item fees); fee lines and totals
-    come from the pricing module, so every sum is exact."""
+    come from the pricing module, so every sum is exact. `customer` (the seller's record of the
+    logged-in `user`) gets its solidarity prices, as negative fee lines."""
     context = context or FeeContext.for_cycle(cycle, distributor)
     lines = list(lines)
     unavailable = []
@@ -217,6 +228,7 @@ def cart_priced(
         line.shop_total = money.round_money(breakdown.unit_price * line.quantity)
         pairs.append((line.variant, line.quantity))
     fee_lines = context.order_fee_lines(pairs, shipping_method, payment_method) if pairs else []
+    fee_lines += solidarity_fee_lines(seller=distributor, customer=customer, user=user, lines=lines)
     return CartView(
         lines=lines,
         unavailable=unavailable,
@@ -549,6 +561,7 @@ def _order_place(
     fee_data = context.order_fee_lines(
         [(offers[line.variant_id], line.quantity) for line in lines], shipping_method, payment_method
     )
+    fee_data += solidarity_fee_lines(seller=order.seller, customer=order.customer, user=user, lines=lines)
     totals = order_totals(lines, fee_data)
     _decrement(lines=lines, offers=offers, items=items)
     # The cart's lines already hold what was shown; write only those whose price or names changed.
@@ -616,6 +629,9 @@ def _refresh_totals(order: Order, lines: list[Line]) -> None:
     order.fee_lines.all().delete()
     pairs = [(variants.get(line.variant_id) or line.variant, line.quantity) for line in lines]
     fee_data = context.order_fee_lines(pairs, order.shipping_method, order.payment_method) if lines else []
+    fee_data += solidarity_fee_lines(
+        seller=order.seller, customer=order.customer, user=order.user, lines=lines
+    )
     _fee_lines_write(order, fee_data)
     totals = order_totals(lines, fee_data)
     order.items_total, order.fees_total = totals.items_total, totals.fees_total

@@ -200,6 +200,8 @@ def checkout(request, slug):
         distributor=enterprise,
         shipping_method=form.selected_method(),
         payment_method=form.selected_payment(),  # its fee, if any, is in the summary
+        customer=shop.customer,
+        user=request.user,
     )
     context.update(
         form=form,

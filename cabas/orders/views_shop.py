@@ -122,7 +122,13 @@ def cart_summary(request, shop: Shop, context: FeeContext):
     """The cart summary (number of items and total incl. fees) from the cart's current lines."""
     lines = _cart_lines(request, shop)
     view = services.cart_priced(
-        lines=lines, cycle=shop.cycle, distributor=shop.enterprise, context=context, refresh=False
+        lines=lines,
+        cycle=shop.cycle,
+        distributor=shop.enterprise,
+        context=context,
+        refresh=False,
+        customer=shop.customer,
+        user=request.user,
     )
     view.quantities = {line.variant_id: line.quantity for line in lines}
     return view
@@ -402,7 +408,13 @@ def cart_page(request, slug):
     if shop.cycle is not None:
         cart = carts.cart_find(request, seller=shop.enterprise, cycle=shop.cycle)
         lines = list(cart.lines.select_related(*(f"variant__{r}" for r in OFFER_RELATED))) if cart else []
-        context["view"] = services.cart_priced(lines=lines, cycle=shop.cycle, distributor=shop.enterprise)
+        context["view"] = services.cart_priced(
+            lines=lines,
+            cycle=shop.cycle,
+            distributor=shop.enterprise,
+            customer=shop.customer,
+            user=request.user,
+        )
         context["here"] = request.get_full_path()
     return render(request, "shop/cart.html", context)
 

@@ -11,9 +11,9 @@ the sellers the fund approved, by choosing the seller's "allocation solidaire" p
   (a new entry, and a negative payment).
 
 A member's account is the append-only ledger (`payments.ledger`) of the fund's `Customer` row of
-that person. Spending needs a logged-in buyer: the account is found by the buyer's user (or the
-user's own email address on a customer row not linked to an account yet), never by an email typed
-at checkout, which anybody could type.
+that person. Spending needs a logged-in buyer: the account is the fund's customer row with the
+email address of the buyer's user account (linked to that user, or to no user yet), never found by
+an email typed at checkout, which anybody could type.
 """
 
 import datetime
@@ -175,14 +175,15 @@ def allowances_grant(*, month: datetime.date | None = None) -> list[GrantResult]
 
 
 def _accounts_of(user) -> list[Customer]:
-    """The allowance accounts of `user` at every active fund: their customer rows at the funds
-    (linked to the account, or unlinked with the account's email)."""
-    if user is None or not getattr(user, "is_authenticated", False):
+    """The allowance accounts of `user` at every active fund: the funds' customer rows with the
+    email address of the user's account, linked to that account or to none. (A row linked to the
+    user under another email could have been linked by typing someone's address at a checkout.)"""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.email:
         return []
     funds = SolidarityFund.objects.filter(active=True).values("enterprise_id")
     return list(
-        Customer.objects.filter(enterprise_id__in=funds)
-        .filter(Q(user=user) | Q(user__isnull=True, email__iexact=user.email))
+        Customer.objects.filter(enterprise_id__in=funds, email__iexact=user.email)
+        .filter(Q(user=user) | Q(user__isnull=True))
         .select_related("enterprise__solidarity_fund")
         .order_by(F("user_id").desc(nulls_last=True), "pk")
     )

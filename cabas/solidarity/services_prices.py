@@ -12,9 +12,9 @@ fee), summed per funder and VAT rate: the VAT within the reduction is the produc
 VAT of the order stays exact too. When several rules of the customer's tags name a product, the
 largest reduction applies (never two on one product).
 
-Who gets it: the customer record the seller keeps for the logged-in buyer (`customer.user` is the
-buyer) — never a guest who types a tagged customer's email address. One query, and none at all
-for a customer without tags.
+Who gets it: the customer record the seller keeps for the logged-in buyer (with the email address
+of the buyer's account) — never a guest, nor anyone typing a tagged customer's email address.
+One query, and none at all for a customer without tags.
 """
 
 from collections import defaultdict
@@ -95,10 +95,11 @@ def line_name(funded_by: str) -> str:
 
 
 def buyer_tags(customer, user) -> frozenset:
-    """The tags of `customer` when it is the seller's record of the logged-in `user`, else none."""
+    """The tags of `customer` when it is the seller's record of the logged-in `user` (the user's
+    email address, linked to that user or to none), else none."""
     if customer is None or user is None or not getattr(user, "is_authenticated", False):
         return frozenset()
-    if customer.user_id != user.pk:
+    if customer.user_id not in (None, user.pk) or customer.email.lower() != (user.email or "").lower():
         return frozenset()
     return frozenset(t for t in (tag_normalize(t) for t in customer.tags or []) if t)
 
