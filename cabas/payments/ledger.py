@@ -41,7 +41,8 @@ class InsufficientBalance(PaymentError):
 def account_balance(customer: Customer) -> Decimal:
     """The balance of `customer`'s account (Σ entries)."""
     total = AccountEntry.objects.filter(customer=customer).aggregate(s=Sum("amount"))["s"]
-    return total if total is not None else money.ZERO
+    # Rounded: some databases (SQLite) sum decimals as floats.
+    return money.round_money(total) if total is not None else money.ZERO
 
 
 def with_balance(customers):

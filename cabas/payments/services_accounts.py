@@ -103,7 +103,7 @@ def accounts_for_list(enterprise, *, q: str = "", sort: str = "name", everyone: 
 def accounts_total(enterprise) -> Decimal:
     """What `enterprise` holds for its customers: Σ of every entry of its customers' accounts."""
     total = AccountEntry.objects.filter(customer__enterprise=enterprise).aggregate(s=Sum("amount"))["s"]
-    return total if total is not None else money.ZERO
+    return money.round_money(total) if total is not None else money.ZERO  # SQLite sums as floats
 
 
 def credit_method(enterprise) -> PaymentMethod | None:
@@ -311,7 +311,7 @@ def order_credit_settle(*, order: Order, user=None) -> AccountEntry | None:
     if method is None:
         return None
     entries = AccountEntry.objects.filter(order=order, customer__enterprise_id=order.seller_id)
-    taken = -(entries.aggregate(s=Sum("amount"))["s"] or money.ZERO)
+    taken = -money.round_money(entries.aggregate(s=Sum("amount"))["s"] or money.ZERO)
     owed = money.ZERO if order.status == Order.Status.CANCELLED else order.total
     difference = taken - owed  # > 0: give back; < 0: take more
     if difference == 0:
