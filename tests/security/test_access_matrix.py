@@ -242,6 +242,30 @@ def own_collection_debit(enterprise):
     return {**kwargs, "payment": item.payment.uuid}, {}
 
 
+def own_statement(enterprise):
+    from cabas.payments.models import StatementImport
+
+    statement = StatementImport.objects.create(seller=enterprise, filename="releve.csv", file_hash="0" * 64)
+    return {"slug": enterprise.slug, "statement": statement.uuid}, {}
+
+
+def own_statement_line(enterprise):
+    import datetime
+
+    from cabas.payments.models import StatementImport, StatementLine
+
+    statement = StatementImport.objects.create(seller=enterprise, filename="releve.csv", file_hash="1" * 64)
+    line = StatementLine.objects.create(
+        statement=statement,
+        seller=enterprise,
+        booked_on=datetime.date(2026, 3, 2),
+        amount="12.50",
+        label="VIR SEPA RECU DE: MARTIN CLAIRE",
+        fingerprint="f" * 64,
+    )
+    return {"slug": enterprise.slug, "line": line.uuid}, {}
+
+
 def _future_cycle(coordinator):
     import datetime
 
@@ -392,6 +416,15 @@ EXPECTED = {
     "payments:sepa_collection_file": ("manager", "GET", own_collection),
     "payments:sepa_collection_settle": ("manager", "POST", own_collection),
     "payments:sepa_item_reject": ("manager", "POST", own_collection_debit),
+    "payments:statements": ("manager", "GET", slug),
+    "payments:statement_import": ("manager", "GET", slug),
+    "payments:statement": ("manager", "GET", own_statement),
+    "payments:statement_lines": ("manager", "GET", slug),
+    "payments:statement_line": ("manager", "GET", own_statement_line),
+    "payments:statement_line_order": ("manager", "POST", own_statement_line),
+    "payments:statement_line_account": ("manager", "POST", own_statement_line),
+    "payments:statement_line_collection": ("manager", "POST", own_statement_line),
+    "payments:statement_line_ignore": ("manager", "POST", own_statement_line),
     "manage:home": (LOGIN, "GET", no_slug),
     "manage:new": (LOGIN, "GET", no_slug),
     "manage:dashboard": ("volunteer", "GET", slug),
