@@ -6,7 +6,7 @@ accounts and account links (Connect), Checkout Sessions (create, retrieve, expir
 `Idempotency-Key` honoured (the same key replays the first answer; other parameters → error).
 
 Tests drive what the customer does at Stripe with `pay`, `decline`, `expire`, switch Stripe off
-with `down`, read what was asked in `requests`, and build signed webhook events with `event`
+with `down` (or some endpoints with `failing`), read what was asked in `requests`, and build signed webhook events with `event`
 (signed by the library's own `WebhookSignature` helper).
 
     standin = StripeStandIn().start()
@@ -17,6 +17,7 @@ with `down`, read what was asked in `requests`, and build signed webhook events 
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import re
@@ -66,6 +67,7 @@ class StripeStandIn:
         self.owner: dict[str, str] = {}  # object id -> connected account id
         self.requests: list[dict] = []
         self.down = False  # every request answered 500 while True
+        self.failing: set[str] = set()  # requests whose path starts with one of these answered 500
         self.refund_status = "succeeded"
         self._idempotent: dict[tuple, tuple] = {}
         self._ids = itertools.count(1)
@@ -89,7 +91,8 @@ class StripeStandIn:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        serve = {"poll_interval": 0.02}  # stop() returns at once
+        threading.Thread(target=self._server.serve_forever, kwargs=serve, daemon=True).start()
         return self
 
     def stop(self) -> None:
@@ -114,7 +117,7 @@ class StripeStandIn:
             self.requests.append(
                 {"method": method, "path": parts.path, "params": params, "account": account, "key": key}
             )
-            if self.down:
+            if self.down or any(parts.path.startswith(prefix) for prefix in self.failing):
                 status, answer = 500, {"error": {"type": "api_error", "message": "stand-in is down"}}
             elif handler.headers.get("Authorization") != f"Bearer {SECRET_KEY}":
                 status, answer = 401, {"error": {"type": "invalid_request_error", "message": "bad key"}}
@@ -407,3 +410,48 @@ class StripeStandIn:
         payload = json.dumps(body)
         header = stripe.WebhookSignature.generate_signature_header(payload, secret)
         return payload.encode(), header
+
+
+# --- for the Django tests ----------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def running(settings):
+    """A stand-in started for one test, with Cabas' Stripe settings pointing at it."""
+    standin = StripeStandIn().start()
+    settings.STRIPE_API_BASE = standin.url
+    settings.STRIPE_SECRET_KEY = SECRET_KEY
+    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+    try:
+        yield standin
+    finally:
+        standin.stop()
+
+
+def connect_seller(standin: StripeStandIn, seller, *, charges: bool = True):
+    """`seller`'s Stripe account, created at the stand-in and recorded in Cabas."""
+    from cabas.payments.models import StripeAccount
+
+    with standin._lock:
+        data = standin._account_create({"type": "standard"}, "")
+    if charges:
+        standin.account_enable(data["id"])
+    return StripeAccount.objects.create(enterprise=seller, account_id=data["id"], charges_enabled=charges)
+
+
+def card_shop(standin: StripeStandIn, *, reservation_minutes: int = 30, charges: bool = True):
+    """The open shop of the orders tests (tomatoes 3,20 €, stock 10; eggs 2,50 €, stock 4), also
+    paid by card on its connected Stripe account; `data.card` is the card method."""
+    from cabas.orders.tests.shop_setup import open_shop
+    from cabas.payments.models import PaymentMethod
+
+    data = open_shop()
+    data.card = PaymentMethod.objects.create(
+        enterprise=data.shop,
+        kind=PaymentMethod.Kind.CARD,
+        name="Carte bancaire",
+        reservation_minutes=reservation_minutes,
+    )
+    data.distribution.payment_methods.add(data.card)
+    data.account = connect_seller(standin, data.shop, charges=charges)
+    return data
