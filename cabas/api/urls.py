@@ -4,7 +4,7 @@
 from ninja import NinjaAPI
 
 from cabas.api import errors
-from cabas.api.routers import enterprises, me, products, shops
+from cabas.api.routers import enterprises, me, payments, products, shops
 
 DESCRIPTION = """API publique de Cabas, la plateforme coopérative des circuits courts.
 
@@ -30,4 +30,6 @@ errors.register(api)
 api.add_router("", me.router)
 api.add_router("", enterprises.router)
 api.add_router("", products.router)
+# Before shops: /orders/{number}/payments would otherwise match /orders/{seller}/{number}.
+api.add_router("", payments.router)
 api.add_router("", shops.router)

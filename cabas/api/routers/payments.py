@@ -1,0 +1,420 @@
+"""Payments API: an order's payments (read; record one by hand), a customer's account (balance and
+entries), SEPA mandates (list, add).
+
+Who may do what — the back-office rules, tenant-safe:
+- an order's payments: its buyer and the seller's owners and managers read them; only the latter
+  record one (the buyer gets 403); anyone else gets 404, as if the order did not exist;
+- a customer's account: the owners and managers of the structure that keeps it, and the customer
+  themself (the account's customer record is linked to their user account);
+- mandates: the seller's owners and managers.
+A volunteer of the structure gets 403 where a manager is needed; someone with no role there, 404.
+
+An order number is unique per seller only: `/orders/{seller}/{number}/payments` names the seller;
+`/orders/{number}/payments` looks among the orders the caller may read (or, to record, manage) and
+answers 409 when several carry the number.
+"""
+
+from decimal import Decimal
+from uuid import UUID
+
+from django.db.models import Q
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Header, Query, Router, Status
+from ninja.errors import HttpError
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from cabas.api.auth import token_auth
+from cabas.api.schemas import ErrorOut, ValidationErrorOut
+from cabas.api.schemas_payments import (
+    AccountFilters,
+    AccountOut,
+    MandateFilters,
+    MandateIn,
+    MandateOut,
+    OrderPaymentsOut,
+    PaymentIn,
+    PaymentRecordedOut,
+)
+from cabas.enterprises.models import Enterprise, Role
+from cabas.lib import money
+from cabas.orders.models import Customer, Order
+from cabas.payments import services_sepa
+from cabas.payments.exceptions import PaymentError
+from cabas.payments.ledger import account_balance
+from cabas.payments.models import AccountEntry, Payment, PaymentMethod, PaymentState, payment_state
+from cabas.payments.services_payments import payment_record
+
+router = Router(tags=["Paiements"])
+
+MANAGING = (Role.Level.MANAGER, Role.Level.OWNER)
+SUCCEEDED = Payment.State.SUCCEEDED
+READ_RESPONSES = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ValidationErrorOut}
+
+
+def _money(value) -> str:
+    return f"{Decimal(value):.2f}"
+
+
+def _invalid(field: str, message: str):
+    detail = _("Paramètres invalides : %(fields)s.") % {"fields": field} if field else message
+    return Status(
+        422, {"detail": detail, "errors": [{"field": field, "message": message, "type": "invalid"}]}
+    )
+
+
+def _forbidden(enterprise: Enterprise):
+    return HttpError(
+        403,
+        _("Seuls les responsables et gestionnaires de %(name)s peuvent faire cela.")
+        % {"name": enterprise.name},
+    )
+
+
+def _managed(user) -> set[int]:
+    """The enterprises `user` manages (owner or manager)."""
+    return set(Role.objects.filter(user=user, role__in=MANAGING).values_list("enterprise_id", flat=True))
+
+
+def _enterprise_role(user, slug: str) -> tuple[Enterprise, str | None]:
+    """The enterprise `slug` (404 if unknown) and `user`'s role there (None: no role)."""
+    enterprise = Enterprise.objects.filter(slug=slug).first()
+    if enterprise is None:
+        raise Http404
+    role = Role.objects.filter(user=user, enterprise=enterprise).values_list("role", flat=True).first()
+    return enterprise, role
+
+
+def _require_manager(enterprise: Enterprise, role: str | None) -> None:
+    """404 without a role there (nothing tells an outsider what exists), 403 below manager."""
+    if role in MANAGING:
+        return
+    if role is None:
+        raise Http404
+    raise _forbidden(enterprise)
+
+
+# --- An order's payments ----------------------------------------------------------------------
+
+
+def _order(user, number: str, seller: str | None, *, to_record: bool) -> tuple[Order, bool]:
+    """The order `number` (of `seller` when given) the caller may read, and whether they manage its
+    seller. 404 when there is none; 409 when several sellers' orders carry that number; when
+    recording, 403 for the buyer (who may only read)."""
+    managed = _managed(user)
+    orders = (
+        Order.objects.exclude(status=Order.Status.CART)
+        .filter(Q(user=user) | Q(seller_id__in=managed), number=number)
+        .select_related("seller", "payment_method")
+        .order_by("pk")
+    )
+    if seller is not None:
+        orders = orders.filter(seller__slug=seller)
+    orders = list(orders[:3])
+    candidates = [o for o in orders if o.seller_id in managed] if to_record else orders
+    if not candidates:
+        if orders:  # the buyer asks to record a payment
+            raise _forbidden(orders[0].seller)
+        raise Http404
+    if len(candidates) > 1:
+        raise HttpError(
+            409,
+            _(
+                "Plusieurs commandes portent ce numéro : précisez le vendeur, "
+                "/api/v1/orders/<vendeur>/%(number)s/payments."
+            )
+            % {"number": number},
+        )
+    order = candidates[0]
+    return order, order.seller_id in managed
+
+
+def _payment(payment: Payment, *, manager: bool) -> dict:
+    return {
+        "uuid": payment.uuid,
+        "kind": payment.kind,
+        "kind_label": str(payment.get_kind_display()),
+        "method": payment.method.uuid if payment.method_id else None,
+        "amount": _money(payment.amount),
+        "state": payment.state,
+        "state_label": str(payment.get_state_display()),
+        "date": payment.received_on,
+        "cheque_number": payment.cheque_number,
+        "note": payment.note if manager else None,
+        "reference": payment.reference,
+        "refund_of": payment.refund_of.uuid if payment.refund_of_id else None,
+        "created_at": payment.created_at,
+    }
+
+
+def _summary(order: Order, payments: list[Payment]) -> dict:
+    paid = sum((p.amount for p in payments if p.state == SUCCEEDED), money.ZERO)
+    owed = money.ZERO if order.status == Order.Status.CANCELLED else order.total
+    state = payment_state(order.total, paid)
+    return {
+        "number": order.number,
+        "seller": order.seller.slug,
+        "status": order.status,
+        "total": _money(order.total),
+        "paid": _money(paid),
+        "due": _money(owed - paid),
+        "payment_state": state.value,
+        "payment_state_label": str(PaymentState(state).label),
+    }
+
+
+def _payments_of(order: Order) -> list[Payment]:
+    return list(
+        order.payments.select_related("method", "refund_of").order_by("received_on", "created_at", "pk")
+    )
+
+
+def _order_payments(order: Order, *, manager: bool) -> dict:
+    payments = _payments_of(order)
+    return {**_summary(order, payments), "payments": [_payment(p, manager=manager) for p in payments]}
+
+
+LIST_DESCRIPTION = (
+    "Les paiements de la commande (reçus, en attente, échoués, annulés ; un remboursement a un montant "
+    "négatif), du plus ancien au plus récent, avec ce qui a été reçu, le reste à payer et l'état de "
+    "paiement (unpaid, partial, paid, overpaid). Pour l'acheteur et les responsables et gestionnaires "
+    "du vendeur ; les notes du vendeur ne sont données qu'à ces derniers. Les autres reçoivent 404."
+)
+
+
+@router.get(
+    "/orders/{seller}/{number}/payments",
+    response={200: OrderPaymentsOut, **READ_RESPONSES},
+    auth=token_auth,
+    url_name="order_payments_of_seller",
+    summary="Paiements d'une commande, par vendeur et numéro",
+    description=LIST_DESCRIPTION,
+)
+def order_payments_of_seller(request: HttpRequest, seller: str, number: str):
+    order, manager = _order(request.auth, number, seller, to_record=False)
+    return _order_payments(order, manager=manager)
+
+
+@router.get(
+    "/orders/{number}/payments",
+    response={200: OrderPaymentsOut, **READ_RESPONSES},
+    auth=token_auth,
+    url_name="order_payments",
+    summary="Paiements d'une commande, par numéro",
+    description=LIST_DESCRIPTION
+    + " Un numéro n'est unique que chez un vendeur : 409 si plusieurs commandes lisibles le portent.",
+)
+def order_payments(request: HttpRequest, number: str):
+    order, manager = _order(request.auth, number, None, to_record=False)
+    return _order_payments(order, manager=manager)
+
+
+def _method_for(order: Order, kind: str) -> PaymentMethod | None:
+    """The seller's method of `kind` the payment is attached to: the order's own when of that kind,
+    else the seller's first of that kind (None when it has none)."""
+    if order.payment_method is not None and order.payment_method.kind == kind:
+        return order.payment_method
+    methods = PaymentMethod.objects.filter(enterprise_id=order.seller_id, kind=kind)
+    return methods.order_by("-active", "position", "pk").first()
+
+
+def _record(request, order: Order, payload: PaymentIn, idempotency_key: str):
+    key = (idempotency_key or "").strip()
+    stored_key = f"api-{key}" if key else ""
+    if key:
+        existing = Payment.objects.filter(seller_id=order.seller_id, idempotency_key=stored_key).first()
+        if existing is not None and (
+            existing.order_id != order.pk
+            or existing.amount != payload.amount
+            or existing.kind != payload.kind
+        ):
+            return _invalid("Idempotency-Key", _("Cette clé a déjà servi pour un autre paiement."))
+    received_on = payload.date or timezone.localdate()
+    if received_on > timezone.localdate():
+        return _invalid("date", _("La date de réception ne peut pas être dans le futur."))
+    try:
+        payment = payment_record(
+            seller=order.seller,
+            kind=payload.kind,
+            amount=payload.amount,
+            order=order,
+            method=_method_for(order, payload.kind),
+            received_on=received_on,
+            cheque_number=payload.cheque_number if payload.kind == PaymentMethod.Kind.CHEQUE else "",
+            note=payload.note,
+            idempotency_key=stored_key,
+            user=request.auth,
+        )
+    except PaymentError as error:
+        return _invalid("", error.message)
+    payments = _payments_of(order)
+    recorded = next(p for p in payments if p.pk == payment.pk)
+    return Status(201, {**_payment(recorded, manager=True), "order": _summary(order, payments)})
+
+
+RECORD_DESCRIPTION = (
+    "Enregistre un paiement reçu à la main : `kind` (cash, cheque, transfer, ou card pour le terminal "
+    "du vendeur), `amount` (en texte, positif), `date` de réception (aujourd'hui si absente, jamais "
+    "dans le futur), `note`, `cheque_number`. Pour les responsables et gestionnaires du vendeur (403 "
+    "pour l'acheteur). Envoyez un en-tête `Idempotency-Key` (une valeur par paiement) : le même appel "
+    "répété donne le même paiement, jamais deux. Réponses : 201 avec le paiement et l'état de la "
+    "commande ; 422 si la demande est invalide (message en français, rien n'est enregistré)."
+)
+RECORD_RESPONSES = {201: PaymentRecordedOut, **READ_RESPONSES}
+
+
+@router.post(
+    "/orders/{seller}/{number}/payments",
+    response=RECORD_RESPONSES,
+    auth=token_auth,
+    url_name="order_payment_record_of_seller",
+    summary="Enregistrer un paiement, par vendeur et numéro",
+    description=RECORD_DESCRIPTION,
+)
+def order_payment_record_of_seller(
+    request: HttpRequest,
+    seller: str,
+    number: str,
+    payload: PaymentIn,
+    idempotency_key: str = Header("", alias="Idempotency-Key", max_length=76),
+):
+    order, _manager = _order(request.auth, number, seller, to_record=True)
+    return _record(request, order, payload, idempotency_key)
+
+
+@router.post(
+    "/orders/{number}/payments",
+    response=RECORD_RESPONSES,
+    auth=token_auth,
+    url_name="order_payment_record",
+    summary="Enregistrer un paiement, par numéro",
+    description=RECORD_DESCRIPTION
+    + " Un numéro n'est unique que chez un vendeur : 409 si plusieurs commandes gérées le portent.",
+)
+def order_payment_record(
+    request: HttpRequest,
+    number: str,
+    payload: PaymentIn,
+    idempotency_key: str = Header("", alias="Idempotency-Key", max_length=76),
+):
+    order, _manager = _order(request.auth, number, None, to_record=True)
+    return _record(request, order, payload, idempotency_key)
+
+
+# --- A customer's account ---------------------------------------------------------------------
+
+
+def _customer_ref(customer: Customer) -> dict:
+    return {"uuid": customer.uuid, "name": customer.full_name, "email": customer.email}
+
+
+@router.get(
+    "/enterprises/{slug}/customers/{uuid}/account",
+    response={200: AccountOut, **READ_RESPONSES},
+    auth=token_auth,
+    url_name="customer_account",
+    summary="Compte d'un client : solde et écritures",
+    description=(
+        "Le compte prépayé (ou d'allocation) que la structure tient pour ce client : le solde (somme "
+        "des écritures) et les écritures, de la plus récente à la plus ancienne, par pages (`limit`, "
+        "200 au plus, et `offset`). Pour les responsables et gestionnaires de la structure, et pour le "
+        "client lui-même. Les autres reçoivent 404."
+    ),
+)
+def customer_account(request: HttpRequest, slug: str, uuid: UUID, filters: Query[AccountFilters]):
+    user = request.auth
+    enterprise, role = _enterprise_role(user, slug)
+    customer = Customer.objects.filter(enterprise=enterprise, uuid=uuid).first()
+    if customer is None or customer.user_id != user.pk:  # not their own account
+        _require_manager(enterprise, role)
+    if customer is None:
+        raise Http404
+    entries = AccountEntry.objects.filter(customer=customer)
+    count = entries.count()
+    page = entries.select_related("order", "spent_at").order_by("-created_at", "-id")[
+        filters.offset : filters.offset + filters.limit
+    ]
+    return {
+        "enterprise": enterprise.slug,
+        "customer": _customer_ref(customer),
+        "balance": _money(account_balance(customer)),
+        "count": count,
+        "limit": filters.limit,
+        "offset": filters.offset,
+        "entries": [
+            {
+                "uuid": entry.uuid,
+                "created_at": entry.created_at,
+                "kind": entry.kind,
+                "kind_label": str(entry.get_kind_display()),
+                "amount": _money(entry.amount),
+                "balance_after": _money(entry.balance_after),
+                "note": entry.note,
+                "order": entry.order.number if entry.order_id else None,
+                "spent_at": entry.spent_at.slug if entry.spent_at_id else None,
+            }
+            for entry in page
+        ],
+    }
+
+
+# --- SEPA mandates ----------------------------------------------------------------------------
+
+
+@router.get(
+    "/enterprises/{slug}/mandates",
+    response={200: list[MandateOut], **READ_RESPONSES},
+    auth=token_auth,
+    url_name="mandates",
+    summary="Mandats de prélèvement SEPA",
+    description=(
+        "Les mandats SEPA signés par les clients de la structure, actifs d'abord, avec la date du "
+        "dernier prélèvement ; l'IBAN est masqué. Filtre `status` (active, revoked) ; pagination "
+        "`limit` et `offset`. Pour les responsables et gestionnaires de la structure."
+    ),
+)
+@paginate(LimitOffsetPagination)
+def mandate_list(request: HttpRequest, slug: str, filters: Query[MandateFilters]):
+    enterprise, role = _enterprise_role(request.auth, slug)
+    _require_manager(enterprise, role)
+    mandates = services_sepa.mandates_for_list(enterprise)
+    if filters.status:
+        mandates = mandates.filter(status=filters.status)
+    return mandates
+
+
+@router.post(
+    "/enterprises/{slug}/mandates",
+    response={201: MandateOut, **READ_RESPONSES},
+    auth=token_auth,
+    url_name="mandate_create",
+    summary="Ajouter un mandat SEPA",
+    description=(
+        "Enregistre le mandat qu'un client a signé : `customer` (uuid d'un client de la structure), "
+        "`debtor_name`, `iban` (vérifié : pays, longueur, clés de contrôle, zone SEPA), `bic` "
+        "(facultatif), `signed_on` (pas dans le futur) et `reference` (la RUM du mandat papier ; "
+        "absente, elle est générée). Un client n'a qu'un mandat actif. Réponses : 201 avec le mandat ; "
+        "422 avec un message en français, rien n'est enregistré."
+    ),
+)
+def mandate_create(request: HttpRequest, slug: str, payload: MandateIn):
+    enterprise, role = _enterprise_role(request.auth, slug)
+    _require_manager(enterprise, role)
+    customer = Customer.objects.filter(enterprise=enterprise, uuid=payload.customer).first()
+    if customer is None:
+        return _invalid("customer", _("Ce client n'est pas un client de votre structure."))
+    try:
+        mandate = services_sepa.mandate_create(
+            seller=enterprise,
+            customer=customer,
+            debtor_name=payload.debtor_name,
+            iban=payload.iban,
+            bic=payload.bic,
+            signed_on=payload.signed_on,
+            reference=payload.reference,
+            user=request.auth,
+        )
+    except PaymentError as error:
+        return _invalid("", error.message)
+    return Status(201, services_sepa.mandates_for_list(enterprise).get(pk=mandate.pk))
