@@ -138,8 +138,10 @@ def _balances(request, enterprise, *, as_csv: bool):
         return _csv(
             reports.balances_csv(enterprise=enterprise, at=at), f"soldes-{enterprise.slug}-{at:%Y-%m-%d}.csv"
         )
-    accounts = reports.customer_balances(enterprise=enterprise, at=at)
-    page = Paginator(accounts, PER_PAGE).get_page(request.GET.get("page"))
+    total = reports.balances_total(enterprise=enterprise, at=at)
+    paginator = Paginator(reports.customer_balances(enterprise=enterprise, at=at), PER_PAGE)
+    paginator.count = total.accounts  # already counted with the totals: one query less
+    page = paginator.get_page(request.GET.get("page"))
     page.links = list(page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))
     rows = list(page.object_list)
     context.update(
@@ -147,7 +149,7 @@ def _balances(request, enterprise, *, as_csv: bool):
         page=page,
         rows=rows,
         page_total=sum((money.round_money(row.balance) for row in rows), money.ZERO),
-        total=reports.balances_total(enterprise=enterprise, at=at),
+        total=total,
     )
     return render(request, template, context)
 
