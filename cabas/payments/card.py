@@ -262,9 +262,10 @@ def card_checkout_url(*, order: Order, now=None) -> str | None:
     if opened:
         return opened[0]["url"]
     account_id = _account_id(order.seller)
-    # One session per attempt: the same key while the attempt is running (a double click gets the
-    # same session), a new one after a session ended unpaid.
-    attempt = Payment.objects.filter(order=order, kind=CARD, amount__gt=0, refund_of__isnull=True).count()
+    # One session per attempt: the same key while the attempt runs (two clicks at once get the same
+    # session), a new one only after a session ended unpaid.
+    ended = Payment.objects.filter(order=order, kind=CARD, amount__gt=0, state__in=(FAILED, CANCELLED))
+    attempt = ended.count()
     session = stripe_client.session_create(
         account_id=account_id,
         params=_session_params(order),

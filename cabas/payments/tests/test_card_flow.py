@@ -379,3 +379,15 @@ def test_card_payment_needs_at_least_fifty_cents(standin, customer):
             cart=cart, email="a@exemple.fr", full_name="A B", shipping_method=data.pickup,
             payment_method=data.card, idempotency_key="petit",
         )
+
+
+def test_the_order_page_offers_to_pay_while_the_order_awaits_its_payment(data, standin, buyer, customer):
+    order = _awaiting(data, customer)
+    page = buyer.get(reverse("shop:order", args=[order.uuid])).content.decode()
+    assert "En attente de paiement" in page and "vos produits vous sont réservés jusqu" in page
+    assert reverse("pay:card_pay", args=[order.uuid]) in page
+    assert reverse("pay:card_cancel", args=[order.uuid]) in page
+    standin.pay(_to_stripe(buyer, order))
+    card.card_sync(order=order)
+    page = buyer.get(reverse("shop:order", args=[order.uuid])).content.decode()
+    assert reverse("pay:card_pay", args=[order.uuid]) not in page
