@@ -293,3 +293,37 @@ def test_another_sellers_collection_is_not_found(data, browser, client_for, outs
         reverse("payments:sepa_collection_file", kwargs={"slug": other_slug, "collection": collection.uuid})
     )
     assert response.status_code == 404
+
+
+def _sepa_customers(data, count, prefix):
+    orders = []
+    for n in range(count):
+        order = sepa_order(data, email=f"{prefix}{n}@exemple.fr")
+        if n % 3:  # one customer in three has no mandate yet
+            mandate_for(order, iban=[PAUL_IBAN, LEA_IBAN][n % 2])
+        orders.append(order)
+    return orders
+
+
+def test_the_new_collection_and_collection_pages_cost_the_same_queries_for_more_orders(data, browser):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(path):
+        with CaptureQueriesContext(connection) as captured:
+            assert browser.get(path).status_code == 200
+        return len(captured)
+
+    type(data.variants[0]).objects.filter(pk__in=[v.pk for v in data.variants]).update(on_hand=1000)
+    _sepa_customers(data, 3, "a")
+    few_new = queries(url("sepa_collection_new", data))
+    few_detail = queries(url("sepa_collection", data, collection=collect_all(data).uuid))
+    _sepa_customers(data, 9, "b")
+    assert queries(url("sepa_collection_new", data)) == few_new
+    assert queries(url("sepa_collection", data, collection=collect_all(data).uuid)) == few_detail
+    assert few_new <= 10 and few_detail <= 8
+
+
+def collect_all(data):
+    candidates, _ = services_sepa.collection_candidates(data.shop)
+    return collect(data, [c.order for c in candidates])
