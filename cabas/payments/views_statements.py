@@ -22,7 +22,7 @@ from cabas.payments.forms_statements import LineSearchForm, StatementImportForm
 from cabas.payments.models import AccountEntry, Collection, StatementLine
 from cabas.payments.statements import StatementRejected
 from cabas.payments.statements.csv_formats import PRESETS
-from cabas.payments.statements.matching import PAYABLE
+from cabas.payments.statements.matching import PAYABLE, open_collections
 
 MANAGER = Role.Level.MANAGER
 PER_PAGE = 50
@@ -150,12 +150,11 @@ def _customers(enterprise, q: str):
 
 
 def _collections(enterprise, line):
-    """SEPA collections of the line's amount not received yet."""
-    return list(
-        Collection.objects.filter(seller=enterprise, total=line.amount)
-        .exclude(statement_lines__status=StatementLine.Status.MATCHED)
-        .order_by("-collection_date")[:10]
-    )
+    """SEPA collections not fully received that this credit may be part of: those expecting exactly
+    this amount (what is left, or a payment block) first."""
+    collections = [c for c in open_collections(enterprise) if line.amount <= c.total - c.credited]
+    collections.sort(key=lambda c: (line.amount not in c.amounts, -c.collection_date.toordinal()))
+    return collections[:10]
 
 
 @require_GET

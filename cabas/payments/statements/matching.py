@@ -6,9 +6,10 @@ collection — by reference and amount.
   no more than what is left to pay (a partial payment is fine).
 - A top-up: the account reference of a customer (`Customer.payment_reference`, or the reference
   `account_reference(customer.pk)` computed from the customer's id).
-- A SEPA collection: its message id in the label and an amount equal to its total; or, without a
-  message id, an amount equal to the total of exactly one collection not yet received whose due
-  date is close to the booking date.
+- A SEPA collection: its message id in the label and an amount equal to what is left to receive of
+  it or to one of its payment blocks (a bank may credit the FRST and RCUR debits of one file as two
+  lines); or, without a message id, such an amount for exactly one collection whose due date is
+  close to the booking date.
 
 A line naming two different things, or an order with less left to pay than the amount, is left
 for a person to match. Candidates of all the lines of a statement are loaded in a few queries.
@@ -19,7 +20,8 @@ import re
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import DecimalField, F, Q, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from stdnum import iso11649
 
@@ -28,7 +30,13 @@ from cabas.lib import money
 from cabas.orders.models import Customer, Order
 from cabas.payments import ledger, services_payments, services_sepa
 from cabas.payments.exceptions import PaymentError
-from cabas.payments.models import AccountEntry, Collection, PaymentMethod, StatementLine
+from cabas.payments.models import (
+    AccountEntry,
+    Collection,
+    CollectionItem,
+    PaymentMethod,
+    StatementLine,
+)
 from cabas.payments.references import ACCOUNT_PREFIX, account_reference
 
 # Orders a transfer may pay.
@@ -37,6 +45,9 @@ PAYABLE = (Order.Status.PLACED, Order.Status.FULFILLED)
 # early) to ten days after.
 COLLECTION_WINDOW = (datetime.timedelta(days=-5), datetime.timedelta(days=10))
 # Overlapping matches (a lookahead): a reference may follow another one without a separator.
+MONEY = DecimalField(max_digits=12, decimal_places=2)
+# A word of a label that may be a collection's message id (as written in its pain.008 file).
+_TOKEN = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]{5,34}")
 _REFERENCE = re.compile(r"(?=(RF\s?\d{2}(?:\s?[0-9A-Z]){1,21}))")
 _ORDER_NUMBER = re.compile(r"\b([A-Z]{1,5})[\s\-_/.]?(\d{4})[\s\-_/.]?(\d{5})(?!\d)")
 
@@ -95,13 +106,21 @@ class Matcher:
         self.orders: dict[int, Order] = {}
         self.customers: list[Customer] = []
         self.collections: list[Collection] | None = None
+        # Message ids of collections (received or not) written as such in the labels.
+        self.named_ids: set[str] = set()
 
     def load(self, lines) -> None:
-        refs, numbers = set(), set()
+        refs, numbers, tokens = set(), set(), set()
         for line in lines:
             text = line_text(line)
             refs.update(references_in(text))
             numbers.update(order_numbers_in(text))
+            found = _TOKEN.findall(f"{line.label} {line.bank_reference}")
+            tokens.update(token for token in found if any(c.isdigit() for c in token))
+        tokens = sorted(tokens)
+        for start in range(0, len(tokens), 500):
+            ids = Collection.objects.filter(seller=self.seller, message_id__in=tokens[start : start + 500])
+            self.named_ids.update(_compact(i) for i in ids.values_list("message_id", flat=True))
         if refs or numbers:
             orders = Order.objects.filter(seller=self.seller, status__in=PAYABLE).filter(
                 Q(payment_reference__in=refs) | Q(number__in=numbers)
@@ -116,11 +135,7 @@ class Matcher:
 
     def _collections(self) -> list[Collection]:
         if self.collections is None:
-            self.collections = list(
-                Collection.objects.filter(seller=self.seller).exclude(
-                    statement_lines__status=StatementLine.Status.MATCHED
-                )
-            )
+            self.collections = open_collections(self.seller)
         return self.collections
 
     def find(self, line) -> Match | None:
@@ -148,15 +163,16 @@ class Matcher:
             return None
         compact = _compact(text)
         named = [c for c in collections if _compact(c.message_id) and _compact(c.message_id) in compact]
-        if named:
-            return (
-                Match("collection", named[0]) if len(named) == 1 and named[0].total == line.amount else None
-            )
+        named_ids = {_compact(c.message_id) for c in named} | {i for i in self.named_ids if i in compact}
+        if named_ids:
+            # A collection is named: that one or none (even if it was received already).
+            fits = len(named_ids) == 1 and len(named) == 1 and line.amount in named[0].amounts
+            return Match("collection", named[0]) if fits else None
         early, late = COLLECTION_WINDOW
         same = [
             c
             for c in collections
-            if c.total == line.amount
+            if line.amount in c.amounts
             and c.collection_date + early <= line.booked_on <= c.collection_date + late
         ]
         return Match("collection", same[0]) if len(same) == 1 else None
@@ -165,7 +181,44 @@ class Matcher:
         if match.kind == "order":
             match.target.paid += line.amount
         elif match.kind == "collection":
-            self.collections = [c for c in self._collections() if c.pk != match.target.pk]
+            _credit(match.target, line.amount)
+            self.collections = [c for c in self._collections() if c.credited < c.total]
+
+
+def _credit(collection: Collection, amount) -> None:
+    """Count `amount` as credited on `collection` and update what may still be credited."""
+    collection.credited += amount
+    remaining = collection.total - collection.credited
+    collection.amounts = {remaining} | {block for block in collection.blocks if block <= remaining}
+    collection.amounts.discard(money.ZERO)
+
+
+def open_collections(seller, pks=None) -> list[Collection]:
+    """The SEPA collections of `seller` not fully credited yet by matched statement lines, each with
+    `credited` (Σ of those lines), `blocks` (the total of each payment block: FRST and RCUR debits
+    are two blocks of the file, which a bank may credit as two lines) and `amounts` (the credits that
+    may still come: what is left, or a block no larger than it). Two queries."""
+    credited = Coalesce(
+        Sum("statement_lines__amount", filter=Q(statement_lines__status=StatementLine.Status.MATCHED)),
+        Value(money.ZERO),
+        output_field=MONEY,
+    )
+    collections = Collection.objects.filter(seller=seller)
+    if pks is not None:
+        collections = collections.filter(pk__in=pks)
+    collections = list(collections.annotate(credited=credited).filter(credited__lt=F("total")))
+    blocks = {}
+    items = (
+        CollectionItem.objects.filter(collection__in=[c.pk for c in collections])
+        .values("collection", "sequence_type")
+        .annotate(amount=Sum("amount"))
+    )
+    for item in items:
+        blocks.setdefault(item["collection"], set()).add(item["amount"])
+    for collection in collections:
+        collection.blocks = blocks.get(collection.pk, set())
+        _credit(collection, money.ZERO)
+    return collections
 
 
 # --- Recording a match ------------------------------------------------------------------------
@@ -267,13 +320,18 @@ def match_account(line, customer: Customer, *, user=None) -> StatementLine:
 
 @transaction.atomic
 def match_collection(line, collection: Collection, *, user=None) -> StatementLine:
-    """Record the credit `line` as the sum of the SEPA `collection`: the collection is settled
-    (its debits are received) by the SEPA service."""
+    """Record the credit `line` as (a payment block of) the SEPA `collection`: the collection is
+    settled (its debits are received) by the SEPA service."""
     line = _lock_unmatched(line)
     if collection.seller_id != line.seller_id:
         raise PaymentError(_("Cette remise de prélèvements n'est pas une remise de ce vendeur."))
-    if StatementLine.objects.filter(collection=collection, status=StatementLine.Status.MATCHED).exists():
-        raise PaymentError(_("Cette remise de prélèvements est déjà rapprochée d'une autre opération."))
+    Collection.objects.select_for_update().filter(pk=collection.pk).values_list("pk", flat=True).get()
+    [found] = open_collections(line.seller, pks=[collection.pk]) or [None]
+    if found is None or line.amount > found.total - found.credited:
+        raise PaymentError(
+            _("Ce crédit dépasse ce qui reste à recevoir de la remise %(reference)s.")
+            % {"reference": collection.message_id}
+        )
     services_sepa.collection_settle(collection=collection, user=user)
     return _matched(line, collection=collection)
 

@@ -442,3 +442,44 @@ def test_references_and_order_numbers_are_found_however_a_bank_writes_them():
         "FDS-2026-00003",
         "FDS-2026-00004",
     }
+
+
+def test_a_collection_credited_as_two_payment_blocks_is_matched_by_both_lines():
+    data = sepa_shop()
+    paul = sepa_order(data, email="paul@exemple.fr")
+    mandate_for(paul, iban="FR7610278000000001234567856")
+    collect(data, [paul])  # Paul's first debit: his next one is a recurring one (RCUR)
+    again = sepa_order(data, email="paul@exemple.fr", key="paul-2")
+    lea = sepa_order(data, email="lea@exemple.fr")
+    mandate_for(lea, iban="FR1420041010050500013M02606")
+    collection = collect(data, [again, lea], days=4)
+    assert sorted(collection.items.values_list("sequence_type", flat=True)) == ["FRST", "RCUR"]
+    day = collection.collection_date
+    csv = (
+        "Date;Libellé;Montant(EUROS)\n"
+        f"{day:%d/%m/%Y};REMISE PRLV SEPA {collection.message_id} FRST;9,50\n"
+        f"{day:%d/%m/%Y};REMISE PRLV SEPA {collection.message_id} RCUR;9,50\n"
+        f"{day:%d/%m/%Y};REMISE PRLV SEPA {collection.message_id} RCUR;9,50\n"
+    ).encode()
+
+    result = services.statement_import(seller=data.shop, file=csv, file_format="banque_postale")
+
+    # Two blocks of 9,50 € make the collection's 19 €; a third credit would be too much.
+    assert (result.matched, result.unmatched) == (2, 1)
+    assert collection.statement_lines.count() == 2
+    assert all(state(order) == PaymentState.PAID for order in (again, lea))
+
+
+def test_a_manager_matches_a_credit_to_a_collection_but_not_beyond_its_total(manager):
+    data, collection, debited = sepa_data()
+    csv = "Date;Libellé;Montant(EUROS)\n01/01/2020;VIR BANQUE;19,00\n02/01/2020;VIR BANQUE;0,50\n"
+    services.statement_import(seller=data.shop, file=csv.encode(), file_format="banque_postale")
+    line, extra = StatementLine.objects.order_by("booked_on")
+
+    services.statement_line_match_collection(line=line, collection=collection, user=manager)
+
+    assert all(state(order) == PaymentState.PAID for order in debited)
+    with pytest.raises(PaymentError, match="dépasse ce qui reste à recevoir"):
+        services.statement_line_match_collection(line=extra, collection=collection, user=manager)
+    extra.refresh_from_db()
+    assert extra.status == Status.UNMATCHED

@@ -269,3 +269,33 @@ def test_the_navigation_shows_bank_statements_to_managers_only(web, shop, client
     Role.objects.filter(user=volunteer).update(role="volunteer")
     dashboard = client_for(volunteer).get(reverse("manage:dashboard", kwargs={"slug": shop.shop.slug}))
     assert url("statements", shop) not in text(dashboard)
+
+
+def test_a_manager_matches_a_credit_to_a_pending_sepa_collection(client_for, manager, enterprise):
+    from cabas.payments.tests.sepa_setup import collect, mandate_for, sepa_order, sepa_shop
+
+    data = sepa_shop(shop=enterprise)
+    paul = sepa_order(data, email="paul@exemple.fr")
+    mandate_for(paul, iban="FR7610278000000001234567856")
+    collection = collect(data, [paul])
+    web = client_for(manager)
+    csv = "Date;Libellé;Montant(EUROS)\n01/01/2020;REMISE BANQUE;9,50\n".encode()
+    web.post(
+        reverse("payments:statement_import", kwargs={"slug": enterprise.slug}),
+        {"file": SimpleUploadedFile("lbp.csv", csv), "file_format": "banque_postale"},
+    )
+    line = StatementLine.objects.get()
+    line_url = reverse("payments:statement_line", kwargs={"slug": enterprise.slug, "line": line.uuid})
+
+    page = web.get(line_url)
+    assert page.context["collections"] == [collection]
+    assert collection.message_id in text(page)
+
+    response = web.post(
+        reverse("payments:statement_line_collection", kwargs={"slug": enterprise.slug, "line": line.uuid}),
+        {"collection": str(collection.uuid)},
+        follow=True,
+    )
+
+    assert f"est rapproché de la remise {collection.message_id}." in text(response)
+    assert services_payments.order_payment_state(paul) == PaymentState.PAID
