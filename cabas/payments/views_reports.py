@@ -77,9 +77,10 @@ def _csv(rows, filename: str) -> StreamingHttpResponse:
     return response
 
 
-def _invalid(request, template: str, context: dict):
-    """The page with the form's French errors (a CSV asked with bad parameters lands here too)."""
-    return render(request, template, context, status=400)
+def _invalid(request, template: str, context: dict, *, as_csv: bool):
+    """The page with the form's French errors; a CSV asked with bad parameters gets it too, as a
+    400 (the page's own links always carry valid ones)."""
+    return render(request, template, context, status=400 if as_csv else 200)
 
 
 # --- Payments by method and period ------------------------------------------------------------
@@ -100,7 +101,7 @@ def _payments(request, enterprise, *, as_csv: bool):
     context = {"enterprise": enterprise, "nav": "payment_reports", "report_nav": "methods", "form": form}
     template = "manage/payments/reports/methods.html"
     if not form.is_valid():
-        return _invalid(request, template, context)
+        return _invalid(request, template, context, as_csv=as_csv)
     data = form.cleaned_data
     report = reports.payments_by_method(
         seller=enterprise, period=data["period"], date_from=data["date_from"], date_to=data["date_to"]
@@ -132,7 +133,7 @@ def _balances(request, enterprise, *, as_csv: bool):
     context = {"enterprise": enterprise, "nav": "payment_reports", "report_nav": "balances", "form": form}
     template = "manage/payments/reports/balances.html"
     if not form.is_valid():
-        return _invalid(request, template, context)
+        return _invalid(request, template, context, as_csv=as_csv)
     at = form.cleaned_data["at"]
     if as_csv:
         return _csv(
@@ -179,7 +180,7 @@ def _collections(request, enterprise, *, as_csv: bool):
     context = {"enterprise": enterprise, "nav": "payment_reports", "report_nav": "sepa", "form": form}
     template = "manage/payments/reports/sepa.html"
     if not form.is_valid():
-        return _invalid(request, template, context)
+        return _invalid(request, template, context, as_csv=as_csv)
     data = form.cleaned_data
     rows = list(
         reports.sepa_collections(seller=enterprise, date_from=data["date_from"], date_to=data["date_to"])

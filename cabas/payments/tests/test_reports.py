@@ -286,7 +286,7 @@ def test_it_exports_the_payments_report_as_csv_for_a_french_spreadsheet(history,
 def test_it_refuses_a_bad_period_with_a_french_message(history, manager, client_for, name, query, message):
     response = client_for(manager).get(report_url(name, history, **query))
 
-    assert response.status_code == 400
+    assert response.status_code == (400 if name.endswith("_csv") else 200)
     assert response["Content-Type"].startswith("text/html")
     assert message in html.unescape(response.content.decode())
     assert "report" not in response.context
@@ -402,7 +402,8 @@ def test_it_exports_balances_as_csv_with_the_total(accounts, manager, client_for
 def test_it_refuses_a_bad_balance_date(accounts, manager, client_for, name):
     response = client_for(manager).get(report_url(name, accounts, at="2026-13-01"))
 
-    assert response.status_code == 400
+    assert response.status_code == (400 if name.endswith("_csv") else 200)
+    assert response["Content-Type"].startswith("text/html")
     assert "Saisissez une date valide." in html.unescape(response.content.decode())
 
 
