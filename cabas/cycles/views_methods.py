@@ -15,7 +15,7 @@ from cabas.enterprises.access import manage_view
 from cabas.enterprises.models import Role
 from cabas.payments import services as payment_services
 from cabas.payments.exceptions import PaymentMethodError
-from cabas.payments.forms import PaymentMethodForm
+from cabas.payments.forms import KIND_HELP, PaymentMethodForm
 from cabas.payments.models import PaymentMethod
 
 WEEKDAY_NAMES = dict(WEEKDAYS)
@@ -135,18 +135,43 @@ def payment_method_list(request, enterprise):
 
 
 def _payment_page(request, enterprise, form, method=None):
-    context = {"enterprise": enterprise, "nav": "payment_methods", "form": form, "method": method}
+    kind = PaymentMethod.Kind(form.kind)
+    context = {
+        "enterprise": enterprise,
+        "nav": "payment_methods",
+        "form": form,
+        "method": method,
+        "kind": kind,
+        "kind_help": KIND_HELP.get(kind, ""),
+    }
     return render(request, "manage/methods/payment_form.html", context)
+
+
+def _payment_kind_page(request, enterprise, error: bool):
+    """The first step of a new payment method: which kind (one link each, no JavaScript needed)."""
+    kinds = [(kind, kind.label, KIND_HELP.get(kind, "")) for kind in PaymentMethod.Kind]
+    context = {"enterprise": enterprise, "nav": "payment_methods", "kinds": kinds, "error": error}
+    return render(request, "manage/methods/payment_kind.html", context)
+
+
+def _save_error(form, error: PaymentMethodError) -> None:
+    field = getattr(error, "field", None)
+    form.add_error(field if field in form.fields and field != "kind" else None, error.message)
 
 
 @manage_view(min_role=Role.Level.MANAGER)
 def payment_method_create(request, enterprise):
-    form = PaymentMethodForm(request.POST or None, initial={"kind": request.GET.get("kind", "cheque")})
+    kind = request.POST.get("kind", "") if request.method == "POST" else request.GET.get("kind", "")
+    if kind not in PaymentMethod.Kind.values:
+        return _payment_kind_page(request, enterprise, error=request.method == "POST" or bool(kind))
+    form = PaymentMethodForm(
+        request.POST if request.method == "POST" else None, enterprise=enterprise, kind=kind
+    )
     if request.method == "POST" and form.is_valid():
         try:
             method = payment_services.payment_method_create(enterprise=enterprise, values=form.cleaned_data)
         except PaymentMethodError as error:
-            form.add_error(None, error.message)
+            _save_error(form, error)
         else:
             messages.success(request, _("« %(name)s » est proposé à vos clients.") % {"name": method.name})
             return redirect("cycles:payment_methods", enterprise.slug)
@@ -156,12 +181,17 @@ def payment_method_create(request, enterprise):
 @manage_view(min_role=Role.Level.MANAGER)
 def payment_method_edit(request, enterprise, method):
     method = _payment_or_404(enterprise, method)
-    form = PaymentMethodForm(request.POST or None, method=method)
+    form = PaymentMethodForm(
+        request.POST if request.method == "POST" else None,
+        enterprise=enterprise,
+        kind=method.kind,
+        method=method,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             payment_services.payment_method_update(method=method, values=form.cleaned_data)
         except PaymentMethodError as error:
-            form.add_error(None, error.message)
+            _save_error(form, error)
         else:
             messages.success(request, _("« %(name)s » est enregistré.") % {"name": method.name})
             return redirect("cycles:payment_methods", enterprise.slug)
@@ -170,7 +200,11 @@ def payment_method_edit(request, enterprise, method):
 
 def _payment_set_active(request, enterprise, uuid, active):
     method = _payment_or_404(enterprise, uuid)
-    payment_services.payment_method_set_active(method=method, active=active)
+    try:
+        payment_services.payment_method_set_active(method=method, active=active)
+    except PaymentMethodError as error:
+        messages.error(request, error.message)
+        return redirect("cycles:payment_methods", enterprise.slug)
     if active:
         messages.success(request, _("« %(name)s » est de nouveau proposé.") % {"name": method.name})
     else:

@@ -1,6 +1,12 @@
-"""Background tasks of orders: the confirmation email sent once an order is placed."""
+"""Background tasks of orders: the confirmation email sent once an order is placed (with, for a bank
+transfer, the account, the reference and the EPC QR code as an image embedded in the email)."""
+
+from email.mime.image import MIMEImage
+from email.utils import formataddr, parseaddr
 
 from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django_tasks import task
@@ -62,9 +68,61 @@ def confirmation_context(order) -> dict:
         ),
         "payment": payment.name if payment else "",
         "payment_instructions": payment.instructions if payment else "",
+        "transfer": _transfer_context(order),
         "note": order.note,
         "url": settings.SITE_URL + reverse("shop:order", args=[order.uuid]),
     }
+
+
+def _transfer_context(order) -> dict:
+    """For an order to pay by transfer: to whom, how much, which reference ({} otherwise). Just
+    placed, it has received nothing yet."""
+    from cabas.lib.money import ZERO
+    from cabas.payments.qr import EMAIL_QR_CID, order_transfer
+
+    transfer = order_transfer(order, paid=ZERO)
+    if transfer is None:
+        return {}
+    return {
+        "holder": transfer.holder,
+        "iban": transfer.iban_display,
+        "bic": transfer.bic,
+        "amount": format_eur(transfer.amount),
+        "reference": transfer.reference_display,
+        "text": transfer.text,
+        "qr_cid": EMAIL_QR_CID,
+        "qr_size": transfer.qr().symbol_size(scale=5, border=4)[0],
+    }
+
+
+def _send_with_qr(*, order, context: dict, language: str) -> int:
+    """Send the confirmation with the transfer's EPC QR code as a PNG the HTML part shows inline
+    (multipart/related, Content-ID `qr_cid`): mail clients show it without loading anything."""
+    from cabas.lib.money import ZERO
+    from cabas.payments.qr import EMAIL_QR_CID, order_transfer
+
+    context = {"site_url": settings.SITE_URL, "site_name": settings.SITE_NAME, **context}
+    prefix = "emails/orders/confirmation"
+    with translation.override(language):
+        subject = " ".join(render_to_string(f"{prefix}.subject.txt", context).split())
+        text = render_to_string(f"{prefix}.txt", context)
+        html = render_to_string(f"{prefix}.html", context)
+    default_name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    sender = formataddr((order.seller.name, address)) if address else settings.DEFAULT_FROM_EMAIL
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=sender,
+        to=[order.email],
+        reply_to=[order.seller.email] if order.seller.email else [],
+    )
+    message.attach_alternative(html, "text/html")
+    message.mixed_subtype = "related"
+    image = MIMEImage(order_transfer(order, paid=ZERO).png(), "png")
+    image.add_header("Content-ID", f"<{EMAIL_QR_CID}>")
+    image.add_header("Content-Disposition", "inline", filename=f"virement-{order.number}.png")
+    message.attach(image)
+    return message.send()
 
 
 @task()
@@ -82,6 +140,8 @@ def order_confirmation_send(*, order_uuid: str) -> int:
     language = getattr(order.user, "language", None) or settings.LANGUAGE_CODE
     with translation.override(language):
         context = confirmation_context(order)
+    if context["transfer"]:
+        return _send_with_qr(order=order, context=context, language=language)
     return send_templated_email.call(
         template_prefix="emails/orders/confirmation",
         context=context,

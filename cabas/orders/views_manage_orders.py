@@ -1,4 +1,5 @@
-"""The seller's orders in the back-office: the list (status, cycle, search) and one order's page."""
+"""The seller's orders in the back-office: the list (status, payment state, cycle, search) and one
+order's page (with its payments: history, state, record a payment, refund)."""
 
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -10,6 +11,9 @@ from cabas.enterprises.access import manage_view
 from cabas.enterprises.models import Role
 from cabas.orders.models import Order
 from cabas.orders.views_my_orders import _order_context
+from cabas.payments.models import PaymentState, payment_state
+from cabas.payments.services_payments import filter_by_payment_state, with_paid
+from cabas.payments.views_records import payments_context
 
 PER_PAGE = 50
 
@@ -28,8 +32,15 @@ def order_list(request, enterprise):
     q = request.GET.get("q", "").strip()[:100]
     if q:
         orders = orders.filter(Q(number__icontains=q) | Q(full_name__icontains=q) | Q(email__icontains=q))
+    orders = with_paid(orders)
+    paid_state = request.GET.get("paid", "")
+    if paid_state in PaymentState.values:
+        orders = filter_by_payment_state(orders, paid_state)
     page = Paginator(orders.order_by("-placed_at", "-pk"), PER_PAGE).get_page(request.GET.get("page"))
     page.links = list(page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))
+    for order in page.object_list:
+        order.payment_state = payment_state(order.total, order.paid)
+        order.payment_state_label = PaymentState(order.payment_state).label
     statuses = [(value, label) for value, label in Order.Status.choices if value != Order.Status.CART]
     return render(
         request,
@@ -42,22 +53,35 @@ def order_list(request, enterprise):
             "status": status,
             "cycles": cycles,
             "cycle": cycle,
+            "payment_states": PaymentState.choices,
+            "paid_state": paid_state,
             "q": q,
         },
     )
 
 
-@require_GET
-@manage_view(min_role=Role.Level.MANAGER)
-def order_detail(request, enterprise, uuid):
-    order = get_object_or_404(
+def order_for_manager(enterprise, uuid) -> Order:
+    """The placed (not cart) order `uuid` of `enterprise`, or 404."""
+    return get_object_or_404(
         Order.objects.exclude(status=Order.Status.CART).select_related(
             "seller", "cycle", "shipping_method", "payment_method", "customer"
         ),
         seller=enterprise,
         uuid=uuid,
     )
+
+
+def render_order_detail(request, enterprise, order, *, status=200, **payment_forms):
+    """The order's page; `payment_forms` (record_form, refund_form, refund_payment) show a posted
+    form again with its errors."""
     order.is_buyer = False
     context = _order_context(request, order)
     context.update(enterprise=enterprise, nav="orders", events=order.events.select_related("user"))
-    return render(request, "manage/orders/detail.html", context)
+    context.update(payments_context(order, **payment_forms))
+    return render(request, "manage/orders/detail.html", context, status=status)
+
+
+@require_GET
+@manage_view(min_role=Role.Level.MANAGER)
+def order_detail(request, enterprise, uuid):
+    return render_order_detail(request, enterprise, order_for_manager(enterprise, uuid))

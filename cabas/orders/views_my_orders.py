@@ -5,7 +5,6 @@ An order's page is shown to its buyer (the account that placed it, or the browse
 as a guest) and to the seller's managers; anyone else gets 404.
 """
 
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -22,6 +21,7 @@ from cabas.orders.exceptions import OrderError
 from cabas.orders.models import Order
 from cabas.orders.offers import sellable_cycles
 from cabas.orders.views_checkout import GUEST_ORDERS
+from cabas.payments.qr import order_transfer
 
 PER_PAGE = 20
 
@@ -91,7 +91,9 @@ def _order_context(request, order) -> dict:
 @require_GET
 def order_detail(request, uuid):
     order = order_for(request, uuid)
-    return render(request, "shop/order.html", _order_context(request, order))
+    context = _order_context(request, order)
+    context["transfer"] = order_transfer(order)  # IBAN, amount, reference and QR code of a transfer
+    return render(request, "shop/order.html", context)
 
 
 def order_edit(request, uuid):

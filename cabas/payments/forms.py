@@ -1,40 +1,207 @@
-"""The back-office form of a payment method."""
+"""Back-office forms of payments: a payment method (one form per kind: only the fields that kind
+uses), a payment recorded by hand, a refund."""
+
+import uuid
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cabas.cycles.models import Fee
+from cabas.payments import services
 from cabas.payments.models import PaymentMethod
+
+Kind = PaymentMethod.Kind
+
+# What the kind chooser says of each kind.
+KIND_HELP = {
+    Kind.CASH: _("Le client paie en espèces au retrait de sa commande."),
+    Kind.CHEQUE: _("Le client remet un chèque à votre ordre ; vous notez sa réception."),
+    Kind.TRANSFER: _(
+        "Le client vire le montant sur votre compte, avec une référence unique par commande et un QR code "
+        "à scanner avec son appli bancaire."
+    ),
+    Kind.CARD: _("Le client paie en ligne par carte ; l'argent arrive sur votre propre compte Stripe."),
+    Kind.SEPA: _(
+        "Vous prélevez vos clients qui ont signé un mandat SEPA (fichier pain.008 pour votre banque)."
+    ),
+    Kind.CREDIT: _("Le client paie avec le solde de son compte chez vous, qu'il approvisionne à l'avance."),
+    Kind.ALLOWANCE: _("Le client paie avec l'allocation d'une caisse de solidarité qui vous a agréé."),
+}
 
 
 class PaymentMethodForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Type"), choices=PaymentMethod.Kind.choices, widget=forms.RadioSelect)
+    """A payment method of one `kind` (fixed: a method's kind never changes)."""
+
+    kind = forms.ChoiceField(choices=Kind.choices, widget=forms.HiddenInput)
     name = forms.CharField(
         label=_("Nom affiché"),
         max_length=80,
         required=False,
         help_text=_("vide : le nom du type, ex. « Chèque »"),
     )
+    payee = forms.CharField(
+        label=_("Ordre des chèques"),
+        max_length=120,
+        help_text=_("le nom à écrire sur le chèque, ex. « EARL Ferme des Collines »"),
+    )
+    account_holder = forms.CharField(
+        label=_("Titulaire du compte"), max_length=70, help_text=_("tel qu'il figure sur votre RIB")
+    )
+    iban = forms.CharField(
+        label=_("IBAN"), max_length=50, help_text=_("ex. FR76 3000 6000 0112 3456 7890 189")
+    )
+    bic = forms.CharField(
+        label=_("BIC"),
+        max_length=15,
+        required=False,
+        help_text=_("vide : retrouvé à partir de l'IBAN quand c'est possible"),
+    )
+    creditor_identifier = forms.CharField(
+        label=_("Identifiant créancier SEPA (ICS)"),
+        max_length=40,
+        help_text=_("donné par votre banque, ex. FR72ZZZ123456"),
+    )
+    reservation_minutes = forms.IntegerField(
+        label=_("Réservation du stock pendant le paiement (minutes)"),
+        min_value=services.RESERVATION_MINUTES[0],
+        max_value=services.RESERVATION_MINUTES[1],
+        initial=30,
+        help_text=_("au-delà, une commande non payée est annulée et ses produits remis en vente"),
+    )
+    min_balance = forms.DecimalField(
+        label=_("Solde minimum"),
+        required=False,
+        max_digits=9,
+        decimal_places=2,
+        localize=True,
+        help_text=_("vide : pas de minimum ; 0 : pas de découvert ; -20 : jusqu'à 20 € de découvert"),
+    )
+    low_balance_threshold = forms.DecimalField(
+        label=_("Seuil de rappel"),
+        required=False,
+        max_digits=9,
+        decimal_places=2,
+        localize=True,
+        help_text=_("un e-mail rappelle au client d'approvisionner son compte sous ce solde ; vide : aucun"),
+    )
+    fee = forms.ModelChoiceField(
+        label=_("Frais de ce moyen de paiement"),
+        queryset=Fee.objects.none(),
+        required=False,
+        empty_label=_("Aucun frais"),
+        help_text=_("un de vos frais, ajouté aux commandes payées ainsi (créez-le d'abord dans « Frais »)"),
+    )
     instructions = forms.CharField(
         label=_("Instructions pour le client"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_(
-            "ex. : chèque à l'ordre de la Ferme des Collines ; pour un virement : l'IBAN, le titulaire du "
-            "compte et le libellé à indiquer (ex. le numéro de commande)."
-        ),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("montrées à la commande et dans l'e-mail de confirmation"),
     )
 
-    def __init__(self, *args, method: PaymentMethod | None = None, **kwargs):
-        if method is not None and "initial" not in kwargs:
-            kwargs["initial"] = {
-                "kind": method.kind,
-                "name": method.name,
-                "instructions": method.instructions,
-            }
+    def __init__(self, *args, enterprise, kind: str, method: PaymentMethod | None = None, **kwargs):
+        if method is not None:
+            kind = method.kind
+            if "initial" not in kwargs:
+                kwargs["initial"] = {name: getattr(method, name) for name in services.FIELDS}
+        kwargs.setdefault("initial", {})
+        kwargs["initial"]["kind"] = kind
+        if kind == Kind.CHEQUE and method is None:
+            kwargs["initial"].setdefault("payee", enterprise.name)
+        if kind in (Kind.TRANSFER, Kind.SEPA) and method is None:
+            kwargs["initial"].setdefault("account_holder", enterprise.name[:70])
         super().__init__(*args, **kwargs)
+        self.kind = kind
+        used = services.KIND_FIELDS.get(kind, ())
+        for name in (*services.KIND_SPECIFIC, "reservation_minutes"):
+            if name not in used:
+                del self.fields[name]
+        if method is not None and method.iban and "iban" in self.fields and not self.is_bound:
+            self.initial["iban"] = _iban_display(method.iban)
+        self.fields["fee"].queryset = services.fees_for_methods(enterprise, method.fee if method else None)
+
+    def clean_iban(self):
+        return _field(services.iban_clean, self.cleaned_data["iban"])
+
+    def clean_bic(self):
+        return _field(services.bic_clean, self.cleaned_data["bic"])
+
+    def clean_creditor_identifier(self):
+        return _field(services.creditor_identifier_clean, self.cleaned_data["creditor_identifier"])
 
     def clean(self):
         data = super().clean()
-        if data.get("kind") == PaymentMethod.Kind.TRANSFER and not data.get("instructions", "").strip():
-            self.add_error("instructions", _("Pour un virement, indiquez l'IBAN et le libellé à mentionner."))
+        data["kind"] = self.kind
         return data
+
+
+def _field(cleaner, value):
+    try:
+        return cleaner(value)
+    except services.InvalidPaymentMethod as error:
+        raise forms.ValidationError(error.message)
+
+
+def _iban_display(iban: str) -> str:
+    return " ".join(iban[i : i + 4] for i in range(0, len(iban), 4))
+
+
+# --- payments of an order ------------------------------------------------------------------------
+
+# The ways a manager records a payment received by hand.
+RECORD_KINDS = (Kind.CASH, Kind.CHEQUE, Kind.TRANSFER, Kind.CARD)
+
+
+class PaymentRecordForm(forms.Form):
+    """A payment received for an order, recorded by hand (a cheque handed over at pickup...)."""
+
+    kind = forms.ChoiceField(
+        label=_("Moyen"),
+        choices=[(k.value, k.label) for k in RECORD_KINDS],
+        help_text=_("carte : un paiement sur votre terminal au retrait"),
+    )
+    amount = forms.DecimalField(
+        label=_("Montant (€)"), max_digits=11, decimal_places=2, min_value=0.01, localize=True
+    )
+    received_on = forms.DateField(
+        label=_("Date de réception"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    cheque_number = forms.CharField(label=_("N° de chèque"), max_length=30, required=False)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=60)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("received_on", timezone.localdate())
+        kwargs["initial"].setdefault("idempotency_key", uuid.uuid4().hex)
+        super().__init__(*args, **kwargs)
+        self.fields["amount"].error_messages["min_value"] = _(
+            "Indiquez un montant positif (pour rendre de l'argent, utilisez « Rembourser »)."
+        )
+
+    def clean_received_on(self):
+        day = self.cleaned_data["received_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("La date de réception ne peut pas être dans le futur."))
+        return day
+
+
+class PaymentRefundForm(forms.Form):
+    """Money given back on one payment: to the customer's account, in cash, by cheque, by transfer
+    or to the card it came from."""
+
+    amount = forms.DecimalField(
+        label=_("Montant à rembourser (€)"), max_digits=11, decimal_places=2, min_value=0.01, localize=True
+    )
+    to = forms.ChoiceField(label=_("Rembourser"), widget=forms.RadioSelect)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=60)
+
+    def __init__(self, *args, destinations, prefix=None, **kwargs):
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("idempotency_key", uuid.uuid4().hex)
+        super().__init__(*args, prefix=prefix, **kwargs)
+        self.fields["to"].choices = destinations
+        if len(destinations) == 1:
+            self.initial.setdefault("to", destinations[0][0])
+        self.fields["amount"].error_messages["min_value"] = _("Indiquez un montant positif.")

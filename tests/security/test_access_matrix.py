@@ -158,6 +158,18 @@ def own_order(enterprise):
     return {"slug": enterprise.slug, "uuid": order.uuid}, {}
 
 
+def own_order_payment(enterprise):
+    from cabas.orders.models import Order
+    from cabas.payments.models import Payment
+
+    kwargs, _ = own_order(enterprise)
+    order = Order.objects.get(uuid=kwargs["uuid"])
+    payment = Payment.objects.create(
+        seller=enterprise, order=order, kind="cheque", amount=5, state="succeeded"
+    )
+    return {**kwargs, "payment": payment.uuid}, {}
+
+
 def own_visibility_rule(enterprise):
     from cabas.orders.models import VisibilityRule
 
@@ -389,6 +401,8 @@ EXPECTED = {
     "orders:customers": ("manager", "GET", slug),
     "orders:orders": ("manager", "GET", slug),
     "orders:order": ("manager", "GET", own_order),
+    "payments:order_payment_record": ("manager", "POST", own_order),
+    "payments:order_payment_refund": ("manager", "POST", own_order_payment),
     "orders:customer_new": ("manager", "GET", slug),
     "orders:customer_import": ("manager", "GET", slug),
     "orders:customer_export": ("manager", "GET", slug),

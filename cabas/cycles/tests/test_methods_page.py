@@ -165,21 +165,30 @@ def test_it_lists_payment_methods(client_for, manager, enterprise, django_assert
     assert "Liquide du voisin" not in text
 
 
-def test_it_creates_a_transfer_with_its_instructions(client_for, manager, enterprise):
+def test_it_creates_a_transfer_with_its_account(client_for, manager, enterprise):
     url = reverse("cycles:payment_method_new", args=[enterprise.slug])
     response = client_for(manager).post(
-        url, {"kind": "transfer", "name": "", "instructions": "IBAN FR76 3000 6000 0112 3456 7890 189"}
+        url,
+        {
+            "kind": "transfer",
+            "name": "",
+            "account_holder": "Ferme des Collines",
+            "iban": "fr76 3000 6000 0112 3456 7890 189",
+        },
     )
     assert response.status_code == 302
     method = PaymentMethod.objects.get(enterprise=enterprise)
     assert (method.kind, method.name) == ("transfer", "Virement bancaire")
+    assert (method.iban, method.bic) == ("FR7630006000011234567890189", "AGRIFRPPXXX")
 
 
-def test_it_refuses_a_transfer_without_instructions(client_for, manager, enterprise):
+def test_it_refuses_a_transfer_without_its_iban(client_for, manager, enterprise):
     url = reverse("cycles:payment_method_new", args=[enterprise.slug])
-    response = client_for(manager).post(url, {"kind": "transfer", "name": "Virement", "instructions": ""})
+    response = client_for(manager).post(
+        url, {"kind": "transfer", "name": "Virement", "account_holder": "Ferme", "iban": ""}
+    )
     assert response.status_code == 200
-    assert "indiquez l&#x27;IBAN" in response.content.decode()
+    assert "Ce champ est obligatoire" in response.content.decode()
     assert not PaymentMethod.objects.exists()
 
 
@@ -187,7 +196,7 @@ def test_it_refuses_an_unknown_payment_kind(client_for, manager, enterprise):
     url = reverse("cycles:payment_method_new", args=[enterprise.slug])
     response = client_for(manager).post(url, {"kind": "bitcoin", "name": "Crypto"})
     assert response.status_code == 200
-    assert "Sélectionnez un choix valide" in response.content.decode()
+    assert "Choisissez un type de moyen de paiement proposé." in response.content.decode()
     assert not PaymentMethod.objects.exists()
 
 
@@ -196,10 +205,15 @@ def test_it_edits_and_withdraws_a_payment_method(client_for, manager, enterprise
     client = client_for(manager)
     client.post(
         reverse("cycles:payment_method_edit", args=[enterprise.slug, method.uuid]),
-        {"kind": "cheque", "name": "Chèque", "instructions": "À l'ordre de la Ferme des Collines"},
+        {
+            "kind": "cheque",
+            "name": "Chèque",
+            "payee": "EARL Ferme des Collines",
+            "instructions": "À remettre au retrait",
+        },
     )
     method.refresh_from_db()
-    assert method.instructions == "À l'ordre de la Ferme des Collines"
+    assert (method.payee, method.instructions) == ("EARL Ferme des Collines", "À remettre au retrait")
     response = client.post(
         reverse("cycles:payment_method_deactivate", args=[enterprise.slug, method.uuid]), follow=True
     )

@@ -1,4 +1,4 @@
-"""Payment method services: create, edit, withdraw; transfers need their instructions."""
+"""Payment method services: create, edit, withdraw; a transfer needs its account."""
 
 import pytest
 
@@ -8,16 +8,18 @@ from cabas.payments.models import PaymentMethod
 
 
 def test_it_creates_a_cheque_named_after_its_kind(enterprise):
-    method = services.payment_method_create(enterprise=enterprise, values={"kind": "cheque", "name": " "})
-    assert (method.name, method.active) == ("Chèque", True)
+    method = services.payment_method_create(
+        enterprise=enterprise, values={"kind": "cheque", "name": " ", "payee": "Ferme des Collines"}
+    )
+    assert (method.name, method.payee, method.active) == ("Chèque", "Ferme des Collines", True)
 
 
-def test_it_refuses_a_transfer_without_instructions(enterprise):
+def test_it_refuses_a_transfer_without_an_iban(enterprise):
     with pytest.raises(PaymentMethodError) as error:
         services.payment_method_create(
-            enterprise=enterprise, values={"kind": "transfer", "instructions": " "}
+            enterprise=enterprise, values={"kind": "transfer", "account_holder": "Ferme", "iban": " "}
         )
-    assert "IBAN" in error.value.message
+    assert error.value.field == "iban"
     assert not PaymentMethod.objects.exists()
 
 
