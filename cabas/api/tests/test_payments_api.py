@@ -307,6 +307,20 @@ def test_it_shows_the_customer_their_own_account_and_nobody_else(world, client, 
     assert client.get(unknown, **bearer(world.buyer)).status_code == 404
 
 
+def test_it_reads_an_account_in_a_constant_number_of_queries(
+    world, client, account, django_assert_max_num_queries
+):
+    customer = world.order.customer
+    for n in range(30):
+        account_post(customer=customer, kind="top_up", amount=D("1.00"), note=f"n°{n}", order=world.order)
+    headers = bearer(world.manager)
+
+    with django_assert_max_num_queries(8):
+        body = client.get(account + "?limit=40", **headers).json()
+
+    assert body["count"] == 33 and len(body["entries"]) == 33 and body["balance"] == "68.00"
+
+
 # --- SEPA mandates ----------------------------------------------------------------------------
 
 
