@@ -434,3 +434,26 @@ def test_accounts_total_is_what_the_seller_holds_for_its_customers():
     assert services_accounts.accounts_total(data.shop) == Decimal("27.25")
     # Top-ups recorded without a date are dated today.
     assert set(Payment.objects.values_list("received_on", flat=True)) == {timezone.localdate()}
+
+
+def test_the_statements_take_the_same_few_queries_however_long_they_are(
+    client, django_assert_max_num_queries
+):
+    data = credit_shop()
+    user, customer = buyer_with_balance(data, "50")
+    placed_order(data, method=data.credit, user=user)
+    for n in range(30):
+        services_accounts.top_up_record(enterprise=data.shop, customer=customer, kind="cheque", amount=n + 1)
+        services_accounts.correction_record(
+            enterprise=data.shop, customer=customer, amount="-0.5", note=f"n{n}"
+        )
+    client.force_login(shop_manager(data))
+    with django_assert_max_num_queries(7):
+        page = client.get(reverse("payments:account", args=[data.shop.slug, customer.uuid])).content.decode()
+    assert "Solde : 490,50\u00a0€" in page  # 50 - 9,50 + (1 + … + 30) - 30 × 0,50
+    client.force_login(user)
+    with django_assert_max_num_queries(3):
+        client.get(reverse("pay:accounts"))
+    with django_assert_max_num_queries(8):
+        page = client.get(reverse("pay:account", args=[customer.uuid])).content.decode()
+    assert "Solde : 490,50\u00a0€" in page
