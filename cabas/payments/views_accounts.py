@@ -55,7 +55,8 @@ class TopUpForm(forms.Form):
     )
     amount = forms.CharField(label=gettext_lazy("Montant (€)"), max_length=20)
     received_on = forms.DateField(
-        label=gettext_lazy("Date de réception"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+        label=gettext_lazy("Date de réception"),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     cheque_number = forms.CharField(label=gettext_lazy("N° de chèque"), max_length=30, required=False)
     note = forms.CharField(label=gettext_lazy("Note"), max_length=200, required=False)
