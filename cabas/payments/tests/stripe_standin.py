@@ -6,7 +6,8 @@ accounts and account links (Connect), Checkout Sessions (create, retrieve, expir
 `Idempotency-Key` honoured (the same key replays the first answer; other parameters → error).
 
 Tests drive what the customer does at Stripe with `pay`, `decline`, `expire`, switch Stripe off
-with `down` (or some endpoints with `failing`), read what was asked in `requests`, and build signed webhook events with `event`
+with `down` (or some endpoints with `failing`), or let a browser pay on its bare payment page
+(`/pay/<session id>`), read what was asked in `requests`, and build signed webhook events with `event`
 (signed by the library's own `WebhookSignature` helper).
 
     standin = StripeStandIn().start()
@@ -23,6 +24,7 @@ import json
 import re
 import threading
 import time
+from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
@@ -70,6 +72,7 @@ class StripeStandIn:
         self.failing: set[str] = set()  # requests whose path starts with one of these answered 500
         self.refund_status = "succeeded"
         self._idempotent: dict[tuple, tuple] = {}
+        self._return_urls: dict[str, str] = {}
         self._ids = itertools.count(1)
         self._lock = threading.RLock()
         self._server: ThreadingHTTPServer | None = None
@@ -110,6 +113,9 @@ class StripeStandIn:
         length = int(handler.headers.get("Content-Length") or 0)
         body = handler.rfile.read(length).decode() if length else ""
         parts = urlsplit(handler.path)
+        if parts.path.startswith(("/pay/", "/onboarding/")):
+            self._browser(handler, method, parts.path)
+            return
         params = parse_form(body if method == "POST" else parts.query)
         account = handler.headers.get("Stripe-Account") or ""
         key = handler.headers.get("Idempotency-Key") or ""
@@ -181,6 +187,47 @@ class StripeStandIn:
             raise StandInError(404, f"No such {kind}: '{object_id}'", code="resource_missing")
         return obj
 
+    # --- the pages a browser sees at Stripe (hosted Checkout, Connect onboarding) -------------------
+
+    def _browser(self, handler: BaseHTTPRequestHandler, method: str, path: str) -> None:
+        """A bare payment page: "Payer" pays the session and goes back to its success URL, "Retour"
+        goes to its cancel URL; the onboarding page enables the account and goes back."""
+        kind, _slash, object_id = path.strip("/").partition("/")
+        with self._lock:
+            if kind == "pay" and object_id in self.sessions:
+                session = self.sessions[object_id]
+                target = session["success_url"].replace("{CHECKOUT_SESSION_ID}", object_id)
+                action, cancel = "Payer", session.get("cancel_url") or ""
+                title = f"Payer {session['amount_total'] / 100:.2f} EUR"
+            elif kind == "onboarding" and object_id in self.accounts:
+                target = self._return_urls.get(object_id, "")
+                action, cancel, title = "Activer le compte", "", "Configurer le compte Stripe"
+            else:
+                handler.send_error(404)
+                return
+            if method == "POST":
+                if kind == "pay":
+                    self.pay(object_id)
+                else:
+                    self.account_enable(object_id)
+                handler.send_response(303)
+                handler.send_header("Location", target)
+                handler.send_header("Content-Length", "0")
+                handler.end_headers()
+                return
+        back = f'<p><a href="{escape(cancel)}">Retour</a></p>' if cancel else ""
+        page = (
+            '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><link rel="icon" href="data:,">'
+            f"<title>{title}</title></head>"
+            f'<body><main><h1>{title}</h1><form method="post" action="{escape(path)}">'
+            f'<button type="submit">{action}</button></form>{back}</main></body></html>'
+        ).encode()
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/html; charset=utf-8")
+        handler.send_header("Content-Length", str(len(page)))
+        handler.end_headers()
+        handler.wfile.write(page)
+
     # --- Connect --------------------------------------------------------------------------------
 
     def _account_create(self, params, account):
@@ -208,6 +255,7 @@ class StripeStandIn:
         for name in ("refresh_url", "return_url", "type"):
             if not params.get(name):
                 raise StandInError(400, f"Missing required param: {name}.", code="parameter_missing")
+        self._return_urls[params["account"]] = params["return_url"]
         return {
             "object": "account_link",
             "url": f"{self.url}/onboarding/{params['account']}",
