@@ -188,7 +188,11 @@ class FeeLine(models.Model):
 class OrderEvent(models.Model):
     """What happened to an order, when and by whom (status changes, edits, emails)."""
 
-    KIND_LABELS = {"edited": _("Modifiée par le client"), "status": _("Changement d'état")}
+    KIND_LABELS = {
+        "edited": _("Modifiée par le client"),
+        "status": _("Changement d'état"),
+        "card_unowed": _("Paiement par carte reçu alors que la commande ne l'attendait plus : remboursé"),
+    }
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=40)

@@ -685,6 +685,11 @@ def _refund_unowed(payment: Payment) -> Payment | None:
     return refund
 
 
+def card_refunded_late(order: Order) -> bool:
+    """Whether a card charge reached `order` after it stopped waiting for one (it is refunded)."""
+    return order.events.filter(kind="card_unowed").exists()
+
+
 def _refund_unowed_quietly(payment: Payment) -> None:
     try:
         _refund_unowed(payment)

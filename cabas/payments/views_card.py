@@ -134,6 +134,15 @@ def _after(request, order: Order):
             _("Merci ! Votre paiement est reçu et votre commande %(number)s est confirmée.")
             % {"number": order.number},
         )
+    elif order.status == Order.Status.CANCELLED and card.card_refunded_late(order):
+        messages.warning(
+            request,
+            _(
+                "Votre paiement est arrivé alors que la commande %(number)s n'attendait plus de paiement : "
+                "il vous est remboursé intégralement sur votre carte."
+            )
+            % {"number": order.number},
+        )
     elif order.status == Order.Status.CANCELLED:
         messages.info(
             request,

@@ -307,3 +307,34 @@ def test_two_completions_at_the_same_moment_place_the_order_once(standin, custom
     assert _refresh(order).status == Order.Status.PLACED
     assert Payment.objects.filter(order=order).count() == 1
     assert order.events.filter(to_status="placed").count() == 1
+
+
+def test_a_buyer_back_after_a_late_charge_is_told_it_is_refunded(data, standin, client_for, customer):
+    order = _awaiting(data, customer)
+    session_id = _session(order)
+    standin.pay(session_id)
+    standin.down = True
+    card.card_reconcile(now=order.payment_due_by + card.SESSION_LIFETIME + MINUTE)
+    standin.down = False
+    buyer = client_for(customer)
+    back = buyer.get(reverse("pay:card_return", args=[order.uuid]) + f"?session_id={session_id}", follow=True)
+    assert "il vous est remboursé intégralement" in back.content.decode()
+    assert order_paid(order) == 0
+
+
+def test_the_manager_sees_the_refunded_late_charge_in_the_order_history(
+    data, standin, client, client_for, customer, manager
+):
+    from cabas.enterprises.models import Role
+
+    Role.objects.create(enterprise=data.shop, user=manager, role="manager")
+    order = _awaiting(data, customer)
+    session_id = _session(order)
+    standin.pay(session_id)
+    standin.down = True
+    card.card_reconcile(now=order.payment_due_by + card.SESSION_LIFETIME + MINUTE)
+    standin.down = False
+    card.card_reconcile()
+    url = reverse("orders:order", args=[data.shop.slug, order.uuid])
+    page = client_for(manager).get(url).content.decode()
+    assert "Paiement par carte reçu alors que la commande ne l&#x27;attendait plus : remboursé" in page
