@@ -19,7 +19,7 @@ from cabas.payments import services_payments
 from cabas.payments import services_statements as services
 from cabas.payments.exceptions import PaymentError
 from cabas.payments.forms_statements import LineSearchForm, StatementImportForm
-from cabas.payments.models import AccountEntry, Collection, StatementLine
+from cabas.payments.models import AccountEntry, Collection, StatementImport, StatementLine
 from cabas.payments.statements import StatementRejected
 from cabas.payments.statements.csv_formats import PRESETS
 from cabas.payments.statements.matching import PAYABLE, open_collections
@@ -49,7 +49,9 @@ def statement_list(request, enterprise):
 
 @manage_view(min_role=MANAGER)
 def statement_import(request, enterprise):
-    form = StatementImportForm(request.POST or None, request.FILES or None)
+    # The format of the last import is proposed again (a seller keeps its bank).
+    last = StatementImport.objects.filter(seller=enterprise).values_list("file_format", flat=True).first()
+    form = StatementImportForm(request.POST or None, request.FILES or None, initial={"file_format": last})
     problems = []
     if request.method == "POST" and form.is_valid():
         try:
@@ -61,7 +63,7 @@ def statement_import(request, enterprise):
                 user=request.user,
             )
         except StatementRejected as error:
-            problems = error.problems
+            problems = [] if error.whole_file else error.problems
             form.add_error("file", error.message)
         except PaymentError as error:
             form.add_error(None, error.message)

@@ -38,6 +38,9 @@ class ParsedLine:
 class StatementRejected(PaymentError):
     """A statement file that cannot be imported: `problems` says why, line by line."""
 
+    # True when the file is refused as a whole (its message says it all), not line by line.
+    whole_file = False
+
     def __init__(self, problems: list[str], message: str | None = None):
         self.problems = problems[:MAX_PROBLEMS]
         if message is None:
@@ -51,4 +54,8 @@ class StatementRejected(PaymentError):
 
 def reject(message: str) -> StatementRejected:
     """A file refused as a whole (unreadable, wrong kind): one problem, which is the message."""
-    return StatementRejected([message], message=_("%(problem)s Rien n'a été importé.") % {"problem": message})
+    error = StatementRejected(
+        [message], message=_("%(problem)s Rien n'a été importé.") % {"problem": message}
+    )
+    error.whole_file = True
+    return error
