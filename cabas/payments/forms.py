@@ -2,6 +2,7 @@
 uses), a payment recorded by hand, a refund."""
 
 import uuid
+from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
@@ -161,7 +162,7 @@ class PaymentRecordForm(forms.Form):
         help_text=_("carte : un paiement sur votre terminal au retrait"),
     )
     amount = forms.DecimalField(
-        label=_("Montant (€)"), max_digits=11, decimal_places=2, min_value=0.01, localize=True
+        label=_("Montant (€)"), max_digits=11, decimal_places=2, min_value=Decimal("0.01"), localize=True
     )
     received_on = forms.DateField(
         label=_("Date de réception"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -191,7 +192,11 @@ class PaymentRefundForm(forms.Form):
     or to the card it came from."""
 
     amount = forms.DecimalField(
-        label=_("Montant à rembourser (€)"), max_digits=11, decimal_places=2, min_value=0.01, localize=True
+        label=_("Montant à rembourser (€)"),
+        max_digits=11,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        localize=True,
     )
     to = forms.ChoiceField(label=_("Rembourser"), widget=forms.RadioSelect)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)

@@ -107,7 +107,12 @@ def _method_for(order, kind: str) -> PaymentMethod | None:
 def payment_record_view(request, enterprise, uuid):
     order = _order_or_404(enterprise, uuid)
     form = PaymentRecordForm(request.POST)
-    if form.is_valid():
+    if order.status == "awaiting":  # its card payment is under way: recording another could pay it twice
+        form.is_valid()
+        form.add_error(
+            None, _("Cette commande attend son paiement par carte : attendez qu'il aboutisse ou expire.")
+        )
+    elif form.is_valid():
         data = form.cleaned_data
         try:
             payment = payment_record(

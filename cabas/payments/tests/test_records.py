@@ -189,3 +189,13 @@ def test_the_order_page_with_many_payments_keeps_a_constant_number_of_queries(
     with django_assert_max_num_queries(10):
         html = _page(client, order)
     assert html.count("Rembourser le paiement du") == 8
+
+
+def test_an_order_awaiting_its_card_payment_takes_no_manual_payment(client_for, shop):
+    order = placed_order(shop)
+    Order.objects.filter(pk=order.pk).update(status="awaiting")
+    client = client_for(shop.manager)
+    assert "attend son paiement par carte" in _page(client, order)
+    response = _record(client, order)
+    assert response.status_code == 200 and "attend son paiement par carte" in response.content.decode()
+    assert not Payment.objects.exists()
