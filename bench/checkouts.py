@@ -1,19 +1,21 @@
 """Benchmark of checkouts against a running server: 200 buyers at once on 50 units of stock.
 
-    python -m bench.checkouts [--buyers 200] [--stock 50] [--server-threads 16]
-                              [--throughput-orders 400] [--throughput-clients 16]
+    python -m bench.checkouts [--buyers 200] [--stock 50] [--workers 2] [--threads 8]
+                              [--throughput-orders 400] [--throughput-clients 16] [--no-bare]
 
 Builds a shop with an open cycle in a fresh test database (PostgreSQL when DATABASE_URL says so,
-the acceptance; SQLite otherwise), starts the site in a separate process — Django's WSGI
-application behind the standard library's WSGI server with a fixed pool of threads (a real
-server's worker pool; one persistent database connection per thread) — and drives
-it over HTTP like browsers do: each buyer gets the shop page (session and CSRF cookies), adds one
-unit to its cart, opens the checkout, then all the buyers confirm at the same moment.
+the acceptance; SQLite otherwise), starts the site as deployed — gunicorn with `--workers`
+processes of `--threads` threads (gthread; one persistent database connection per thread) — and
+drives it over HTTP like browsers do: each buyer gets the shop page (session and CSRF cookies),
+adds to its cart, opens the checkout, then all the buyers confirm at the same moment.
 
 Scenario 1 (correctness): `--buyers` buyers, `--stock` units → exactly `--stock` orders placed,
 every other buyer sent back to the shop with "plus de stock", no other error, stock 0.
 Scenario 2 (throughput): `--throughput-clients` concurrent clients place `--throughput-orders`
-3-line orders on ample stock. Placed orders per second go to bench/RESULTS.md.
+3-line orders on ample stock. Placed orders per second go to bench/RESULTS.md, with the CPU each
+order costs the server (master + workers), PostgreSQL and the client.
+Scenario 3 (reference): the same clients post the same number of orders to a bare Django view
+doing the same writes (bench/bare.py); DESIGN.md §7 sets the checkout's budget at about 40 % of it.
 """
 
 import argparse
@@ -23,7 +25,6 @@ import http.cookiejar
 import os
 import re
 import socket
-import socketserver
 import subprocess
 import sys
 import tempfile
@@ -44,33 +45,6 @@ KEY = re.compile(r'name="idempotency_key" value="([^"]+)"')
 # --- the server (a subprocess) ----------------------------------------------------------------
 
 
-def serve(port: int, threads: int) -> None:
-    """Serve Django's WSGI application on 127.0.0.1:`port` with a pool of `threads` threads."""
-    from wsgiref.simple_server import WSGIRequestHandler, WSGIServer
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cabas.settings")
-    from django.core.wsgi import get_wsgi_application
-
-    application = get_wsgi_application()
-    pool = concurrent.futures.ThreadPoolExecutor(max_workers=threads)
-
-    class Quiet(WSGIRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    class PooledServer(socketserver.ThreadingMixIn, WSGIServer):
-        request_queue_size = 1024
-        daemon_threads = True
-
-        def process_request(self, request, client_address):
-            pool.submit(self.process_request_thread, request, client_address)
-
-    server = PooledServer(("127.0.0.1", port), Quiet)
-    server.set_app(application)
-    print("ready", flush=True)
-    server.serve_forever()
-
-
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -89,10 +63,14 @@ def _database_url() -> str:
     return f"postgres://{auth}{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
 
 
-def start_server(threads: int):
+def start_server(workers: int, threads: int):
+    """Start gunicorn as deployed (docs/deploy.md): `workers` processes of `threads` threads each
+    (gthread), the site's production settings plus the bench's URLconf (bench/urls.py: the bare
+    reference view). Returns the master process and the base URL once it answers."""
     port = _free_port()
     env = {
         **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
         "DATABASE_URL": _database_url(),
         "CONN_MAX_AGE": "60",
         # Production settings (no query log, cached templates) over plain HTTP on loopback.
@@ -109,14 +87,25 @@ def start_server(threads: int):
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], env=env, check=True
     )
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bench.checkouts", "--serve", str(port), "--server-threads", str(threads)],
-        env=env,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout.readline().strip() == "ready"  # noqa: S101
-    return process, f"http://127.0.0.1:{port}"
+    command = [sys.executable, "-m", "gunicorn", "cabas.wsgi", "--bind", f"127.0.0.1:{port}"]
+    command += ["--workers", str(workers), "--threads", str(threads), "--worker-class", "gthread"]
+    command += ["--backlog", "2048", "--timeout", "120", "--log-level", "warning"]
+    process = subprocess.Popen(command, env=env, cwd=Path(__file__).resolve().parent.parent)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with status {process.returncode}")
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=5) as response:
+                if response.status == 200:
+                    break
+        except (OSError, urllib.error.HTTPError):
+            if time.monotonic() > deadline:
+                process.terminate()
+                raise
+        time.sleep(0.2)
+    return process, base
 
 
 # --- the data ---------------------------------------------------------------------------------
@@ -199,7 +188,7 @@ class Buyer:
         return self._open(urllib.request.Request(self.base + path))
 
     def post(self, path: str, data: dict) -> tuple[int, str, str]:
-        body = urllib.parse.urlencode(data).encode()
+        body = urllib.parse.urlencode(data, doseq=True).encode()
         request = urllib.request.Request(self.base + path, data=body, headers={"Referer": self.base + path})
         return self._open(request)
 
@@ -254,42 +243,60 @@ class Buyer:
             return "plus de stock"
         return f"error {status}"
 
+    def bare(self, form: dict) -> str:
+        """Post to the bare reference view (bench/bare.py)."""
+        status, location, _ = self.post("/bench/bare-checkout/", form)
+        if status == 302 and location.startswith("/orders/"):
+            return "placed"
+        return f"error {status} {location}"
 
-def _cpu_seconds(pids=None, name: str = "") -> dict[int, float]:
-    """CPU time (user + system) used so far by each of the processes `pids`, or of every process
-    called `name` (e.g. PostgreSQL's backends; other databases of the machine included)."""
+
+def _processes():
+    """(pid, parent pid, name, command line, CPU seconds used so far: user + system) of every process."""
     tick = os.sysconf("SC_CLK_TCK")
-    result = {}
-    stats = Path("/proc").glob("[0-9]*/stat") if pids is None else (Path(f"/proc/{p}/stat") for p in pids)
-    for stat in stats:
+    for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             text = stat.read_text()
+            cmdline = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
             continue
         comm, fields = text[text.index("(") + 1 : text.rindex(")")], text[text.rindex(")") + 2 :].split()
-        if pids is None and comm != name:
-            continue
-        result[int(stat.parent.name)] = (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+        yield int(stat.parent.name), int(fields[1]), comm, cmdline, (int(fields[11]) + int(fields[12])) / tick
+
+
+# A PostgreSQL client backend: "postgres: 15/main: <user> <database> <host>(<port>) <state>".
+BACKEND = re.compile(r"^postgres: (?:[^:]+: )?\S+ (\S+) (?:\S+\(\d+\)|\[local\])")
+
+
+def _server_cpu(master: int) -> dict[int, float]:
+    """CPU seconds so far of the server: gunicorn's master and its workers."""
+    return {pid: cpu for pid, ppid, _, _, cpu in _processes() if master in (pid, ppid)}
+
+
+def _database_cpu(database: str) -> dict[int, float]:
+    """CPU seconds so far of PostgreSQL for this benchmark: the backends connected to `database` and
+    the server's own processes (WAL writer, checkpointer…); backends of other databases (other
+    work on the machine) are left out."""
+    result = {}
+    for pid, _, comm, cmdline, cpu in _processes():
+        backend = BACKEND.match(cmdline)
+        if comm == "postgres" and (backend is None or backend.group(1) == database):
+            result[pid] = cpu
     return result
 
 
 def _cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
-    """CPU seconds used between two `_cpu_seconds` snapshots (processes that ended are not counted)."""
+    """CPU seconds used between two snapshots (processes that ended are not counted)."""
     return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
 
 
-def _run(base, shop, cycle, line_variants, shipping, payment, buyers: int, clients: int, server_pid=None):
-    """Prepare `buyers` carts (concurrently), then confirm them all through `clients` threads at once.
-    Returns the outcomes, the elapsed time and the CPU seconds the client (this process), the server
-    and PostgreSQL used meanwhile."""
+def _run(base, buyers: int, clients: int, prepare, act, cpu=()):
+    """Prepare `buyers` buyers (concurrently; `prepare(buyer, i)` returns what `act` posts), then
+    run `act(buyer, prepared)` for all of them through `clients` threads at once. Returns the
+    outcomes, the elapsed time and the CPU seconds used meanwhile by each of the `cpu` snapshots."""
+    people = [Buyer(base) for _ in range(buyers)]
     with concurrent.futures.ThreadPoolExecutor(max_workers=min(32, buyers)) as pool:
-        people = [Buyer(base) for _ in range(buyers)]
-        forms = list(
-            pool.map(
-                lambda i: people[i].prepare(shop.slug, cycle, line_variants, f"b{i}@exemple.fr"),
-                range(buyers),
-            )
-        )
+        forms = list(pool.map(lambda i: prepare(people[i], i), range(buyers)))
     start = threading.Barrier(clients + 1)
     queue = list(range(buyers))
     lock = threading.Lock()
@@ -302,16 +309,13 @@ def _run(base, shop, cycle, line_variants, shipping, payment, buyers: int, clien
                 if not queue:
                     return
                 i = queue.pop()
-            outcome = people[i].confirm(shop.slug, forms[i], shipping, payment)
+            outcome = act(people[i], forms[i])
             with lock:
                 outcomes.append(outcome)
 
     threads = [threading.Thread(target=worker) for _ in range(clients)]
     for thread in threads:
         thread.start()
-    cpu = [lambda: {0: sum(os.times()[:2])}]
-    cpu.append(lambda: _cpu_seconds([server_pid]) if server_pid else {})
-    cpu.append(lambda: _cpu_seconds(name="postgres"))
     before = [measure() for measure in cpu]
     start.wait()
     began = time.perf_counter()
@@ -322,22 +326,34 @@ def _run(base, shop, cycle, line_variants, shipping, payment, buyers: int, clien
     return outcomes, elapsed, used
 
 
-def _per_order(seconds: float, counts) -> str:
-    return f"{seconds * 1000 / max(1, counts.get('placed', 0)):.1f} ms"
+def _per_order(seconds: float, counts) -> float:
+    return seconds * 1000 / max(1, counts.get("placed", 0))
+
+
+def _cpu_line(cpu: list[float], counts, rate: float, vendor: str) -> str:
+    server, database, client = (_per_order(seconds, counts) for seconds in cpu)
+    total = server + database + client
+    cores = os.cpu_count()
+    return (
+        f"CPU per placed order: server {server:.1f} ms (gunicorn master + workers), "
+        f"{vendor} {database:.1f} ms"
+        + (" (this database's backends + the server's own processes)" if vendor == "PostgreSQL" else "")
+        + f", benchmark client {client:.1f} ms: {total:.1f} ms in all, i.e. at most "
+        f"{cores * 1000 / total:.0f} orders/s if the {cores} cores did nothing else "
+        f"(measured: {rate:.0f}/s)."
+    )
 
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--buyers", type=int, default=200)
     parser.add_argument("--stock", type=int, default=50)
-    parser.add_argument("--server-threads", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--throughput-orders", type=int, default=400)
     parser.add_argument("--throughput-clients", type=int, default=16)
-    parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--no-bare", action="store_true", help="skip the bare reference view")
     args = parser.parse_args(argv)
-    if args.serve:
-        serve(args.serve, args.server_threads)
-        return
 
     setup_django()
     from collections import Counter
@@ -350,11 +366,30 @@ def main(argv=None) -> None:
     with fresh_database():
         shop, cycle, variants, shipping, payment = build(args.stock)
         vendor = "PostgreSQL" if connection.vendor == "postgresql" else "SQLite"
+        database = connection.settings_dict["NAME"]
         connection.close()
-        process, base = start_server(args.server_threads)
+        process, base = start_server(args.workers, args.threads)
+        slug = shop.slug
+
+        def prepare(lines):
+            return lambda buyer, i: buyer.prepare(slug, cycle, lines, f"b{i}@exemple.fr")
+
+        def confirm(buyer, form):
+            return buyer.confirm(slug, form, shipping, payment)
+
+        bare_form = {"seller_id": shop.pk, "cycle_id": cycle.pk, "variant_id": [v.pk for v in variants[1:]]}
+
+        def bare(buyer, form):
+            return buyer.bare({**form, **bare_form})
+
+        cpu = (
+            lambda: _server_cpu(process.pid),
+            (lambda: _database_cpu(database)) if vendor == "PostgreSQL" else dict,
+            lambda: {0: sum(os.times()[:2])},
+        )
         try:
             outcomes, elapsed, _cpu = _run(
-                base, shop, cycle, variants[:1], shipping, payment, args.buyers, args.buyers
+                base, args.buyers, args.buyers, prepare(variants[:1]), confirm
             )
             counts = Counter(outcomes)
             left = Variant.objects.get(pk=variants[0].pk).on_hand
@@ -366,18 +401,27 @@ def main(argv=None) -> None:
             placed = Order.objects.filter(status="placed").count()
             ok = counts == {"placed": args.stock, "plus de stock": args.buyers - args.stock} and left == 0
             ok = ok and sold == args.stock == placed
+            connection.close()
             t_outcomes, t_elapsed, t_cpu = _run(
                 base,
-                shop,
-                cycle,
-                variants[1:],
-                shipping,
-                payment,
                 args.throughput_orders,
                 args.throughput_clients,
-                server_pid=process.pid,
+                prepare(variants[1:]),
+                confirm,
+                cpu,
             )
             t_counts = Counter(t_outcomes)
+            b_counts = None
+            if not args.no_bare:
+                b_outcomes, b_elapsed, b_cpu = _run(
+                    base,
+                    args.throughput_orders,
+                    args.throughput_clients,
+                    prepare(variants[1:]),
+                    bare,
+                    cpu,
+                )
+                b_counts = Counter(b_outcomes)
         finally:
             process.terminate()
             process.wait(timeout=30)
@@ -388,10 +432,10 @@ def main(argv=None) -> None:
     t_rate = t_counts.get("placed", 0) / t_elapsed
     body = [
         *machine,
-        f"- server: Django's WSGI application behind the standard library's WSGI server in its own process, "
-        f"{args.server_threads} threads (one persistent database connection each), "
-        "DEBUG off (production settings over plain HTTP); "
-        "clients: Python threads speaking HTTP with their own cookies, on the same machine",
+        f"- server: gunicorn as deployed (docs/deploy.md), {args.workers} worker processes × "
+        f"{args.threads} threads (gthread; one persistent database connection per thread), DEBUG off "
+        "(production settings over plain HTTP); clients: Python threads speaking HTTP with their own "
+        "cookies, on the same machine",
         "",
         f"**{args.buyers} buyers confirm at the same moment, {args.stock} units of stock**: "
         f"{counts.get('placed', 0)} orders placed, {counts.get('plus de stock', 0)} told « plus de stock », "
@@ -403,17 +447,26 @@ def main(argv=None) -> None:
         f"**Throughput**: {args.throughput_clients} concurrent clients, {args.throughput_orders} orders of "
         f"3 lines on ample stock: {t_counts.get('placed', 0)} placed in {t_elapsed:.2f} s — "
         f"**{t_rate:.0f} placed orders/s** (each checkout: stock locked and decremented, lines and fee lines "
-        "written, number assigned, customer recorded, confirmation email queued, page redirect).",
+        "written, number assigned, customer recorded, confirmation email queued, page redirect; "
+        f"other outcomes: {sum(v for k, v in t_counts.items() if k != 'placed')}).",
         "",
-        f"CPU per placed order during the throughput run ({os.cpu_count()} cores = "
-        f"{os.cpu_count() * 1000 / max(1, t_rate):.1f} ms of CPU "
-        f"per order at this rate): server {_per_order(t_cpu[1], t_counts)}, "
-        f"PostgreSQL {_per_order(t_cpu[2], t_counts)} (every backend on the machine), "
-        f"benchmark client {_per_order(t_cpu[0], t_counts)}.",
+        _cpu_line(t_cpu, t_counts, t_rate, vendor),
     ]
+    if b_counts is not None:
+        b_rate = b_counts.get("placed", 0) / b_elapsed
+        body += [
+            "",
+            f"**Reference: a bare Django view doing the same writes** (bench/bare.py, same server, same "
+            f"clients, same 3 variants): {b_counts.get('placed', 0)} placed in {b_elapsed:.2f} s — "
+            f"**{b_rate:.0f} orders/s** (other outcomes: "
+            f"{sum(v for k, v in b_counts.items() if k != 'placed')}). The checkout reaches "
+            f"**{100 * t_rate / max(b_rate, 1e-9):.0f} %** of it (budget: 150/s, about 40 %).",
+            "",
+            _cpu_line(b_cpu, b_counts, b_rate, vendor),
+        ]
     record(f"Concurrent checkouts against the running server — {vendor}", body)
     print("\n".join(body[len(machine) :]))
-    if not ok:
+    if not ok or t_counts.get("placed", 0) != args.throughput_orders:
         sys.exit(1)
 
 
