@@ -387,8 +387,11 @@ def _sync(*, order: Order, now, session_id: str = "", abandon: bool = False) -> 
     payments = Payment.objects.filter(order=order, kind=CARD, amount__gt=0, refund_of__isnull=True)
     pending = list(payments.filter(state=PENDING).exclude(reference="").values_list("reference", flat=True))
     ids = list(dict.fromkeys(pending))
-    if session_id and session_id not in ids and not payments.filter(reference=session_id).exists():
-        ids.append(session_id)  # a session we have no record of (its record was never written)
+    # A session Stripe told us about is read unless it is settled as paid here (we may have no
+    # record of it, or have closed it before Stripe's last word).
+    settled = payments.filter(reference=session_id, state=SUCCEEDED)
+    if session_id and session_id not in ids and not settled.exists():
+        ids.append(session_id)
     opened = []
     if ids:
         if not card_configured():
@@ -426,6 +429,10 @@ def _settle_paid(order: Order, session: dict) -> Order:
             payment.save(update_fields=["state", "updated_at"])
         else:
             # No record of this session, or one we had closed: the money is there all the same.
+            if payment is not None:
+                key = f"{key}:paid"
+                if Payment.objects.filter(seller=locked.seller, idempotency_key=key).exists():
+                    return locked  # recorded before
             payment = payment_record(
                 seller=locked.seller,
                 kind=CARD,
@@ -434,10 +441,8 @@ def _settle_paid(order: Order, session: dict) -> Order:
                 method=locked.payment_method if _is_card(locked.payment_method) else None,
                 state=SUCCEEDED,
                 reference=session["id"],
-                idempotency_key=key if payment is None else f"{key}:paid",
+                idempotency_key=key,
             )
-            if payment.state != SUCCEEDED:
-                return locked
         if locked.status == AWAITING:
             event = locked.transition(
                 PLACED, detail={"number": locked.number, "payment": "card", "reference": session["id"]}

@@ -338,3 +338,23 @@ def test_the_manager_sees_the_refunded_late_charge_in_the_order_history(
     url = reverse("orders:order", args=[data.shop.slug, order.uuid])
     page = client_for(manager).get(url).content.decode()
     assert "Paiement par carte reçu alors que la commande ne l&#x27;attendait plus : remboursé" in page
+
+
+def test_a_session_closed_here_but_paid_at_stripe_is_recorded_and_refunded_once(
+    data, standin, client, customer
+):
+    order = _awaiting(data, customer)
+    session_id = _session(order)
+    Payment.objects.filter(order=order).update(state="cancelled")  # closed here, e.g. lost from view
+    order = card.card_abandon(order=order)
+    assert order.status == Order.Status.CANCELLED
+    standin.pay(session_id)  # yet Stripe took the money
+    for _ in range(2):
+        session = standin.session(session_id)
+        response = _webhook(client, standin, "checkout.session.completed", session, data.account.account_id)
+        assert response.status_code == 200
+    amounts = [(p.amount, p.state) for p in _card_payments(order)]
+    assert amounts == [
+        (Decimal("9.50"), "cancelled"), (Decimal("9.50"), "succeeded"), (Decimal("-9.50"), "succeeded")
+    ]
+    assert order_paid(order) == 0 and len(standin.refunds) == 1
