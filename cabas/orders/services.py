@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, F, OuterRef, Value
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -352,20 +352,25 @@ def _check_stock(*, lines: list[Line], offers: dict[int, Variant], items: dict[i
 
 
 def _decrement(*, lines: list[Line], offers: dict[int, Variant], items: dict[int, InventoryItem]) -> None:
-    """Take the quantities of `lines` from the locked stocks (conditional UPDATEs: never below 0)."""
+    """Take the quantities of `lines` from the locked stocks: one conditional UPDATE for the hub's
+    stocks and one for the producers' (each row only if it has enough: never below 0)."""
+    hub, producer = {}, {}
     for line in lines:
         item = items.get(line.variant_id)
         if item is not None:
-            done = InventoryItem.objects.filter(pk=item.pk, on_hand__gte=line.quantity).update(
-                on_hand=F("on_hand") - line.quantity
-            )
-        elif offers[line.variant_id].on_demand:
+            hub[item.pk] = line.quantity
+        elif not offers[line.variant_id].on_demand:
+            producer[line.variant_id] = line.quantity
+    for model, quantities in ((InventoryItem, hub), (Variant, producer)):
+        if not quantities:
             continue
-        else:
-            done = Variant.objects.filter(pk=line.variant_id, on_hand__gte=line.quantity).update(
-                on_hand=F("on_hand") - line.quantity
-            )
-        if done != 1:  # cannot happen under the lock; never sell what is not there
+        enough = Q()
+        for pk, quantity in quantities.items():
+            enough |= Q(pk=pk, on_hand__gte=quantity)
+        taken = Case(*(When(pk=pk, then=F("on_hand") - q) for pk, q in quantities.items()))
+        if model.objects.filter(enough).update(on_hand=taken) != len(quantities):
+            # Cannot happen under the locks; never sell what is not there.
+            line = lines[0]
             raise InsufficientStock(
                 [StockChange(str(offers[line.variant_id].uuid), line.product_name, line.quantity, 0)]
             )
