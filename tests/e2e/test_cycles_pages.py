@@ -109,7 +109,7 @@ def test_it_prepares_a_cycle_step_by_step_on_a_phone(page, demo, login_as, axe_c
     check()
     page.get_by_role("link", name=re.compile("Nouveau moyen de paiement")).first.click()
     check()
-    page.get_by_role("radio", name=re.compile("^Chèque")).check()
+    page.get_by_role("link", name="Chèque", exact=True).click()
     page.get_by_label("Nom affiché").fill("Chèque à l'ordre de l'AMAP")
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_text("« Chèque à l'ordre de l'AMAP » est proposé à vos clients.")).to_be_visible()
