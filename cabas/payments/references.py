@@ -9,8 +9,9 @@ from stdnum.iso7064 import mod_97_10
 
 ORDER_PREFIX = "CMD"
 ACCOUNT_PREFIX = "CPT"
-# An RF reference inside a bank label, possibly written in groups of four ("RF18 5390 0754 70").
-_IN_TEXT = re.compile(r"RF\s?\d{2}(?:\s?[0-9A-Z]){1,21}", re.IGNORECASE)
+# An RF reference inside a bank label, possibly written in groups of four ("RF18 5390 0754 70");
+# a lookahead so that overlapping candidates are all seen.
+_IN_TEXT = re.compile(r"(?=(RF\s?\d{2}(?:\s?[0-9A-Z]){1,21}))")
 
 
 def rf_reference(body: str) -> str:
@@ -30,16 +31,16 @@ def account_reference(customer_id: int) -> str:
     return rf_reference(f"{ACCOUNT_PREFIX}{customer_id:06d}")
 
 
-def references_in(text: str) -> list[str]:
-    """The valid RF references found in a free-text bank label, compacted."""
-    found = []
-    for match in _IN_TEXT.finditer(text or ""):
-        candidate = iso11649.compact(match.group(0))
-        # A label may glue other words after the reference: try the longest valid prefix.
-        for end in range(len(candidate), 4, -1):
-            if iso11649.is_valid(candidate[:end]):
-                found.append(candidate[:end])
-                break
+def references_in(text: str) -> set[str]:
+    """Every valid ISO 11649 reference a bank label may hold, compacted. A label glues other words
+    after a reference ("RF18 5390 0754 70 REF: 123"), and such a longer string is sometimes valid
+    too (one time in 97): each valid prefix is a candidate, only real references will match."""
+    found = set()
+    for match in _IN_TEXT.finditer((text or "").upper()):
+        candidate = iso11649.compact(match.group(1))
+        found.update(
+            candidate[:end] for end in range(5, len(candidate) + 1) if iso11649.is_valid(candidate[:end])
+        )
     return found
 
 

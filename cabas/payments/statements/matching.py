@@ -23,7 +23,6 @@ from django.db import transaction
 from django.db.models import DecimalField, F, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
-from stdnum import iso11649
 
 from cabas.errors import DomainError
 from cabas.lib import money
@@ -37,7 +36,7 @@ from cabas.payments.models import (
     PaymentMethod,
     StatementLine,
 )
-from cabas.payments.references import ACCOUNT_PREFIX, account_reference
+from cabas.payments.references import ACCOUNT_PREFIX, account_reference, references_in
 
 # Orders a transfer may pay.
 PAYABLE = (Order.Status.PLACED, Order.Status.FULFILLED)
@@ -48,7 +47,6 @@ COLLECTION_WINDOW = (datetime.timedelta(days=-5), datetime.timedelta(days=10))
 MONEY = DecimalField(max_digits=12, decimal_places=2)
 # A word of a label that may be a collection's message id (as written in its pain.008 file).
 _TOKEN = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]{5,34}")
-_REFERENCE = re.compile(r"(?=(RF\s?\d{2}(?:\s?[0-9A-Z]){1,21}))")
 _ORDER_NUMBER = re.compile(r"\b([A-Z]{1,5})[\s\-_/.]?(\d{4})[\s\-_/.]?(\d{5})(?!\d)")
 
 
@@ -60,19 +58,6 @@ class Match:
 
 def line_text(line) -> str:
     return f"{line.label} {line.bank_reference}".upper()
-
-
-def references_in(text: str) -> set[str]:
-    """Every valid ISO 11649 reference a bank label may hold, compacted. A label glues other words
-    after a reference ("RF18 5390 0754 70 REF: 123"), and such a longer string is sometimes valid
-    too (one time in 97): each valid prefix is a candidate, only real references will match."""
-    found = set()
-    for match in _REFERENCE.finditer(text.upper()):
-        candidate = iso11649.compact(match.group(1))
-        found.update(
-            candidate[:end] for end in range(5, len(candidate) + 1) if iso11649.is_valid(candidate[:end])
-        )
-    return found
 
 
 def order_numbers_in(text: str) -> set[str]:

@@ -60,7 +60,7 @@ def test_an_order_placed_by_transfer_gets_a_valid_reference_found_back_in_a_bank
     assert order.payment_reference == order_reference(order.number)
     assert iso11649.is_valid(order.payment_reference)
     label = f"VIR SEPA RECU /DE M PAUL DURAND /MOTIF {display(order.payment_reference)} MERCI"
-    assert references_in(label) == [order.payment_reference]
+    assert order.payment_reference in references_in(label)
 
 
 def test_the_ledger_balance_is_the_sum_of_entries_and_a_floor_stops_a_debit(enterprise):
