@@ -25,6 +25,15 @@ MANAGERS = 8
 _SQLITE_WRITER = threading.Lock()
 
 
+@pytest.fixture(autouse=True)
+def _reference_data(transactional_db):
+    """A transactional test ends with a flush that also empties the reference tables (tax rates)
+    filled by data migrations: put them back for this one."""
+    from cabas.catalogue.reference import reference_data_seed
+
+    reference_data_seed()
+
+
 def _writer_lock():
     return _SQLITE_WRITER if connection.vendor == "sqlite" else contextlib.nullcontext()
 
