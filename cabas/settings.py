@@ -244,6 +244,7 @@ GEOCODER_URL = os.environ.get("GEOCODER_URL", "https://data.geopf.fr/geocodage/s
 GEOCODER_TIMEOUT = float(os.environ.get("GEOCODER_TIMEOUT", "3"))
 
 # --- Security -------------------------------------------------------------------------------
+SESSION_ENGINE = "cabas.lib.sessions"  # Django's database sessions, saved in one statement
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
