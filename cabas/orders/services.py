@@ -1,10 +1,11 @@
 """Carts and orders: fill a cart, place it (stock, totals, number, email in one transaction), edit or
 cancel it while its cycle is open, order the same again.
 
-Locks are always taken in the same order — the order row, then the variants by primary key, then
-the hub's inventory rows by primary key, then the seller's number sequence — so that concurrent
-checkouts queue up instead of deadlocking. Stock is checked on the locked rows and decremented by
-a conditional UPDATE (`on_hand >= quantity`), so it can never go below zero nor be sold twice.
+Locks are always taken in the same order — the order row, then the buyer's customer row, then the
+variants by primary key, then the hub's inventory rows by primary key, then the seller's number
+sequence — so that concurrent checkouts queue up instead of deadlocking. Stock is checked on the
+locked rows and decremented by a conditional UPDATE (`on_hand >= quantity`), so it can never go
+below zero nor be sold twice.
 """
 
 from __future__ import annotations
@@ -266,33 +267,71 @@ def _sequence_next(seller) -> str:
     return f"{prefix}-{timezone.localdate().year}-{last:05d}"
 
 
-def _distribution_for_checkout(order: Order, shipping_method, payment_method) -> CycleDistributor | None:
-    """The seller's distribution in the order's cycle, annotated with whether it offers the chosen
-    (active) shipping and payment methods: `shipping_offered`, `payment_offered` (one query)."""
+@dataclass(frozen=True)
+class Offered:
+    """What a caller read of the seller's distribution in the cart's cycle during this request: the
+    distribution and its active shipping and payment methods (those the buyer may choose from), so
+    that `order_place` does not read them again. Ignored when it is not the cart's distribution."""
 
-    def offered(relation, column, method):
+    distribution: CycleDistributor
+    shipping_methods: tuple
+    payment_methods: tuple
+
+
+def _distribution_for_checkout(
+    order: Order, shipping_method, payment_method, offered: Offered | None = None
+) -> tuple[CycleDistributor | None, bool, bool]:
+    """The seller's distribution in the order's cycle and whether it offers the chosen (active)
+    shipping and payment methods: from `offered` when the caller has it, else one query."""
+    if offered is not None:
+        distribution = offered.distribution
+        if distribution.cycle_id == order.cycle_id and distribution.distributor_id == order.seller_id:
+            return (
+                distribution,
+                shipping_method is not None
+                and any(m.pk == shipping_method.pk and m.active for m in offered.shipping_methods),
+                payment_method is not None
+                and any(m.pk == payment_method.pk and m.active for m in offered.payment_methods),
+            )
+
+    def is_offered(relation, column, method):
         if method is None:
             return Value(False)
         through = relation.through.objects.filter(cycledistributor=OuterRef("pk"), **{column: method.pk})
         return Exists(through.filter(**{column.removesuffix("_id") + "__active": True}))
 
-    return (
+    distribution = (
         CycleDistributor.objects.filter(cycle_id=order.cycle_id, distributor_id=order.seller_id)
         .annotate(
-            shipping_offered=offered(CycleDistributor.shipping_methods, "shippingmethod_id", shipping_method),
-            payment_offered=offered(CycleDistributor.payment_methods, "paymentmethod_id", payment_method),
+            shipping_offered=is_offered(
+                CycleDistributor.shipping_methods, "shippingmethod_id", shipping_method
+            ),
+            payment_offered=is_offered(CycleDistributor.payment_methods, "paymentmethod_id", payment_method),
         )
         .order_by("pk")
         .first()
     )
+    if distribution is None:
+        return None, False, False
+    return distribution, distribution.shipping_offered, distribution.payment_offered
 
 
-def _check_checkout(*, distribution, shipping_method, payment_method, address, postcode, items_total):
+def _check_checkout(
+    *,
+    distribution,
+    shipping_offered,
+    payment_offered,
+    shipping_method,
+    payment_method,
+    address,
+    postcode,
+    items_total,
+):
     if distribution is None:
         raise ShopClosed()
-    if shipping_method is None or not distribution.shipping_offered:
+    if shipping_method is None or not shipping_offered:
         raise CheckoutInvalid("shipping_method", _("Choisissez un mode de retrait ou de livraison proposé."))
-    if payment_method is None or not distribution.payment_offered:
+    if payment_method is None or not payment_offered:
         raise CheckoutInvalid("payment_method", _("Choisissez un moyen de paiement proposé."))
     if shipping_method.kind == ShippingMethod.Kind.DELIVERY:
         if not address.strip() or not postcode.strip():
@@ -405,22 +444,41 @@ def _give_back(*, order: Order, quantities: dict[int, int]) -> None:
 
 
 def _customer_for(*, seller, user, email, full_name, phone, address, postcode, city) -> Customer:
+    """The seller's customer with this email address, created from the checkout's details when
+    there is none; an existing customer keeps its details and gets `user` if it had no account.
+
+    One statement (INSERT ... ON CONFLICT DO UPDATE ... RETURNING, PostgreSQL and SQLite ≥ 3.35)
+    instead of a get_or_create's SELECT, SAVEPOINT, INSERT, RELEASE; concurrent checkouts with the
+    same address agree on one row. It locks the customer's row until the commit (like a payment
+    from the customer's account does)."""
     first, _sep, last = full_name.strip().partition(" ")
-    defaults = {
-        "user": user,
-        "first_name": first[:80],
-        "last_name": last[:80],
-        "phone": phone[:30],
-        "address": address[:200],
-        "postcode": postcode[:10],
-        "city": city[:100],
-    }
-    customer, created = Customer.objects.get_or_create(
-        enterprise=seller, email=email.lower(), defaults=defaults
+    new = Customer(
+        enterprise=seller,
+        email=email.lower(),
+        user=user,
+        first_name=first[:80],
+        last_name=last[:80],
+        phone=phone[:30],
+        address=address[:200],
+        postcode=postcode[:10],
+        city=city[:100],
     )
-    if not created and user is not None and customer.user_id is None:
-        customer.user = user
-        customer.save(update_fields=["user"])
+    meta, qn = Customer._meta, connection.ops.quote_name
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    table, user_column = qn(meta.db_table), qn(meta.get_field("user").column)
+    conflict = ", ".join(qn(meta.get_field(name).column) for name in ("enterprise", "email"))
+    sql = (
+        f"INSERT INTO {table} ({', '.join(qn(f.column) for f in fields)}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(fields))}) "
+        f"ON CONFLICT ({conflict}) DO UPDATE SET {user_column} = "
+        f"COALESCE({table}.{user_column}, EXCLUDED.{user_column}) "
+        f"RETURNING {', '.join(qn(f.column) for f in meta.concrete_fields)}"
+    )
+    params = [f.get_db_prep_save(f.pre_save(new, add=True), connection) for f in fields]
+    customer = next(iter(Customer.objects.raw(sql, params)))
+    if user is not None and customer.user_id == user.pk:
+        customer.user = user  # no query to reach it
+    customer.enterprise = seller
     return customer
 
 
@@ -449,6 +507,7 @@ def order_place(
     payment_method: PaymentMethod | None,
     idempotency_key: str = "",
     user=None,
+    offered: Offered | None = None,
 ) -> Order:
     """Place `cart`: in one transaction, lock and decrement the stock, snapshot the lines and fee
     lines at today's prices, compute the totals once, give the order its number, record the
@@ -456,7 +515,8 @@ def order_place(
 
     The same `idempotency_key` twice (a double submit) returns the order placed the first time.
     Raises CartEmpty, ShopClosed, CheckoutInvalid (with the field) or InsufficientStock (with
-    per-line changes: nothing is placed; see `cart_apply_changes`).
+    per-line changes: nothing is placed; see `cart_apply_changes`). `offered`: the distribution and
+    methods the caller loaded in this request (see `Offered`), not read again.
     """
     idempotency_key = (idempotency_key or "")[:80]
     email = (email or "").strip()
@@ -479,6 +539,7 @@ def order_place(
                 payment_method=payment_method,
                 idempotency_key=idempotency_key,
                 user=user,
+                offered=offered,
             )
     except IntegrityError:
         # Two submits of the same key raced past each other: the other one placed the order.
@@ -515,6 +576,7 @@ def _order_place(
     payment_method,
     idempotency_key,
     user,
+    offered=None,
 ) -> Order:
     locked = Order.objects.select_for_update(of=("self",))
     if Order.seller.is_cached(cart) and Order.cycle.is_cached(cart):  # e.g. from `cart.cart_find`
@@ -532,10 +594,14 @@ def _order_place(
     lines = list(order.lines.order_by("variant_id"))
     if not lines:
         raise CartEmpty()
-    distribution = _distribution_for_checkout(order, shipping_method, payment_method)
+    distribution, shipping_offered, payment_offered = _distribution_for_checkout(
+        order, shipping_method, payment_method, offered
+    )
     estimate = sum((line.total for line in lines), money.ZERO)
     _check_checkout(
         distribution=distribution,
+        shipping_offered=shipping_offered,
+        payment_offered=payment_offered,
         shipping_method=shipping_method,
         payment_method=payment_method,
         address=address,

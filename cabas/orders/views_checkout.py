@@ -162,6 +162,7 @@ def checkout(request, slug):
                 payment_method=form.payments[data["payment_method"]],
                 idempotency_key=data["idempotency_key"],
                 user=request.user if request.user.is_authenticated else None,
+                offered=services.Offered(distribution, tuple(methods), tuple(payments)),
             )
         except InsufficientStock as exc:
             services.cart_apply_changes(cart=cart, changes=exc.changes)
