@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from schwifty import IBAN
 
 from cabas.catalogue.models import TaxRate, Variant
 from cabas.cycles.models import CycleDistributor, CycleSupplier, CycleVariant, Fee, OrderCycle, ShippingMethod
@@ -33,7 +34,8 @@ from cabas.enterprises.models import (
     Visibility,
 )
 from cabas.orders.models import Customer
-from cabas.payments.models import PaymentMethod
+from cabas.payments.ledger import account_post
+from cabas.payments.models import AccountEntry, PaymentMethod
 
 D = Decimal
 CYCLE_NAME = "Commandes de la semaine"
@@ -92,8 +94,8 @@ SHOPS: dict[str, dict] = {
             },
         ],
         "payments": {
-            "transfer": "Virement à l'ordre de SCIC L'Épicerie de la Croix-Rousse — IBAN FR76 1027 8073 "
-            "1100 0205 4870 142 — indiquez votre numéro de commande.",
+            "holder": "SCIC L'Épicerie de la Croix-Rousse",
+            "iban": "FR7610278073110002054870126",
         },
         "fees": [
             {
@@ -132,8 +134,8 @@ SHOPS: dict[str, dict] = {
             },
         ],
         "payments": {
-            "transfer": "Virement à l'association Le Panier des Gratte-Ciel — IBAN FR76 4255 9100 0008 "
-            "0123 4567 890 — indiquez votre numéro de commande.",
+            "holder": "Le Panier des Gratte-Ciel",
+            "iban": "FR7642559100000801234567812",
         },
         "fees": [
             {
@@ -172,8 +174,8 @@ SHOPS: dict[str, dict] = {
             },
         ],
         "payments": {
-            "transfer": "Virement à SCIC Le Comptoir des Monts — IBAN FR76 1390 6000 1485 0012 3456 789 — "
-            "indiquez votre numéro de commande.",
+            "holder": "SCIC Le Comptoir des Monts",
+            "iban": "FR7613906000148500123456783",
         },
         "fees": [
             {
@@ -204,8 +206,17 @@ PAYMENT_NAMES = {
         "Réglez en espèces au moment du retrait, l'appoint est apprécié.",
     ),
     PaymentMethod.Kind.CHEQUE: ("Chèque", "Chèque à l'ordre de {name}, remis au retrait."),
-    PaymentMethod.Kind.TRANSFER: ("Virement bancaire", ""),
+    PaymentMethod.Kind.TRANSFER: (
+        "Virement bancaire",
+        "Indiquez la référence de votre commande : le paiement est reconnu sur notre relevé.",
+    ),
+    PaymentMethod.Kind.CREDIT: (
+        "Compte client (crédit prépayé)",
+        "Réglez avec le crédit de votre compte client ; approvisionnez-le par virement.",
+    ),
 }
+# What the demo's regular customer holds on each shop's prepaid account (written once).
+DEMO_CREDIT = ("mangeur@exemple.fr", Decimal("30.00"))
 # Demo customers: (email, first name, last name, tags) known by every demo shop.
 CUSTOMERS = [
     ("mangeur@exemple.fr", "Karim", "Haddad", ["adherent"]),
@@ -280,17 +291,35 @@ def _shipping_upsert(enterprise: Enterprise, position: int, row: dict, rates: di
     return method
 
 
-def _payments_upsert(enterprise: Enterprise, transfer: str) -> list[PaymentMethod]:
+def _payments_upsert(enterprise: Enterprise, account: dict) -> list[PaymentMethod]:
+    """Cash, cheque (to the shop's order), transfer (to its account, with the QR code) and prepaid
+    credit; the IBANs are made-up but valid."""
+    iban = IBAN(account["iban"])
     methods = []
     for position, (kind, (name, instructions)) in enumerate(PAYMENT_NAMES.items()):
-        text = transfer if kind == PaymentMethod.Kind.TRANSFER else instructions.format(name=enterprise.name)
         method = PaymentMethod.objects.filter(enterprise=enterprise, kind=kind).order_by("pk").first()
         if method is None:
             method = PaymentMethod(enterprise=enterprise, kind=kind)
-        method.name, method.instructions, method.active, method.position = name, text, True, position
+        method.name, method.active, method.position = name, True, position
+        method.instructions = instructions.format(name=enterprise.name)
+        if kind == PaymentMethod.Kind.CHEQUE:
+            method.payee = enterprise.name
+        if kind == PaymentMethod.Kind.TRANSFER:
+            method.account_holder, method.iban = account["holder"], iban.compact
+            method.bic = str(iban.bic or "")
+        if kind == PaymentMethod.Kind.CREDIT:
+            method.min_balance, method.low_balance_threshold = Decimal("0.00"), Decimal("10.00")
         method.save()
         methods.append(method)
     return methods
+
+
+def _credit_upsert(shop: Enterprise) -> None:
+    """The regular customer's first top-up, once (a ledger is never rewritten)."""
+    email, amount = DEMO_CREDIT
+    customer = Customer.objects.get(enterprise=shop, email=email)
+    if not AccountEntry.objects.filter(customer=customer).exists():
+        account_post(customer=customer, kind=AccountEntry.Kind.TOP_UP, amount=amount, note="Virement")
 
 
 def _suppliers(shop: Enterprise) -> list[Enterprise]:
@@ -372,11 +401,12 @@ def demo_cycles_load(enterprises: dict, users: dict) -> CyclesSummary:
     for slug, config in SHOPS.items():
         shop = enterprises[slug]
         shipping = [_shipping_upsert(shop, i, row, rates) for i, row in enumerate(config["shipping"])]
-        payments = _payments_upsert(shop, config["payments"]["transfer"])
+        payments = _payments_upsert(shop, config["payments"])
         fees = {"coordinator": [], "distributor": []}
         for row in config["fees"]:
             fees[row["role"]].append(_fee_upsert(shop, row, rates))
         _customers_upsert(shop, users)
+        _credit_upsert(shop)
         _cycle, offered = _cycle_upsert(shop, config, fees, shipping, payments, now)
         cycles += 1
         variants += offered

@@ -211,8 +211,9 @@ def test_it_opens_a_cycle_in_each_demo_shop_with_pickup_payments_and_the_produce
     assert distributor.distributor.slug == slug
     assert distributor.pickup_at > cycle.closes_at
     assert distributor.shipping_methods.filter(kind="pickup").exists()
-    assert set(distributor.payment_methods.values_list("kind", flat=True)) == {"cash", "cheque", "transfer"}
-    assert "IBAN" in distributor.payment_methods.get(kind="transfer").instructions
+    kinds = set(distributor.payment_methods.values_list("kind", flat=True))
+    assert kinds == {"cash", "cheque", "transfer", "credit"}
+    assert distributor.payment_methods.get(kind="transfer").iban.startswith("FR76")
     assert cycle.suppliers.count() >= 3
     assert cycle.cycle_variants.count() >= 5
     producers = set(cycle.cycle_variants.values_list("variant__product__producer", flat=True))
@@ -279,3 +280,21 @@ def test_it_makes_the_demo_eater_a_tagged_customer_of_the_shops(demo):
 
     assert karim.user.email == "mangeur@exemple.fr"
     assert karim.tags == ["adherent"]
+
+
+@pytest.mark.django_db
+def test_the_demo_transfer_shows_a_valid_account_and_the_regular_customer_has_credit():
+    from schwifty import IBAN
+
+    from cabas.orders.models import Customer
+    from cabas.payments.ledger import account_balance
+    from cabas.payments.models import PaymentMethod
+
+    call_command("demo_data", verbosity=0)
+    call_command("demo_data", verbosity=0)  # twice: the credit is written once
+    transfers = PaymentMethod.objects.filter(kind="transfer", enterprise__slug__in=DEMO_SHOPS)
+    assert transfers.count() == len(DEMO_SHOPS)
+    for method in transfers:
+        assert IBAN(method.iban).compact == method.iban and method.account_holder and method.bic
+    for customer in Customer.objects.filter(email="mangeur@exemple.fr", enterprise__slug__in=DEMO_SHOPS):
+        assert account_balance(customer) == Decimal("30.00")
