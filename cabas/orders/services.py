@@ -710,6 +710,16 @@ def order_can_change(order: Order) -> bool:
     )
 
 
+def order_can_edit(order: Order) -> bool:
+    """Whether the buyer may still change the quantities of `order`: as `order_can_change`, except
+    for an order paid by card (its charge is fixed: cancel it — it is refunded — and order again)."""
+    return order_can_change(order) and not _paid_by_card(order)
+
+
+def _paid_by_card(order: Order) -> bool:
+    return order.payment_method_id is not None and order.payment_method.kind == PaymentMethod.Kind.CARD
+
+
 def _check_changeable(order: Order) -> None:
     if order.status != Order.Status.PLACED:
         raise OrderNotEditable()
@@ -747,6 +757,13 @@ def order_edit(*, order: Order, quantities: dict, user=None) -> Order:
             .get(pk=order.pk)
         )
         _check_changeable(order)
+        if _paid_by_card(order):
+            raise OrderNotEditable(
+                _(
+                    "Une commande payée par carte ne se modifie pas : annulez-la (elle vous est "
+                    "remboursée) et commandez à nouveau."
+                )
+            )
         lines = {str(line.variant.uuid): line for line in order.lines.select_related("variant")}
         wanted = {str(k): _clean_quantity(v) for k, v in quantities.items()}
         unknown = set(wanted) - set(lines)

@@ -84,6 +84,7 @@ def _order_context(request, order) -> dict:
         "order": order,
         "view": view,
         "can_change": order.is_buyer and services.order_can_change(order),
+        "can_edit": order.is_buyer and services.order_can_edit(order),
         "can_reorder": order.is_buyer,
     }
 
@@ -98,7 +99,7 @@ def order_detail(request, uuid):
 
 def order_edit(request, uuid):
     order = order_for(request, uuid, buyer_only=True)
-    if not services.order_can_change(order):
+    if not services.order_can_edit(order):
         messages.error(request, _("Cette commande ne peut plus être modifiée."))
         return redirect("shop:order", order.uuid)
     lines = list(order.lines.select_related("variant"))

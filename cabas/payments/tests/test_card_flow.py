@@ -391,3 +391,27 @@ def test_the_order_page_offers_to_pay_while_the_order_awaits_its_payment(data, s
     card.card_sync(order=order)
     page = buyer.get(reverse("shop:order", args=[order.uuid])).content.decode()
     assert reverse("pay:card_pay", args=[order.uuid]) not in page
+
+
+def test_an_order_paid_by_card_can_be_cancelled_but_not_edited(
+    data, standin, buyer, customer, django_capture_on_commit_callbacks
+):
+    from cabas.orders import services as order_services
+    from cabas.orders.exceptions import OrderNotEditable
+
+    data.shop.orders_editable = True
+    data.shop.save(update_fields=["orders_editable"])
+    order = _awaiting(data, customer)
+    standin.pay(_to_stripe(buyer, order))
+    with django_capture_on_commit_callbacks(execute=True):
+        buyer.get(reverse("pay:card_return", args=[order.uuid]))
+    order.refresh_from_db()
+    assert order.status == Order.Status.PLACED
+
+    page = buyer.get(reverse("shop:order", args=[order.uuid])).content.decode()
+    assert "Annuler la commande" in page and "Modifier la commande" not in page
+    assert buyer.get(reverse("shop:order_edit", args=[order.uuid])).status_code == 302
+    with pytest.raises(OrderNotEditable, match="payée par carte"):
+        order_services.order_edit(order=order, quantities={str(data.variants[0].uuid): 1})
+    order.refresh_from_db()
+    assert order.lines.get(variant=data.variants[0]).quantity == 2
