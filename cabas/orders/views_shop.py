@@ -2,13 +2,15 @@
 
 The shopfront lists what the shop sells in one open cycle, a page at a time, in a constant number
 of queries whatever the size of the catalogue: the shop and its cycles, the visitor's customer
-record and the visibility rules, the filter choices, one page of variants (with their product,
-producer, category, tax rate and first photo), their labels, the cycle's fees and the cart.
+record and the visibility rules, the filter choices (kept a minute in the shared cache), one page
+of variants (with their product, producer, category, tax rate and first photo), their labels, the
+cycle's fees and the cart.
 
 With htmx the filters refresh the results and "add to cart" answers the variant's row plus the
 cart summary (out of band); without JavaScript the same URLs serve whole pages and redirects.
 """
 
+import hashlib
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -39,7 +41,7 @@ from cabas.orders.offers import (
     cycle_is_sellable,
     offered_variants,
 )
-from cabas.orders.visibility import customer_for_user, visible_filter
+from cabas.orders.visibility import Subject, customer_for_user, visible_filter
 
 PER_PAGE = 30
 LOW_STOCK = 3
@@ -186,6 +188,27 @@ def _facets(base) -> tuple[list, list, list]:
     )
 
 
+# How long the filter lists of a shop may lag behind its catalogue (a product just added to the
+# cycle shows at once; its category or producer joins the filters within this delay).
+FACETS_SECONDS = 60
+
+
+def _facets_cached(shop: Shop, base) -> tuple[list, list, list]:
+    """`_facets(base)`, kept a minute per cycle, shop, language and set of hidden products: the two
+    heaviest queries of the shop page, which only change when the catalogue does."""
+    from django.core.cache import cache
+    from django.utils.translation import get_language
+
+    hidden = sorted(shop.visibility.hidden.get(Subject.PRODUCTS, ()))
+    signature = hashlib.sha256(",".join(map(str, hidden)).encode()).hexdigest()[:16]
+    key = f"shop-facets:{shop.cycle.uuid}:{shop.enterprise.pk}:{get_language()}:{signature}"
+    facets = cache.get(key)
+    if facets is None:
+        facets = _facets(base)
+        cache.set(key, facets, FACETS_SECONDS)
+    return facets
+
+
 def _filtered(base, filters: dict):
     if filters["category"]:
         base = base.filter(
@@ -289,7 +312,7 @@ def shopfront(request, slug):
     fees = FeeContext.for_cycle(shop.cycle, shop.enterprise)
     summary = cart_summary(request, shop, fees)
     base = shop.visibility.variants(offered_variants(shop.cycle, shop.enterprise))
-    categories, producers, labels = _facets(base)
+    categories, producers, labels = _facets_cached(shop, base)
     page = _page_number(request)
     rows, more = _page_rows(_filtered(base, context["filters"]), (page - 1) * PER_PAGE)
     for variant in rows:

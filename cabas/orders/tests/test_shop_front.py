@@ -142,3 +142,29 @@ def test_it_pages_5000_variants_from_50_producers_in_at_most_15_queries(
     with django_assert_max_num_queries(15):
         response = client.get(_url(data, page=100, q="Produit"))
     assert response.status_code == 200
+
+
+def test_the_filter_lists_are_kept_a_minute_then_follow_the_catalogue(client):
+    from django.core.cache import cache
+
+    data = open_shop()
+    url = _url(data)
+    cold, warm = _sql(client, url), _sql(client, url)
+    # The two queries over the whole catalogue that list its categories, producers and labels run
+    # once, not on every page.
+    assert len(warm) == len(cold) - 2
+    assert sum("DISTINCT" in q for q in cold) == 2 and not any("DISTINCT" in q for q in warm)
+    bio = Label.objects.get(slug="ab")
+    Product.objects.get(name="Tomates").labels.add(bio)
+    assert client.get(url).context["labels"] == []  # within the minute: as it was
+    cache.clear()  # the minute is over
+    assert client.get(url).context["labels"] == [("ab", bio.name)]
+
+
+def _sql(client, url) -> list[str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return [q["sql"] for q in captured.captured_queries]
