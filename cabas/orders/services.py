@@ -710,14 +710,19 @@ def order_can_change(order: Order) -> bool:
     )
 
 
+# Payments fixed once made: an order paid this way is cancelled (and refunded), never edited.
+FIXED_PAYMENTS = {PaymentMethod.Kind.CARD, PaymentMethod.Kind.ALLOWANCE}
+
+
 def order_can_edit(order: Order) -> bool:
     """Whether the buyer may still change the quantities of `order`: as `order_can_change`, except
-    for an order paid by card (its charge is fixed: cancel it — it is refunded — and order again)."""
-    return order_can_change(order) and not _paid_by_card(order)
+    for an order paid by card or solidarity allowance (its payment is fixed: cancel it — it is
+    refunded — and order again)."""
+    return order_can_change(order) and not _payment_fixed(order)
 
 
-def _paid_by_card(order: Order) -> bool:
-    return order.payment_method_id is not None and order.payment_method.kind == PaymentMethod.Kind.CARD
+def _payment_fixed(order: Order) -> bool:
+    return order.payment_method_id is not None and order.payment_method.kind in FIXED_PAYMENTS
 
 
 def _check_changeable(order: Order) -> None:
@@ -757,11 +762,11 @@ def order_edit(*, order: Order, quantities: dict, user=None) -> Order:
             .get(pk=order.pk)
         )
         _check_changeable(order)
-        if _paid_by_card(order):
+        if _payment_fixed(order):
             raise OrderNotEditable(
                 _(
-                    "Une commande payée par carte ne se modifie pas : annulez-la (elle vous est "
-                    "remboursée) et commandez à nouveau."
+                    "Une commande payée par carte ou par allocation solidaire ne se modifie pas : "
+                    "annulez-la (elle vous est remboursée) et commandez à nouveau."
                 )
             )
         lines = {str(line.variant.uuid): line for line in order.lines.select_related("variant")}
@@ -821,6 +826,10 @@ def order_cancel(*, order: Order, user=None) -> Order:
         _give_back(order=order, quantities={line.variant_id: line.quantity for line in lines})
         event = order.transition(Order.Status.CANCELLED, user=user)
         order_credit_settle(order=order, user=user)  # paid by credit: refunded to the account
+        if order.payment_method_id and order.payment_method.kind == PaymentMethod.Kind.ALLOWANCE:
+            from cabas.solidarity.services_allowances import allowance_refund
+
+            allowance_refund(order=order, user=user)  # back to the member's allowance
         order.save()
         event.save()
         return order

@@ -293,3 +293,26 @@ def test_a_cart_is_kept_when_the_allowance_is_refused():
         )
     cart.refresh_from_db()
     assert cart.status == Order.Status.CART and cart.lines.count() == 2 and cart.number == ""
+
+
+def test_cancelling_an_order_paid_by_allowance_gives_it_back_and_editing_is_refused():
+    from cabas.orders import services as order_services
+    from cabas.orders.exceptions import OrderNotEditable
+
+    setup = fund_setup()
+    _grant()
+    shop = setup.shop.shop
+    shop.orders_editable = True
+    shop.save(update_fields=["orders_editable"])
+    order = place(setup, setup.member, setup.allowance)
+    assert ledger.account_balance(setup.account) == Decimal("40.50")
+    assert not order_services.order_can_edit(order)
+    with pytest.raises(OrderNotEditable, match="allocation solidaire"):
+        order_services.order_edit(order=order, quantities={str(setup.shop.variants[0].uuid): 1})
+
+    order_services.order_cancel(order=order, user=setup.member)
+
+    order.refresh_from_db()
+    assert order.status == Order.Status.CANCELLED
+    assert ledger.account_balance(setup.account) == Decimal("50.00")
+    assert services_payments.order_paid(order) == Decimal("0.00")
