@@ -204,66 +204,69 @@ def _describe(line) -> dict:
     return {"amount": money.format_eur(line.amount), "date": line.booked_on.strftime("%d/%m/%Y")}
 
 
-@require_POST
-@manage_view(min_role=MANAGER)
-def line_match_order(request, enterprise, line):
+def _match_chosen(request, enterprise, line, *, field, queryset, missing, success, params, service):
+    """Match the credit `line` by hand to the object of `queryset` whose uuid is posted as `field`
+    (an error `missing` if there is none), with `service(line=…, <field>=…, user=…)`; `success` is
+    the message once done, filled with the line's amount and date and `params(chosen)`."""
     line = _line_or_404(enterprise, line)
-    order = _chosen(Order.objects.filter(seller=enterprise), request.POST.get("order"))
-    if order is None:
-        messages.error(request, _("Choisissez une commande."))
+    chosen = _chosen(queryset, request.POST.get(field))
+    if chosen is None:
+        messages.error(request, missing)
         return redirect("payments:statement_line", enterprise.slug, line.uuid)
-    success = _("Le virement de %(amount)s du %(date)s est rapproché de la commande %(number)s.") % {
-        **_describe(line),
-        "number": order.number,
-    }
     return _after_match(
         request,
         enterprise,
-        lambda: services.statement_line_match_order(line=line, order=order, user=request.user),
-        success,
+        lambda: service(line=line, user=request.user, **{field: chosen}),
+        success % {**_describe(line), **params(chosen)},
         line,
+    )
+
+
+@require_POST
+@manage_view(min_role=MANAGER)
+def line_match_order(request, enterprise, line):
+    return _match_chosen(
+        request,
+        enterprise,
+        line,
+        field="order",
+        queryset=Order.objects.filter(seller=enterprise),
+        missing=_("Choisissez une commande."),
+        success=_("Le virement de %(amount)s du %(date)s est rapproché de la commande %(number)s."),
+        params=lambda order: {"number": order.number},
+        service=services.statement_line_match_order,
     )
 
 
 @require_POST
 @manage_view(min_role=MANAGER)
 def line_match_account(request, enterprise, line):
-    line = _line_or_404(enterprise, line)
-    customer = _chosen(Customer.objects.filter(enterprise=enterprise), request.POST.get("customer"))
-    if customer is None:
-        messages.error(request, _("Choisissez un client."))
-        return redirect("payments:statement_line", enterprise.slug, line.uuid)
-    success = _("Le virement de %(amount)s du %(date)s approvisionne le compte de %(name)s.") % {
-        **_describe(line),
-        "name": str(customer),
-    }
-    return _after_match(
+    return _match_chosen(
         request,
         enterprise,
-        lambda: services.statement_line_match_account(line=line, customer=customer, user=request.user),
-        success,
         line,
+        field="customer",
+        queryset=Customer.objects.filter(enterprise=enterprise),
+        missing=_("Choisissez un client."),
+        success=_("Le virement de %(amount)s du %(date)s approvisionne le compte de %(name)s."),
+        params=lambda customer: {"name": str(customer)},
+        service=services.statement_line_match_account,
     )
 
 
 @require_POST
 @manage_view(min_role=MANAGER)
 def line_match_collection(request, enterprise, line):
-    line = _line_or_404(enterprise, line)
-    collection = _chosen(Collection.objects.filter(seller=enterprise), request.POST.get("collection"))
-    if collection is None:
-        messages.error(request, _("Choisissez une remise de prélèvements."))
-        return redirect("payments:statement_line", enterprise.slug, line.uuid)
-    success = _("Le crédit de %(amount)s du %(date)s est rapproché de la remise %(reference)s.") % {
-        **_describe(line),
-        "reference": collection.message_id,
-    }
-    return _after_match(
+    return _match_chosen(
         request,
         enterprise,
-        lambda: services.statement_line_match_collection(line=line, collection=collection, user=request.user),
-        success,
         line,
+        field="collection",
+        queryset=Collection.objects.filter(seller=enterprise),
+        missing=_("Choisissez une remise de prélèvements."),
+        success=_("Le crédit de %(amount)s du %(date)s est rapproché de la remise %(reference)s."),
+        params=lambda collection: {"reference": collection.message_id},
+        service=services.statement_line_match_collection,
     )
 
 
