@@ -141,61 +141,51 @@ def account_statement(request, enterprise, customer):
     return _statement_page(request, enterprise, _customer_or_404(enterprise, customer))
 
 
-@manage_view(min_role=MANAGER)
-@require_POST
-def account_top_up(request, enterprise, customer):
+def _post_entry(request, enterprise, customer, form, *, slot: str, record, done: str):
+    """Write the entry `form` (a top-up or a correction) asks for with `record`, then back to the
+    statement with `done` (amount and balance); on an error, the statement again with `form` in
+    its `slot` and the French message on its field."""
     customer = _customer_or_404(enterprise, customer)
-    form = TopUpForm(request.POST, prefix="topup")
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            entry = services_accounts.top_up_record(
-                enterprise=enterprise,
-                customer=customer,
-                kind=data["kind"],
-                amount=data["amount"],
-                received_on=data["received_on"],
-                cheque_number=data["cheque_number"],
-                note=data["note"],
-                idempotency_key=data["idempotency_key"],
-                user=request.user,
-            )
+            entry = record(enterprise=enterprise, customer=customer, user=request.user, **form.cleaned_data)
         except PaymentError as error:
             form.add_error(getattr(error, "field", None), error.message)
         else:
             messages.success(
                 request,
-                _("Approvisionnement de %(amount)s enregistré : le solde est de %(balance)s.")
-                % {"amount": format_eur(entry.amount), "balance": format_eur(entry.balance_after)},
+                done % {"amount": format_eur(entry.amount), "balance": format_eur(entry.balance_after)},
             )
             return redirect("payments:account", enterprise.slug, customer.uuid)
-    return _statement_page(request, enterprise, customer, topup=form)
+    return _statement_page(request, enterprise, customer, **{slot: form})
+
+
+@manage_view(min_role=MANAGER)
+@require_POST
+def account_top_up(request, enterprise, customer):
+    return _post_entry(
+        request,
+        enterprise,
+        customer,
+        TopUpForm(request.POST, prefix="topup"),
+        slot="topup",
+        record=services_accounts.top_up_record,
+        done=_("Approvisionnement de %(amount)s enregistré : le solde est de %(balance)s."),
+    )
 
 
 @manage_view(min_role=MANAGER)
 @require_POST
 def account_correction(request, enterprise, customer):
-    customer = _customer_or_404(enterprise, customer)
-    form = CorrectionForm(request.POST, prefix="fix")
-    if form.is_valid():
-        try:
-            entry = services_accounts.correction_record(
-                enterprise=enterprise,
-                customer=customer,
-                amount=form.cleaned_data["amount"],
-                note=form.cleaned_data["note"],
-                user=request.user,
-            )
-        except PaymentError as error:
-            form.add_error(getattr(error, "field", None), error.message)
-        else:
-            messages.success(
-                request,
-                _("Correction de %(amount)s enregistrée : le solde est de %(balance)s.")
-                % {"amount": format_eur(entry.amount), "balance": format_eur(entry.balance_after)},
-            )
-            return redirect("payments:account", enterprise.slug, customer.uuid)
-    return _statement_page(request, enterprise, customer, correction=form)
+    return _post_entry(
+        request,
+        enterprise,
+        customer,
+        CorrectionForm(request.POST, prefix="fix"),
+        slot="correction",
+        record=services_accounts.correction_record,
+        done=_("Correction de %(amount)s enregistrée : le solde est de %(balance)s."),
+    )
 
 
 # --- customer side ------------------------------------------------------------------------------
