@@ -5,7 +5,6 @@ fixed number of queries whatever the history; totals are the exact sum of the ro
 Each report is also a CSV for a French spreadsheet (`;`, decimal comma, UTF-8 with a BOM).
 """
 
-import csv
 import datetime
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -17,7 +16,7 @@ from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cabas.lib import money
+from cabas.lib import csv_export, money
 from cabas.orders.models import Customer
 from cabas.payments.models import Collection, Payment, PaymentMethod
 
@@ -240,141 +239,108 @@ def collections_total(rows: Iterable) -> CollectionsTotal:
 
 # --- CSV --------------------------------------------------------------------------------------
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _text(value) -> str:
-    """A text cell a spreadsheet will not run as a formula."""
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
-def csv_amount(value) -> str:
-    """12.5 -> "12,50" (no thousands separator: spreadsheets read it as a number)."""
-    return f"{_sum(value):.2f}".replace(".", ",")
-
-
-def csv_date(value: datetime.date) -> str:
-    return value.strftime("%d/%m/%Y")
-
-
-def _writer():
-    return csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
-
 
 def payments_csv(report: PaymentsReport) -> Iterator[str]:
-    writer = _writer()
-    yield "\ufeff" + writer.writerow(
-        [
-            _("Période"),
-            _("Début de la période"),
-            _("Moyen"),
-            _("Paiements"),
-            _("Encaissé"),
-            _("Remboursements"),
-            _("Remboursé"),
-            _("Net"),
-        ]
-    )
-    for row in report.rows:
-        yield writer.writerow(
-            [
+    header = [
+        _("Période"),
+        _("Début de la période"),
+        _("Moyen"),
+        _("Paiements"),
+        _("Encaissé"),
+        _("Remboursements"),
+        _("Remboursé"),
+        _("Net"),
+    ]
+
+    def rows():
+        for row in report.rows:
+            yield [
                 row.label,
-                csv_date(row.period),
+                csv_export.date(row.period),
                 row.kind_label,
                 row.count,
-                csv_amount(row.received),
+                csv_export.amount(row.received),
                 row.refunds_count,
-                csv_amount(row.refunded),
-                csv_amount(row.net),
+                csv_export.amount(row.refunded),
+                csv_export.amount(row.net),
             ]
-        )
-    total = report.total
-    yield writer.writerow(
-        [
+        total = report.total
+        yield [
             _("Total"),
             "",
             "",
             total.count,
-            csv_amount(total.received),
+            csv_export.amount(total.received),
             total.refunds_count,
-            csv_amount(total.refunded),
-            csv_amount(total.net),
+            csv_export.amount(total.refunded),
+            csv_export.amount(total.net),
         ]
-    )
+
+    return csv_export.lines(header, rows())
 
 
 def balances_csv(*, enterprise, at: datetime.date) -> Iterator[str]:
     """Every account's balance at the end of `at`, then the total (streamed, 2,000 per query)."""
-    writer = _writer()
-    yield "\ufeff" + writer.writerow(
-        [_("Client"), _("E-mail"), _("Code client"), _("Écritures"), _("Dernière écriture"), _("Solde")]
-    )
-    total, accounts = ZERO, 0
-    for customer in customer_balances(enterprise=enterprise, at=at).iterator(chunk_size=2000):
-        balance = _sum(customer.balance)
-        total += balance
-        accounts += 1
-        yield writer.writerow(
-            [
-                _text(customer.full_name),
-                _text(customer.email),
-                _text(customer.code),
+    header = [_("Client"), _("E-mail"), _("Code client"), _("Écritures"), _("Dernière écriture"), _("Solde")]
+
+    def rows():
+        total, accounts = ZERO, 0
+        for customer in customer_balances(enterprise=enterprise, at=at).iterator(chunk_size=2000):
+            balance = _sum(customer.balance)
+            total += balance
+            accounts += 1
+            yield [
+                csv_export.text(customer.full_name),
+                csv_export.text(customer.email),
+                csv_export.text(customer.code),
                 customer.entries_count,
-                csv_date(timezone.localtime(customer.last_entry_at).date()),
-                csv_amount(balance),
+                csv_export.date(timezone.localtime(customer.last_entry_at).date()),
+                csv_export.amount(balance),
             ]
-        )
-    label = _("Total au %(date)s (%(n)s comptes)") % {"date": csv_date(at), "n": accounts}
-    yield writer.writerow([label, "", "", "", "", csv_amount(total)])
+        label = _("Total au %(date)s (%(n)s comptes)") % {"date": csv_export.date(at), "n": accounts}
+        yield [label, "", "", "", "", csv_export.amount(total)]
+
+    return csv_export.lines(header, rows())
 
 
 def collections_csv(rows: list) -> Iterator[str]:
-    writer = _writer()
     states = Payment.State
-    yield "\ufeff" + writer.writerow(
-        [
-            _("Date d'échéance"),
-            _("Identifiant de la remise"),
-            _("Prélèvements"),
-            _("Total"),
-            str(states.PENDING.label),
-            str(states.SUCCEEDED.label),
-            str(states.FAILED.label),
-            str(states.CANCELLED.label),
-            _("Encaissé"),
-        ]
-    )
-    for row in rows:
-        yield writer.writerow(
-            [
-                csv_date(row.collection_date),
-                _text(row.message_id),
+    header = [
+        _("Date d'échéance"),
+        _("Identifiant de la remise"),
+        _("Prélèvements"),
+        _("Total"),
+        str(states.PENDING.label),
+        str(states.SUCCEEDED.label),
+        str(states.FAILED.label),
+        str(states.CANCELLED.label),
+        _("Encaissé"),
+    ]
+
+    def lines():
+        for row in rows:
+            yield [
+                csv_export.date(row.collection_date),
+                csv_export.text(row.message_id),
                 row.items_count,
-                csv_amount(row.items_total),
+                csv_export.amount(row.items_total),
                 row.pending,
                 row.succeeded,
                 row.failed,
                 row.cancelled,
-                csv_amount(row.received),
+                csv_export.amount(row.received),
             ]
-        )
-    total = collections_total(rows)
-    yield writer.writerow(
-        [
+        total = collections_total(rows)
+        yield [
             _("Total (%(n)s remises)") % {"n": total.collections},
             "",
             total.items_count,
-            csv_amount(total.items_total),
+            csv_export.amount(total.items_total),
             total.pending,
             total.succeeded,
             total.failed,
             total.cancelled,
-            csv_amount(total.received),
+            csv_export.amount(total.received),
         ]
-    )
+
+    return csv_export.lines(header, lines())

@@ -6,7 +6,6 @@ import datetime
 
 from django import forms
 from django.core.paginator import Paginator
-from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from cabas.enterprises.access import manage_view
 from cabas.enterprises.models import Role
-from cabas.lib import money
+from cabas.lib import csv_export, money
 from cabas.payments import reports
 
 MANAGER = Role.Level.MANAGER
@@ -71,10 +70,16 @@ def _bound(form_class, request, defaults: dict):
     return form_class(data)
 
 
-def _csv(rows, filename: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+def _page_and_csv(report):
+    """The page view and the CSV view of `report(request, enterprise, *, as_csv)`, for managers."""
+
+    def page(request, enterprise):
+        return report(request, enterprise, as_csv=False)
+
+    def as_csv(request, enterprise):
+        return report(request, enterprise, as_csv=True)
+
+    return tuple(require_GET(manage_view(min_role=MANAGER)(view)) for view in (page, as_csv))
 
 
 def _invalid(request, template: str, context: dict, *, as_csv: bool):
@@ -108,21 +113,12 @@ def _payments(request, enterprise, *, as_csv: bool):
     )
     if as_csv:
         name = f"paiements-{enterprise.slug}-{data['date_from']:%Y-%m-%d}-{data['date_to']:%Y-%m-%d}.csv"
-        return _csv(reports.payments_csv(report), name)
+        return csv_export.response(reports.payments_csv(report), name)
     context["report"] = report
     return render(request, template, context)
 
 
-@require_GET
-@manage_view(min_role=MANAGER)
-def payments_report(request, enterprise):
-    return _payments(request, enterprise, as_csv=False)
-
-
-@require_GET
-@manage_view(min_role=MANAGER)
-def payments_report_csv(request, enterprise):
-    return _payments(request, enterprise, as_csv=True)
+payments_report, payments_report_csv = _page_and_csv(_payments)
 
 
 # --- Customer balances ------------------------------------------------------------------------
@@ -136,7 +132,7 @@ def _balances(request, enterprise, *, as_csv: bool):
         return _invalid(request, template, context, as_csv=as_csv)
     at = form.cleaned_data["at"]
     if as_csv:
-        return _csv(
+        return csv_export.response(
             reports.balances_csv(enterprise=enterprise, at=at), f"soldes-{enterprise.slug}-{at:%Y-%m-%d}.csv"
         )
     total = reports.balances_total(enterprise=enterprise, at=at)
@@ -155,16 +151,7 @@ def _balances(request, enterprise, *, as_csv: bool):
     return render(request, template, context)
 
 
-@require_GET
-@manage_view(min_role=MANAGER)
-def balances_report(request, enterprise):
-    return _balances(request, enterprise, as_csv=False)
-
-
-@require_GET
-@manage_view(min_role=MANAGER)
-def balances_report_csv(request, enterprise):
-    return _balances(request, enterprise, as_csv=True)
+balances_report, balances_report_csv = _page_and_csv(_balances)
 
 
 # --- SEPA collections -------------------------------------------------------------------------
@@ -187,18 +174,9 @@ def _collections(request, enterprise, *, as_csv: bool):
     )
     if as_csv:
         name = f"prelevements-{enterprise.slug}-{data['date_from']:%Y-%m-%d}-{data['date_to']:%Y-%m-%d}.csv"
-        return _csv(reports.collections_csv(rows), name)
+        return csv_export.response(reports.collections_csv(rows), name)
     context.update(rows=rows, total=reports.collections_total(rows))
     return render(request, template, context)
 
 
-@require_GET
-@manage_view(min_role=MANAGER)
-def sepa_report(request, enterprise):
-    return _collections(request, enterprise, as_csv=False)
-
-
-@require_GET
-@manage_view(min_role=MANAGER)
-def sepa_report_csv(request, enterprise):
-    return _collections(request, enterprise, as_csv=True)
+sepa_report, sepa_report_csv = _page_and_csv(_collections)
