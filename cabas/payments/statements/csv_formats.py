@@ -10,7 +10,6 @@ its column names unless the mapping says how many lines to skip.
 import csv
 import io
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -18,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cabas.lib.text import fold
 from cabas.payments.statements import MAX_PROBLEMS, ParsedLine, StatementRejected, reject
 
 ENCODINGS = {
@@ -190,9 +190,7 @@ def parse_date(raw: str, date_format: str) -> date:
 
 def normalize_name(name: str) -> str:
     """'Montant(EUROS)' → 'montant euros', 'Libellé ' → 'libelle': header names compared loosely."""
-    text = unicodedata.normalize("NFKD", name or "")
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", text).split())
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", fold(name)).split())
 
 
 def clean_text(text: str) -> str:

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from cabas.payments.services_statements import fingerprints
 from cabas.payments.statements import ParsedLine, StatementRejected
 from cabas.payments.statements.camt import parse_camt053
-from cabas.payments.statements.csv_formats import PRESETS, CsvMapping, parse_amount, parse_csv
+from cabas.payments.statements.csv_formats import PRESETS, CsvMapping, normalize_name, parse_amount, parse_csv
 from cabas.payments.tests.files import statement_bytes
 
 D = datetime.date
@@ -125,6 +125,20 @@ def test_a_custom_mapping_skips_the_lines_it_is_told_to_and_finds_named_columns(
 
 
 # --- Bad CSV files ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Montant(EUROS)", "montant euros"),
+        ("Libellé ", "libelle"),
+        ("  Date de l'opération", "date de l operation"),
+        ("CRÉDIT\u00a0euros", "credit euros"),
+        ("", ""),
+    ],
+)
+def test_header_names_are_compared_without_case_accents_or_punctuation(raw, expected):
+    assert normalize_name(raw) == expected
 
 
 def test_a_bad_csv_is_refused_with_every_problem_and_its_line():
