@@ -26,6 +26,12 @@ from cabas.payments.references import display
 EMAIL_QR_CID = "epc-qr"
 
 
+def iban_display(iban: str) -> str:
+    """'FR76 3000 6000 0112 3456 7890 189': an IBAN as printed on a bank document."""
+    compact = "".join((iban or "").split()).upper()
+    return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
+
+
 @dataclass(frozen=True)
 class TransferDetails:
     """The transfer that pays an order: to whom, how much, with which reference."""
@@ -39,8 +45,7 @@ class TransferDetails:
 
     @property
     def iban_display(self) -> str:
-        """'FR76 3000 6000 0112 3456 7890 189'."""
-        return " ".join(self.iban[i : i + 4] for i in range(0, len(self.iban), 4))
+        return iban_display(self.iban)
 
     @property
     def reference_display(self) -> str:

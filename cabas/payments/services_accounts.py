@@ -23,6 +23,7 @@ from cabas.orders.models import Customer, Order
 from cabas.payments import ledger
 from cabas.payments.exceptions import PaymentError
 from cabas.payments.models import AccountEntry, Payment, PaymentMethod
+from cabas.payments.qr import iban_display
 from cabas.payments.references import account_reference, display
 
 CREDIT = PaymentMethod.Kind.CREDIT
@@ -117,12 +118,6 @@ def transfer_details(enterprise) -> PaymentMethod | None:
         enterprise=enterprise, kind=PaymentMethod.Kind.TRANSFER, active=True
     )
     return methods.exclude(iban="").first()
-
-
-def iban_display(iban: str) -> str:
-    """'FR76 3000 6000 0112 3456 7890 189': an IBAN as printed on a bank document."""
-    compact = "".join((iban or "").split()).upper()
-    return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
 
 
 def customer_reference(customer: Customer) -> str:

@@ -26,6 +26,7 @@ from cabas.orders.models import Customer
 from cabas.payments import ledger, services_accounts
 from cabas.payments.exceptions import PaymentError
 from cabas.payments.models import PaymentMethod
+from cabas.payments.qr import iban_display
 from cabas.payments.references import display
 
 MANAGER = Role.Level.MANAGER
@@ -211,7 +212,7 @@ def my_account(request, customer):
         "entries": entries,
         "reference": display(services_accounts.customer_reference(account)),
         "transfer": transfer,
-        "iban": services_accounts.iban_display(transfer.iban) if transfer else "",
+        "iban": iban_display(transfer.iban) if transfer else "",
         "method": services_accounts.credit_method(account.enterprise),
     }
     return render(request, "shop/account.html", context)

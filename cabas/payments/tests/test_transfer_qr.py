@@ -13,7 +13,7 @@ from PIL import Image
 
 from cabas.orders.tests.shop_setup import open_shop
 from cabas.payments import services_payments
-from cabas.payments.qr import order_transfer
+from cabas.payments.qr import iban_display, order_transfer
 from cabas.payments.references import display
 from cabas.payments.tests.placed import placed_order
 from tests.factories import RoleFactory
@@ -155,3 +155,11 @@ def test_the_manager_sees_the_expected_reference(client_for):
         client_for(manager).get(reverse("orders:order", args=[data.shop.slug, order.uuid])).content.decode()
     )
     assert display(order.payment_reference) in html and "Non payée" in html
+
+
+@pytest.mark.parametrize(
+    "typed", [IBAN, "fr76 3000 6000 0112 3456 7890 189", " FR76\u00a03000 6000 0112 3456 7890 189 "]
+)
+def test_an_iban_is_shown_in_groups_of_four(typed):
+    assert iban_display(typed) == "FR76 3000 6000 0112 3456 7890 189"
+    assert iban_display("") == ""
