@@ -7,7 +7,6 @@ at sellers summed per month and seller in the database. Spending is net of allow
 (refunds of cancelled orders count in the month they were given back).
 """
 
-import csv
 import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -18,7 +17,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cabas.lib import money
+from cabas.lib import csv_export, money
 from cabas.payments.models import AccountEntry
 from cabas.solidarity.models import AllowanceGrant, SolidarityFund
 from cabas.solidarity.services_allowances import month_label
@@ -110,27 +109,22 @@ def report_years(fund: SolidarityFund) -> list[int]:
     return sorted(years, reverse=True)
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _amount(value: Decimal | None) -> str:
-    return "" if value is None else f"{value:.2f}".replace(".", ",")
-
-
 def report_csv(report: Report) -> Iterator[str]:
     """The report as CSV for a French spreadsheet (UTF-8 with a BOM, `;`, decimal comma): per month,
     a line of what was granted, then one line per seller with what was spent there."""
-    writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
-    yield "\ufeff" + writer.writerow(
-        [_("Mois"), _("Vendeur"), _("Bénéficiaires"), _("Allocations accordées"), _("Allocations dépensées")]
-    )
-    for month in report.months:
-        key = f"{month.month:%Y-%m}"
-        yield writer.writerow([key, "", month.members, _amount(month.granted), ""])
-        for seller in month.sellers:
-            name = seller.seller
-            if name[:1] in ("=", "+", "-", "@"):  # never a formula in a spreadsheet
-                name = "'" + name
-            yield writer.writerow([key, name, "", "", _amount(seller.spent)])
+    header = [
+        _("Mois"),
+        _("Vendeur"),
+        _("Bénéficiaires"),
+        _("Allocations accordées"),
+        _("Allocations dépensées"),
+    ]
+
+    def rows():
+        for month in report.months:
+            key = f"{month.month:%Y-%m}"
+            yield [key, "", month.members, csv_export.amount(month.granted), ""]
+            for seller in month.sellers:
+                yield [key, csv_export.text(seller.seller), "", "", csv_export.amount(seller.spent)]
+
+    return csv_export.lines(header, rows())

@@ -3,7 +3,7 @@ allowances granted and spent, and a seller's solidarity prices. Managers and own
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from cabas.catalogue.models import Product
 from cabas.enterprises.access import manage_view
 from cabas.enterprises.models import Role
+from cabas.lib import csv_export
 from cabas.solidarity import reports, services_allowances, services_prices
 from cabas.solidarity.exceptions import SolidarityError
 from cabas.solidarity.forms import FundForm, SolidarityPriceForm, product_choices
@@ -96,12 +97,8 @@ def report(request, enterprise):
 def report_csv(request, enterprise):
     fund = _fund_or_404(enterprise)
     year = _report_year(request, reports.report_years(fund))
-    response = StreamingHttpResponse(
-        reports.report_csv(reports.allowance_report(fund, year=year)), content_type="text/csv; charset=utf-8"
-    )
     filename = f"allocations-{enterprise.slug}-{year}-{timezone.localdate():%Y-%m-%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return csv_export.response(reports.report_csv(reports.allowance_report(fund, year=year)), filename)
 
 
 # --- solidarity prices ----------------------------------------------------------------------
