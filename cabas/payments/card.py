@@ -28,7 +28,7 @@ import logging
 import uuid as uuid_lib
 from collections import Counter
 from datetime import timedelta
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import transaction
@@ -82,8 +82,8 @@ def from_cents(cents) -> Decimal:
 
 def _clean_amount(amount) -> Decimal:
     try:
-        value = money.round_money(Decimal(str(amount).replace(",", ".").strip()))
-    except (ArithmeticError, InvalidOperation, ValueError):
+        value = money.round_money(money.to_decimal(amount))
+    except (ArithmeticError, ValueError):
         raise PaymentError(_("Montant invalide : indiquez un nombre, par exemple 12,50."))
     if value <= 0:
         raise PaymentError(_("Indiquez un montant à rembourser supérieur à zéro."))
