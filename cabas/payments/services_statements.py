@@ -93,9 +93,8 @@ def _read(file) -> tuple[bytes, str]:
 
 
 def statement_parse(data: bytes, file_format: str, mapping: CsvMapping | None = None) -> list[ParsedLine]:
-    """The operations of a statement file in `file_format`; raises StatementRejected."""
-    if len(data) > MAX_FILE_BYTES:
-        raise reject(_("Le fichier dépasse 5 Mo : exportez une période plus courte."))
+    """The operations of a statement file in `file_format` (read by `_read`, so no larger than
+    MAX_FILE_BYTES); raises StatementRejected."""
     if not data.strip():
         raise reject(_("Le fichier est vide."))
     if file_format == CAMT053:

@@ -14,7 +14,7 @@ from cabas.payments import services_statements as services
 from cabas.payments.exceptions import PaymentError
 from cabas.payments.models import AccountEntry, Payment, PaymentState, StatementImport, StatementLine
 from cabas.payments.references import account_reference
-from cabas.payments.statements import StatementRejected
+from cabas.payments.statements import MAX_FILE_BYTES, StatementRejected
 from cabas.payments.statements.csv_formats import CsvMapping
 from cabas.payments.tests.files import statement_file
 from cabas.payments.tests.placed import placed_order
@@ -483,3 +483,14 @@ def test_a_manager_matches_a_credit_to_a_collection_but_not_beyond_its_total(man
         services.statement_line_match_collection(line=extra, collection=collection, user=manager)
     extra.refresh_from_db()
     assert extra.status == Status.UNMATCHED
+
+
+def test_a_file_above_the_size_limit_is_refused_before_being_read():
+    shop = Shop()
+    data = b"Date;Libell\xe9;D\xe9bit euros;Cr\xe9dit euros;\n" + b"x" * MAX_FILE_BYTES
+
+    with pytest.raises(StatementRejected) as refused:
+        services.statement_import(seller=shop.shop, file=data, file_format="credit_agricole")
+
+    assert refused.value.problems == ["Le fichier dépasse 5 Mo : exportez une période plus courte."]
+    assert not StatementImport.objects.exists()
