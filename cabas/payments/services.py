@@ -13,14 +13,14 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from schwifty import BIC, IBAN
-from schwifty import exceptions as iban_errors
+from django.utils.translation import gettext_lazy
 from stdnum import exceptions as stdnum_errors
 from stdnum.eu import at_02
 
 from cabas.cycles.models import Fee
 from cabas.enterprises.models import Enterprise
 from cabas.lib import money
+from cabas.payments import bank
 from cabas.payments.exceptions import PaymentMethodError
 from cabas.payments.models import PaymentMethod
 
@@ -88,56 +88,41 @@ def fees_for_methods(enterprise: Enterprise, current: Fee | None = None):
 # --- values ----------------------------------------------------------------------------------
 
 
+# What a manager reads when the account of a payment method is refused (cabas.payments.bank).
+IBAN_MESSAGES = {
+    bank.MISSING: gettext_lazy("Indiquez l'IBAN du compte."),
+    bank.COUNTRY: gettext_lazy("Cet IBAN ne commence pas par un code pays connu (ex. FR76 pour la France)."),
+    bank.LENGTH: gettext_lazy("Cet IBAN n'a pas la bonne longueur (27 caractères pour un IBAN français)."),
+    bank.CHECKSUM: gettext_lazy(
+        "Cet IBAN n'est pas valide (clé de contrôle incorrecte) : vérifiez chaque caractère."
+    ),
+    bank.CHARACTERS: gettext_lazy(
+        "Cet IBAN n'est pas valide : il contient des caractères inattendus ou mal placés."
+    ),
+    bank.OUTSIDE_SEPA: gettext_lazy("Seuls les comptes de la zone SEPA (paiements en euros) sont acceptés."),
+}
+BIC_MESSAGES = {
+    bank.LENGTH: gettext_lazy("Un BIC compte 8 ou 11 caractères (ex. AGRIFRPP ou AGRIFRPPXXX)."),
+    bank.CHARACTERS: gettext_lazy("Ce BIC n'est pas valide (ex. AGRIFRPP ou AGRIFRPPXXX)."),
+}
+
+
 def iban_clean(value: str) -> str:
     """The IBAN `value` compacted ("FR76 3000 6000 ..." → "FR763000600..."); raises
     InvalidPaymentMethod with a French message when it is not a valid IBAN."""
-    text = (value or "").strip()
-    if not text:
-        raise InvalidPaymentMethod("iban", _("Indiquez l'IBAN du compte."))
     try:
-        iban = IBAN(text)
-    except iban_errors.InvalidCountryCode:
-        raise InvalidPaymentMethod(
-            "iban", _("Cet IBAN ne commence pas par un code pays connu (ex. FR76 pour la France).")
-        )
-    except iban_errors.InvalidLength:
-        raise InvalidPaymentMethod(
-            "iban", _("Cet IBAN n'a pas la bonne longueur (27 caractères pour un IBAN français).")
-        )
-    except (iban_errors.InvalidChecksumDigits, iban_errors.InvalidBBANChecksum):
-        raise InvalidPaymentMethod(
-            "iban", _("Cet IBAN n'est pas valide (clé de contrôle incorrecte) : vérifiez chaque caractère.")
-        )
-    except (iban_errors.SchwiftyException, ValueError):
-        raise InvalidPaymentMethod(
-            "iban", _("Cet IBAN n'est pas valide : il contient des caractères inattendus ou mal placés.")
-        )
-    if not iban.in_sepa_zone:
-        raise InvalidPaymentMethod(
-            "iban", _("Seuls les comptes de la zone SEPA (paiements en euros) sont acceptés.")
-        )
-    return iban.compact
+        return bank.iban_compact(value)
+    except bank.BankDetailsError as error:
+        raise InvalidPaymentMethod("iban", str(IBAN_MESSAGES[error.reason]))
 
 
 def bic_clean(value: str, iban: str = "") -> str:
     """The BIC `value` compacted; empty: the BIC of the bank of `iban` when schwifty knows it."""
-    text = (value or "").strip()
-    if not text:
-        if iban:
-            try:
-                bic = IBAN(iban).bic
-            except (iban_errors.SchwiftyException, ValueError):
-                bic = None
-            return bic.compact if bic is not None else ""
-        return ""
     try:
-        return BIC(text).compact
-    except iban_errors.InvalidLength:
-        raise InvalidPaymentMethod(
-            "bic", _("Un BIC compte 8 ou 11 caractères (ex. AGRIFRPP ou AGRIFRPPXXX).")
-        )
-    except (iban_errors.SchwiftyException, ValueError):
-        raise InvalidPaymentMethod("bic", _("Ce BIC n'est pas valide (ex. AGRIFRPP ou AGRIFRPPXXX)."))
+        bic = bank.bic_compact(value)
+    except bank.BankDetailsError as error:
+        raise InvalidPaymentMethod("bic", str(BIC_MESSAGES[error.reason]))
+    return bic or (bank.bank_bic(iban) if iban else "")
 
 
 def creditor_identifier_clean(value: str) -> str:

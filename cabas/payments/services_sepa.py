@@ -9,7 +9,6 @@ is never debited twice, and a rejected debit makes the order collectable again.
 """
 
 import uuid
-import warnings
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -19,18 +18,11 @@ from django.db.models import Count, DecimalField, Exists, F, Max, OuterRef, Q, S
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from schwifty import BIC, IBAN
-from schwifty.exceptions import (
-    InvalidBBANChecksum,
-    InvalidChecksumDigits,
-    InvalidCountryCode,
-    InvalidLength,
-    NationalChecksumNotVerified,
-    SchwiftyException,
-)
+from django.utils.translation import gettext_lazy
 
 from cabas.lib import money
 from cabas.orders.models import Customer, Order
+from cabas.payments import bank
 from cabas.payments.exceptions import PaymentError
 from cabas.payments.models import Collection, CollectionItem, Mandate, Payment, PaymentMethod
 from cabas.payments.sepa import (
@@ -60,42 +52,35 @@ class SepaError(PaymentError):
 # --- Bank details -------------------------------------------------------------------------------
 
 
+# What is said when a debtor's (or the creditor's) account is refused (cabas.payments.bank).
+IBAN_MESSAGES = {
+    bank.MISSING: gettext_lazy("Indiquez l'IBAN."),
+    bank.COUNTRY: gettext_lazy("IBAN invalide : il commence par le code d'un pays, par exemple FR76…"),
+    bank.LENGTH: gettext_lazy(
+        "IBAN invalide : il n'a pas le bon nombre de caractères (27 pour un IBAN français)."
+    ),
+    bank.CHECKSUM: gettext_lazy(
+        "IBAN invalide : la clé de contrôle ne correspond pas. Vérifiez chaque caractère sur le RIB."
+    ),
+    bank.CHARACTERS: gettext_lazy("IBAN invalide : vérifiez-le sur le RIB (lettres et chiffres seulement)."),
+    bank.OUTSIDE_SEPA: gettext_lazy("Cet IBAN n'est pas dans la zone SEPA : il ne peut pas être prélevé."),
+}
+
+
 def iban_clean(value: str) -> str:
-    """The IBAN in its compact form (spaces removed, upper case), checked with schwifty: country,
-    length, check digits, the national key (the French RIB key), and the SEPA zone."""
-    text = "".join((value or "").split()).upper()
-    if not text:
-        raise SepaError(_("Indiquez l'IBAN."))
+    """The IBAN in its compact form, checked by cabas.payments.bank (country, length, check digits,
+    the national key and the SEPA zone); SepaError otherwise."""
     try:
-        with warnings.catch_warnings():
-            # Countries without a national key: the IBAN check digits are still verified.
-            warnings.simplefilter("ignore", NationalChecksumNotVerified)
-            iban = IBAN(text, validate_bban=True)
-    except InvalidCountryCode:
-        raise SepaError(_("IBAN invalide : il commence par le code d'un pays, par exemple FR76…"))
-    except InvalidLength:
-        raise SepaError(
-            _("IBAN invalide : il n'a pas le bon nombre de caractères (27 pour un IBAN français).")
-        )
-    except (InvalidChecksumDigits, InvalidBBANChecksum):
-        raise SepaError(
-            _("IBAN invalide : la clé de contrôle ne correspond pas. Vérifiez chaque caractère sur le RIB.")
-        )
-    except SchwiftyException:
-        raise SepaError(_("IBAN invalide : vérifiez-le sur le RIB (lettres et chiffres seulement)."))
-    if not iban.in_sepa_zone:
-        raise SepaError(_("Cet IBAN n'est pas dans la zone SEPA : il ne peut pas être prélevé."))
-    return iban.compact
+        return bank.iban_compact(value)
+    except bank.BankDetailsError as error:
+        raise SepaError(str(IBAN_MESSAGES[error.reason]))
 
 
 def bic_clean(value: str) -> str:
     """The BIC in its compact form, or "" when none is given (it is optional for the debtor)."""
-    text = "".join((value or "").split()).upper()
-    if not text:
-        return ""
     try:
-        return BIC(text).compact
-    except SchwiftyException:
+        return bank.bic_compact(value)
+    except bank.BankDetailsError:
         raise SepaError(_("BIC invalide : 8 ou 11 lettres et chiffres, par exemple AGRIFRPP ou AGRIFRPPXXX."))
 
 
@@ -288,22 +273,13 @@ def _creditor(seller, method: PaymentMethod) -> Creditor:
         raise SepaError(_("Choisissez un moyen de paiement « Prélèvement SEPA » de votre structure."))
     fix = _("Complétez-le dans « Moyens de paiement ».")
     try:
-        iban = iban_clean(method.iban)
+        iban, bic = iban_clean(method.iban), bic_clean(method.bic)
     except SepaError as error:
         raise SepaError(
             _("Le compte du moyen de paiement « %(name)s » : %(error)s %(fix)s")
             % {"name": method.name, "error": error.message, "fix": fix}
         )
-    try:
-        bic = bic_clean(method.bic)
-    except SepaError as error:
-        raise SepaError(
-            _("Le compte du moyen de paiement « %(name)s » : %(error)s %(fix)s")
-            % {"name": method.name, "error": error.message, "fix": fix}
-        )
-    if not bic:
-        known = IBAN(iban).bic  # the bank registry knows most French banks
-        bic = known.compact if known is not None else ""
+    bic = bic or bank.bank_bic(iban)
     if not bic:
         raise SepaError(
             _("Indiquez le BIC du compte du moyen de paiement « %(name)s ». %(fix)s")

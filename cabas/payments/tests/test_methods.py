@@ -333,3 +333,19 @@ def test_a_visibility_rule_reserves_a_card_or_credit_method_to_tagged_customers(
     Customer.objects.create(enterprise=data.shop, email=customer.email, user=customer, tags=["adherent"])
     html = client.get(url).content.decode()
     assert "Carte en ligne" in html and "Payer avec mon solde" in html
+
+
+def test_an_account_a_sepa_collection_would_refuse_is_refused_when_the_method_is_saved():
+    """Payment methods and SEPA mandates check an IBAN the same way (cabas.payments.bank): an IBAN
+    whose check digits are right but whose French RIB key is wrong is refused at once, not later
+    when the first collection file is written."""
+    from cabas.payments import services_sepa
+
+    wrong_rib_key = "FR0630006000011234567890188"
+    with pytest.raises(services.InvalidPaymentMethod, match="clé de contrôle incorrecte") as error:
+        services.iban_clean(wrong_rib_key)
+    assert error.value.field == "iban"
+    with pytest.raises(services_sepa.SepaError, match="la clé de contrôle ne correspond pas"):
+        services_sepa.iban_clean(wrong_rib_key)
+    assert services.iban_clean(" fr76 3000 6000 0112 3456 7890 189 ") == IBAN
+    assert services.bic_clean("", IBAN) == "AGRIFRPPXXX"
