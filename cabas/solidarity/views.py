@@ -22,6 +22,16 @@ MANAGER = Role.Level.MANAGER
 PER_PAGE = 50
 
 
+def _saved(form, save, **values):
+    """`save(**values)` (a service call) for a valid form: what it saved, or None with the service's
+    French refusal put on the form."""
+    try:
+        return save(**values)
+    except SolidarityError as error:
+        form.add_error(None, error.message)
+        return None
+
+
 # --- the fund ---------------------------------------------------------------------------------
 
 
@@ -35,19 +45,18 @@ def fund(request, enterprise):
     form = FundForm(request.POST or None, sellers=sellers, fund=fund)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            fund = services_allowances.fund_save(
-                enterprise=enterprise,
-                name=data["name"],
-                monthly_amount=data["monthly_amount"],
-                member_tag=data["member_tag"],
-                approved_sellers=form.selected_sellers(),
-                active=data["active"],
-            )
-        except SolidarityError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("La caisse « %(name)s » est enregistrée.") % {"name": fund.name})
+        saved = _saved(
+            form,
+            services_allowances.fund_save,
+            enterprise=enterprise,
+            name=data["name"],
+            monthly_amount=data["monthly_amount"],
+            member_tag=data["member_tag"],
+            approved_sellers=form.selected_sellers(),
+            active=data["active"],
+        )
+        if saved is not None:
+            messages.success(request, _("La caisse « %(name)s » est enregistrée.") % {"name": saved.name})
             return redirect("solidarity:fund", enterprise.slug)
     page = None
     if fund is not None:
@@ -127,20 +136,18 @@ def _price_form(request, enterprise, price=None):
     form = SolidarityPriceForm(request.POST or None, choices=choices, price=price)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        products = Product.objects.filter(uuid__in=data["products"])
-        try:
-            services_prices.solidarity_price_save(
-                enterprise=enterprise,
-                price=price,
-                customer_tag=data["customer_tag"],
-                products=products,
-                percent_off=data["percent_off"],
-                funded_by=data["funded_by"],
-                active=data["active"],
-            )
-        except SolidarityError as error:
-            form.add_error(None, error.message)
-        else:
+        saved = _saved(
+            form,
+            services_prices.solidarity_price_save,
+            enterprise=enterprise,
+            price=price,
+            customer_tag=data["customer_tag"],
+            products=Product.objects.filter(uuid__in=data["products"]),
+            percent_off=data["percent_off"],
+            funded_by=data["funded_by"],
+            active=data["active"],
+        )
+        if saved is not None:
             messages.success(request, _("Le prix solidaire est enregistré."))
             return redirect("solidarity:prices", enterprise.slug)
     context = {"enterprise": enterprise, "nav": "solidarity_prices", "form": form, "price": price}
