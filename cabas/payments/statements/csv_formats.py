@@ -318,14 +318,13 @@ def _amount(cells: dict[str, str], mapping: CsvMapping) -> Decimal:
         if not cells["amount"].strip():
             raise ValueError(_("montant vide"))
         return parse_amount(cells["amount"], decimal_comma=mapping.decimal_comma)
-    debit = cells.get("debit", "").strip()
-    credit = cells.get("credit", "").strip()
+    debit, credit = cells.get("debit", "").strip(), cells.get("credit", "").strip()
+    if not debit and not credit:
+        raise ValueError(_("ni débit ni crédit"))
     debit = parse_amount(debit, decimal_comma=mapping.decimal_comma) if debit else Decimal("0.00")
     credit = parse_amount(credit, decimal_comma=mapping.decimal_comma) if credit else Decimal("0.00")
     if debit and credit:
         raise ValueError(_("un débit et un crédit sur la même ligne"))
-    if not cells.get("debit", "").strip() and not cells.get("credit", "").strip():
-        raise ValueError(_("ni débit ni crédit"))
     return -abs(debit) if debit else abs(credit)
 
 
