@@ -6,7 +6,7 @@ import uuid
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery
+from django.db.models import ExpressionWrapper, F, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -22,11 +22,10 @@ from cabas.payments.forms_statements import LineSearchForm, StatementImportForm
 from cabas.payments.models import AccountEntry, Collection, StatementImport, StatementLine
 from cabas.payments.statements import StatementRejected
 from cabas.payments.statements.csv_formats import PRESETS
-from cabas.payments.statements.matching import PAYABLE, open_collections
+from cabas.payments.statements.matching import MONEY, PAYABLE, open_collections
 
 MANAGER = Role.Level.MANAGER
 PER_PAGE = 50
-MONEY = DecimalField(max_digits=12, decimal_places=2)
 
 
 def _page(request, queryset, per_page=PER_PAGE):

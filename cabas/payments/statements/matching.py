@@ -43,7 +43,7 @@ PAYABLE = (Order.Status.PLACED, Order.Status.FULFILLED)
 # A SEPA collection is credited around its due date: from a few days before (a bank booking it
 # early) to ten days after.
 COLLECTION_WINDOW = (datetime.timedelta(days=-5), datetime.timedelta(days=10))
-# Overlapping matches (a lookahead): a reference may follow another one without a separator.
+# An amount computed by a query (a sum of credits, what is left to pay).
 MONEY = DecimalField(max_digits=12, decimal_places=2)
 # A word of a label that may be a collection's message id (as written in its pain.008 file).
 _TOKEN = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]{5,34}")
