@@ -42,11 +42,14 @@ def is_sepa_identifier(value: str) -> bool:
 
 
 def creditor_identifier_clean(value: str) -> str | None:
-    """The SEPA creditor identifier (ICS in France, e.g. FR72ZZZ123456) in its compact form, or None
-    when it is malformed or its check digits are wrong (ISO 7064 mod 97-10 over the national
-    identifier and the country code; the 3-character business code is not checked)."""
-    ci = "".join((value or "").split()).upper()
+    """The SEPA creditor identifier (ICS in France, e.g. FR72ZZZ123456) in its compact form (spaces
+    and dashes removed, upper case), or None when it is malformed or its check digits are wrong
+    (ISO 7064 mod 97-10 over the national identifier and the country code; the 3-character business
+    code is not checked). A French one has exactly 13 characters."""
+    ci = re.sub(r"[\s-]", "", value or "").upper()
     if not re.fullmatch(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{3}[A-Z0-9]{1,28}", ci):
+        return None
+    if ci.startswith("FR") and len(ci) != 13:
         return None
     digits = "".join(str(int(char, 36)) for char in ci[7:] + ci[:2] + "00")
     return ci if 98 - int(digits) % 97 == int(ci[2:4]) else None

@@ -14,13 +14,11 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from stdnum import exceptions as stdnum_errors
-from stdnum.eu import at_02
 
 from cabas.cycles.models import Fee
 from cabas.enterprises.models import Enterprise
 from cabas.lib import money
-from cabas.payments import bank
+from cabas.payments import bank, sepa
 from cabas.payments.exceptions import PaymentMethodError
 from cabas.payments.models import PaymentMethod
 
@@ -126,17 +124,14 @@ def bic_clean(value: str, iban: str = "") -> str:
 
 
 def creditor_identifier_clean(value: str) -> str:
-    """The SEPA creditor identifier (ICS, e.g. "FR72ZZZ123456") compacted, its check digits checked."""
-    text = (value or "").strip()
-    if not text:
+    """The SEPA creditor identifier (ICS, e.g. "FR72ZZZ123456") compacted, its check digits checked
+    the way a collection checks it (cabas.payments.sepa)."""
+    if not (value or "").strip():
         raise InvalidPaymentMethod(
             "creditor_identifier", _("Indiquez l'identifiant créancier SEPA (ICS) donné par votre banque.")
         )
-    try:
-        ics = at_02.validate(text)
-    except stdnum_errors.ValidationError:
-        ics = ""
-    if not ics or len(ics) < 8 or (ics.startswith("FR") and len(ics) != 13):
+    ics = sepa.creditor_identifier_clean(value)
+    if ics is None:
         raise InvalidPaymentMethod(
             "creditor_identifier",
             _(

@@ -349,3 +349,24 @@ def test_an_account_a_sepa_collection_would_refuse_is_refused_when_the_method_is
         services_sepa.iban_clean(wrong_rib_key)
     assert services.iban_clean(" fr76 3000 6000 0112 3456 7890 189 ") == IBAN
     assert services.bic_clean("", IBAN) == "AGRIFRPPXXX"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("FR72ZZZ123456", "FR72ZZZ123456"),
+        ("fr72 zzz-123456", "FR72ZZZ123456"),
+        ("FR12ZZZ123456", None),  # check digits
+        ("FR72ZZZ1234567", None),  # a French ICS has 13 characters
+        ("FR72ZZZ", None),
+    ],
+)
+def test_a_creditor_identifier_is_checked_as_a_collection_checks_it(value, expected):
+    from cabas.payments import sepa
+
+    assert sepa.creditor_identifier_clean(value) == expected
+    if expected is None:
+        with pytest.raises(services.InvalidPaymentMethod, match="ICS"):
+            services.creditor_identifier_clean(value)
+    else:
+        assert services.creditor_identifier_clean(value) == expected
