@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cabas.cycles.models import Fee
-from cabas.payments import services
+from cabas.payments import services, services_accounts
 from cabas.payments.models import PaymentMethod
 
 Kind = PaymentMethod.Kind
@@ -118,7 +118,7 @@ class PaymentMethodForm(forms.Form):
             if name not in used:
                 del self.fields[name]
         if method is not None and method.iban and "iban" in self.fields and not self.is_bound:
-            self.initial["iban"] = _iban_display(method.iban)
+            self.initial["iban"] = services_accounts.iban_display(method.iban)
         self.fields["fee"].queryset = services.fees_for_methods(enterprise, method.fee if method else None)
 
     def clean_iban(self):
@@ -141,10 +141,6 @@ def _field(cleaner, value):
         return cleaner(value)
     except services.InvalidPaymentMethod as error:
         raise forms.ValidationError(error.message)
-
-
-def _iban_display(iban: str) -> str:
-    return " ".join(iban[i : i + 4] for i in range(0, len(iban), 4))
 
 
 # --- payments of an order ------------------------------------------------------------------------

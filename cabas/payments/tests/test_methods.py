@@ -370,3 +370,12 @@ def test_a_creditor_identifier_is_checked_as_a_collection_checks_it(value, expec
             services.creditor_identifier_clean(value)
     else:
         assert services.creditor_identifier_clean(value) == expected
+
+
+def test_the_iban_of_a_method_being_edited_is_shown_grouped_by_four(client_for, manager, enterprise):
+    method = services.payment_method_create(
+        enterprise=enterprise, values={"kind": "transfer", "account_holder": "Ferme", "iban": IBAN}
+    )
+    url = reverse("cycles:payment_method_edit", args=[enterprise.slug, method.uuid])
+    html = client_for(manager).get(url).content.decode()
+    assert 'value="FR76 3000 6000 0112 3456 7890 189"' in html
