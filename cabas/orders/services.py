@@ -44,9 +44,8 @@ from cabas.orders.offers import (
     offered_variants,
     stock_items,
 )
-from cabas.payments.checkout import order_payment_prepare
+from cabas.payments.checkout import order_payment_prepare, order_payment_settle, payment_fixed
 from cabas.payments.models import PaymentMethod
-from cabas.payments.services_accounts import order_credit_settle
 from cabas.solidarity.services_prices import solidarity_fee_lines
 
 MAX_QUANTITY = 999
@@ -710,19 +709,11 @@ def order_can_change(order: Order) -> bool:
     )
 
 
-# Payments fixed once made: an order paid this way is cancelled (and refunded), never edited.
-FIXED_PAYMENTS = {PaymentMethod.Kind.CARD, PaymentMethod.Kind.ALLOWANCE}
-
-
 def order_can_edit(order: Order) -> bool:
     """Whether the buyer may still change the quantities of `order`: as `order_can_change`, except
     for an order paid by card or solidarity allowance (its payment is fixed: cancel it — it is
     refunded — and order again)."""
-    return order_can_change(order) and not _payment_fixed(order)
-
-
-def _payment_fixed(order: Order) -> bool:
-    return order.payment_method_id is not None and order.payment_method.kind in FIXED_PAYMENTS
+    return order_can_change(order) and not payment_fixed(order)
 
 
 def _check_changeable(order: Order) -> None:
@@ -758,11 +749,11 @@ def order_edit(*, order: Order, quantities: dict, user=None) -> Order:
     with transaction.atomic():
         order = (
             Order.objects.select_for_update(of=("self",))
-            .select_related("seller", "cycle", "shipping_method")
+            .select_related("seller", "cycle", "shipping_method", "payment_method")
             .get(pk=order.pk)
         )
         _check_changeable(order)
-        if _payment_fixed(order):
+        if payment_fixed(order):
             raise OrderNotEditable(
                 _(
                     "Une commande payée par carte ou par allocation solidaire ne se modifie pas : "
@@ -809,7 +800,7 @@ def order_edit(*, order: Order, quantities: dict, user=None) -> Order:
                 line.save()
                 lines[key] = line
         _refresh_totals(order, list(lines.values()))
-        order_credit_settle(order=order, user=user)  # paid by credit: the difference to the account
+        order_payment_settle(order=order, user=user)  # e.g. credit: the difference to the account
         order.save()
         OrderEvent.objects.create(order=order, kind="edited", user=user, detail={"quantities": wanted})
         return order
@@ -819,17 +810,15 @@ def order_cancel(*, order: Order, user=None) -> Order:
     """Cancel a placed order while its cycle is open and the shop allows it; its stock goes back."""
     with transaction.atomic():
         order = (
-            Order.objects.select_for_update(of=("self",)).select_related("seller", "cycle").get(pk=order.pk)
+            Order.objects.select_for_update(of=("self",))
+            .select_related("seller", "cycle", "payment_method")
+            .get(pk=order.pk)
         )
         _check_changeable(order)
         lines = list(order.lines.all())
         _give_back(order=order, quantities={line.variant_id: line.quantity for line in lines})
         event = order.transition(Order.Status.CANCELLED, user=user)
-        order_credit_settle(order=order, user=user)  # paid by credit: refunded to the account
-        if order.payment_method_id and order.payment_method.kind == PaymentMethod.Kind.ALLOWANCE:
-            from cabas.solidarity.services_allowances import allowance_refund
-
-            allowance_refund(order=order, user=user)  # back to the member's allowance
+        order_payment_settle(order=order, user=user)  # e.g. credit or allowance: given back
         order.save()
         event.save()
         return order

@@ -1,4 +1,5 @@
-"""What the chosen payment method does when an order is placed, inside `order_place`'s transaction.
+"""What the chosen payment method does when an order is placed, edited or cancelled, inside the
+transaction that changes the order.
 
 `order_payment_prepare` returns the status the order takes: "placed" for the methods paid later or
 on the spot (cash, cheque, transfer, SEPA: the order is placed unpaid), or "awaiting" when the
@@ -50,3 +51,44 @@ def order_payment_prepare(*, order: Order, method: PaymentMethod | None, user=No
     the status it takes."""
     handler = HANDLERS.get(method.kind) if method is not None else None
     return handler(order=order, method=method, user=user) if handler else Order.Status.PLACED
+
+
+# --- after placing: edit and cancel ---------------------------------------------------------------
+
+# Payments fixed once made (a card charge, an allowance spent at this seller): such an order is
+# cancelled — and refunded — rather than edited.
+FIXED = {PaymentMethod.Kind.CARD, PaymentMethod.Kind.ALLOWANCE}
+
+
+def payment_fixed(order: Order) -> bool:
+    """Whether `order`'s payment cannot follow an edit of the order."""
+    return order.payment_method_id is not None and order.payment_method.kind in FIXED
+
+
+def _credit_settle(*, order: Order, user) -> None:
+    from cabas.payments.services_accounts import order_credit_settle
+
+    order_credit_settle(order=order, user=user)  # the difference, or all of it back on cancel
+
+
+def _allowance_settle(*, order: Order, user) -> None:
+    if order.status == Order.Status.CANCELLED:
+        from cabas.solidarity.services_allowances import allowance_refund
+
+        allowance_refund(order=order, user=user)  # back to the member's allowance
+
+
+# Card payments of cancelled orders are refunded by the periodic `payments_reconcile` (the provider
+# is not called inside the transaction).
+SETTLERS: dict[str, Callable[..., None]] = {
+    PaymentMethod.Kind.CREDIT: _credit_settle,
+    PaymentMethod.Kind.ALLOWANCE: _allowance_settle,
+}
+
+
+def order_payment_settle(*, order: Order, user=None) -> None:
+    """Bring what `order`'s payment took in line with the order just edited or cancelled."""
+    method = order.payment_method if order.payment_method_id else None
+    settle = SETTLERS.get(method.kind) if method is not None else None
+    if settle is not None:
+        settle(order=order, user=user)
