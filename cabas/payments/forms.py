@@ -9,8 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cabas.cycles.models import Fee
-from cabas.payments import services, services_accounts
+from cabas.payments import services
 from cabas.payments.models import PaymentMethod
+from cabas.payments.qr import iban_display
 
 Kind = PaymentMethod.Kind
 
@@ -118,7 +119,7 @@ class PaymentMethodForm(forms.Form):
             if name not in used:
                 del self.fields[name]
         if method is not None and method.iban and "iban" in self.fields and not self.is_bound:
-            self.initial["iban"] = services_accounts.iban_display(method.iban)
+            self.initial["iban"] = iban_display(method.iban)
         self.fields["fee"].queryset = services.fees_for_methods(enterprise, method.fee if method else None)
 
     def clean_iban(self):
