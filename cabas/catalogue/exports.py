@@ -3,10 +3,9 @@
 The columns and values are those `cabas.catalogue.imports` reads, so that exporting, importing the
 file elsewhere and exporting again gives the same file. Numbers use a decimal point (as OFN writes
 them); the CSV is UTF-8 without BOM, comma-separated, for other tools; the XLSX is for spreadsheets.
+Both are written by `cabas.lib.spreadsheet`: a product named like a formula stays a text.
 """
 
-import csv
-import io
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -15,6 +14,7 @@ from django.db.models import Q
 from cabas.catalogue.imports import OFN_COLUMNS
 from cabas.catalogue.models import Variant
 from cabas.enterprises.models import Enterprise, Relationship
+from cabas.lib import spreadsheet
 
 
 def exported_producers(enterprise: Enterprise) -> list[int]:
@@ -29,14 +29,9 @@ def exported_producers(enterprise: Enterprise) -> list[int]:
     )
 
 
-def _number(value: Decimal) -> str:
-    value = Decimal(value)
-    return f"{value.normalize():f}" if value != value.to_integral_value() else str(int(value))
-
-
 def catalogue_rows(enterprise: Enterprise) -> Iterator[list]:
-    """The rows of the catalogue, header first; values as Python objects (Decimal, int, str)."""
-    yield list(OFN_COLUMNS)
+    """The rows of the catalogue (after the OFN_COLUMNS header); values as Python objects (Decimal,
+    int, str): prices keep their cents ("2.50"), quantities and tax rates are normalized ("1", "5.5")."""
     variants = (
         Variant.objects.active()
         .filter(product__producer_id__in=exported_producers(enterprise))
@@ -65,32 +60,11 @@ def catalogue_rows(enterprise: Enterprise) -> Iterator[list]:
         yield [values[column] for column in OFN_COLUMNS]
 
 
-def _csv_text(value) -> str:
-    if isinstance(value, Decimal):
-        return _number(value) if value.as_tuple().exponent != -2 else f"{value:.2f}"
-    return str(value)
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def catalogue_csv(enterprise: Enterprise) -> Iterator[str]:
     """The catalogue as CSV lines, one at a time (for a streaming response)."""
-    writer = csv.writer(_Echo(), lineterminator="\r\n")
-    for row in catalogue_rows(enterprise):
-        yield writer.writerow([_csv_text(v) for v in row])
+    return spreadsheet.csv_lines(OFN_COLUMNS, catalogue_rows(enterprise), dialect=spreadsheet.INTERCHANGE)
 
 
 def catalogue_xlsx(enterprise: Enterprise) -> bytes:
     """The catalogue as an XLSX workbook (one sheet, numbers as numbers)."""
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("products")
-    for row in catalogue_rows(enterprise):
-        sheet.append([None if v == "" else v for v in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return spreadsheet.xlsx_bytes(OFN_COLUMNS, catalogue_rows(enterprise), sheet_title="products")

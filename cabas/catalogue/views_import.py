@@ -2,7 +2,7 @@
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from cabas.catalogue.tasks import import_job_confirm, import_job_create
 from cabas.enterprises.access import manage_view
 from cabas.enterprises.models import Role
 from cabas.errors import run_action
+from cabas.lib import spreadsheet
 
 MAX_UPLOAD_MB = 20
 ERRORS_SHOWN = 200
@@ -122,17 +123,10 @@ def _filename(enterprise, extension: str) -> str:
 @manage_view(min_role=Role.Level.MANAGER)
 def product_export_csv(request, enterprise):
     """The catalogue in the OFN product-list format, streamed as CSV."""
-    response = StreamingHttpResponse(catalogue_csv(enterprise), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(enterprise, "csv")}"'
-    return response
+    return spreadsheet.csv_response(catalogue_csv(enterprise), _filename(enterprise, "csv"))
 
 
 @manage_view(min_role=Role.Level.MANAGER)
 def product_export_xlsx(request, enterprise):
     """The catalogue in the OFN product-list format, as an XLSX workbook."""
-    response = HttpResponse(
-        catalogue_xlsx(enterprise),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{_filename(enterprise, "xlsx")}"'
-    return response
+    return spreadsheet.xlsx_response(catalogue_xlsx(enterprise), _filename(enterprise, "xlsx"))

@@ -3,7 +3,6 @@ CSV import and export, and the visibility rules by customer tag."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from cabas.enterprises.access import manage_view
 from cabas.enterprises.models import Role
+from cabas.lib import spreadsheet
 from cabas.orders import services_customers as services
 from cabas.orders.exceptions import (
     CustomerCodeTaken,
@@ -122,12 +122,8 @@ def customer_import(request, enterprise):
 
 @manage_view(min_role=MANAGER)
 def customer_export(request, enterprise):
-    response = StreamingHttpResponse(
-        services.customers_csv(enterprise), content_type="text/csv; charset=utf-8"
-    )
     filename = f"clients-{enterprise.slug}-{timezone.localdate():%Y-%m-%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return spreadsheet.csv_response(services.customers_csv(enterprise), filename)
 
 
 # --- Visibility rules -------------------------------------------------------------------------

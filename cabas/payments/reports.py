@@ -16,7 +16,7 @@ from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cabas.lib import csv_export, money
+from cabas.lib import money, spreadsheet
 from cabas.orders.models import Customer
 from cabas.payments.models import Collection, Payment, PaymentMethod
 
@@ -256,13 +256,13 @@ def payments_csv(report: PaymentsReport) -> Iterator[str]:
         for row in report.rows:
             yield [
                 row.label,
-                csv_export.date(row.period),
+                row.period,
                 row.kind_label,
                 row.count,
-                csv_export.amount(row.received),
+                spreadsheet.amount(row.received),
                 row.refunds_count,
-                csv_export.amount(row.refunded),
-                csv_export.amount(row.net),
+                spreadsheet.amount(row.refunded),
+                spreadsheet.amount(row.net),
             ]
         total = report.total
         yield [
@@ -270,13 +270,13 @@ def payments_csv(report: PaymentsReport) -> Iterator[str]:
             "",
             "",
             total.count,
-            csv_export.amount(total.received),
+            spreadsheet.amount(total.received),
             total.refunds_count,
-            csv_export.amount(total.refunded),
-            csv_export.amount(total.net),
+            spreadsheet.amount(total.refunded),
+            spreadsheet.amount(total.net),
         ]
 
-    return csv_export.lines(header, rows())
+    return spreadsheet.csv_lines(header, rows())
 
 
 def balances_csv(*, enterprise, at: datetime.date) -> Iterator[str]:
@@ -290,17 +290,17 @@ def balances_csv(*, enterprise, at: datetime.date) -> Iterator[str]:
             total += balance
             accounts += 1
             yield [
-                csv_export.text(customer.full_name),
-                csv_export.text(customer.email),
-                csv_export.text(customer.code),
+                customer.full_name,
+                customer.email,
+                customer.code,
                 customer.entries_count,
-                csv_export.date(timezone.localtime(customer.last_entry_at).date()),
-                csv_export.amount(balance),
+                timezone.localtime(customer.last_entry_at).date(),
+                spreadsheet.amount(balance),
             ]
-        label = _("Total au %(date)s (%(n)s comptes)") % {"date": csv_export.date(at), "n": accounts}
-        yield [label, "", "", "", "", csv_export.amount(total)]
+        label = _("Total au %(date)s (%(n)s comptes)") % {"date": spreadsheet.date(at), "n": accounts}
+        yield [label, "", "", "", "", spreadsheet.amount(total)]
 
-    return csv_export.lines(header, rows())
+    return spreadsheet.csv_lines(header, rows())
 
 
 def collections_csv(rows: list) -> Iterator[str]:
@@ -320,27 +320,27 @@ def collections_csv(rows: list) -> Iterator[str]:
     def lines():
         for row in rows:
             yield [
-                csv_export.date(row.collection_date),
-                csv_export.text(row.message_id),
+                row.collection_date,
+                row.message_id,
                 row.items_count,
-                csv_export.amount(row.items_total),
+                spreadsheet.amount(row.items_total),
                 row.pending,
                 row.succeeded,
                 row.failed,
                 row.cancelled,
-                csv_export.amount(row.received),
+                spreadsheet.amount(row.received),
             ]
         total = collections_total(rows)
         yield [
             _("Total (%(n)s remises)") % {"n": total.collections},
             "",
             total.items_count,
-            csv_export.amount(total.items_total),
+            spreadsheet.amount(total.items_total),
             total.pending,
             total.succeeded,
             total.failed,
             total.cancelled,
-            csv_export.amount(total.received),
+            spreadsheet.amount(total.received),
         ]
 
-    return csv_export.lines(header, lines())
+    return spreadsheet.csv_lines(header, lines())

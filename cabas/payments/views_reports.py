@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from cabas.enterprises.access import manage_view
 from cabas.enterprises.models import Role
-from cabas.lib import csv_export, money
+from cabas.lib import money, spreadsheet
 from cabas.payments import reports
 
 MANAGER = Role.Level.MANAGER
@@ -113,7 +113,7 @@ def _payments(request, enterprise, *, as_csv: bool):
     )
     if as_csv:
         name = f"paiements-{enterprise.slug}-{data['date_from']:%Y-%m-%d}-{data['date_to']:%Y-%m-%d}.csv"
-        return csv_export.response(reports.payments_csv(report), name)
+        return spreadsheet.csv_response(reports.payments_csv(report), name)
     context["report"] = report
     return render(request, template, context)
 
@@ -132,7 +132,7 @@ def _balances(request, enterprise, *, as_csv: bool):
         return _invalid(request, template, context, as_csv=as_csv)
     at = form.cleaned_data["at"]
     if as_csv:
-        return csv_export.response(
+        return spreadsheet.csv_response(
             reports.balances_csv(enterprise=enterprise, at=at), f"soldes-{enterprise.slug}-{at:%Y-%m-%d}.csv"
         )
     total = reports.balances_total(enterprise=enterprise, at=at)
@@ -174,7 +174,7 @@ def _collections(request, enterprise, *, as_csv: bool):
     )
     if as_csv:
         name = f"prelevements-{enterprise.slug}-{data['date_from']:%Y-%m-%d}-{data['date_to']:%Y-%m-%d}.csv"
-        return csv_export.response(reports.collections_csv(rows), name)
+        return spreadsheet.csv_response(reports.collections_csv(rows), name)
     context.update(rows=rows, total=reports.collections_total(rows))
     return render(request, template, context)
 

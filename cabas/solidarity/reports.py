@@ -17,7 +17,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cabas.lib import csv_export, money
+from cabas.lib import money, spreadsheet
 from cabas.payments.models import AccountEntry
 from cabas.solidarity.models import AllowanceGrant, SolidarityFund
 from cabas.solidarity.services_allowances import month_label
@@ -123,8 +123,8 @@ def report_csv(report: Report) -> Iterator[str]:
     def rows():
         for month in report.months:
             key = f"{month.month:%Y-%m}"
-            yield [key, "", month.members, csv_export.amount(month.granted), ""]
+            yield [key, "", month.members, spreadsheet.amount(month.granted), ""]
             for seller in month.sellers:
-                yield [key, csv_export.text(seller.seller), "", "", csv_export.amount(seller.spent)]
+                yield [key, seller.seller, "", "", spreadsheet.amount(seller.spent)]
 
-    return csv_export.lines(header, rows())
+    return spreadsheet.csv_lines(header, rows())

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from cabas.catalogue.models import Product
 from cabas.enterprises.access import manage_view
 from cabas.enterprises.models import Role
-from cabas.lib import csv_export
+from cabas.lib import spreadsheet
 from cabas.solidarity import reports, services_allowances, services_prices
 from cabas.solidarity.exceptions import SolidarityError
 from cabas.solidarity.forms import FundForm, SolidarityPriceForm, product_choices
@@ -107,7 +107,7 @@ def report_csv(request, enterprise):
     fund = _fund_or_404(enterprise)
     year = _report_year(request, reports.report_years(fund))
     filename = f"allocations-{enterprise.slug}-{year}-{timezone.localdate():%Y-%m-%d}.csv"
-    return csv_export.response(reports.report_csv(reports.allowance_report(fund, year=year)), filename)
+    return spreadsheet.csv_response(reports.report_csv(reports.allowance_report(fund, year=year)), filename)
 
 
 # --- solidarity prices ----------------------------------------------------------------------

