@@ -39,11 +39,17 @@ class CsvDialect:
 
 
 # For a French spreadsheet: UTF-8 with a BOM (Excel then reads the accents), `;`, decimal comma.
-FRENCH = CsvDialect(delimiter=";", decimal_separator=",", date_format="%d/%m/%Y",
-                    datetime_format="%d/%m/%Y %H:%M", bom=True)
+FRENCH = CsvDialect(
+    delimiter=";", decimal_separator=",", date_format="%d/%m/%Y", datetime_format="%d/%m/%Y %H:%M", bom=True
+)
 # For other tools (the Open Food Network product list): UTF-8 without BOM, `,`, decimal point.
-INTERCHANGE = CsvDialect(delimiter=",", decimal_separator=".", date_format="%Y-%m-%d",
-                         datetime_format="%Y-%m-%d %H:%M:%S", bom=False)
+INTERCHANGE = CsvDialect(
+    delimiter=",",
+    decimal_separator=".",
+    date_format="%Y-%m-%d",
+    datetime_format="%Y-%m-%d %H:%M:%S",
+    bom=False,
+)
 
 
 def neutralised(text: str) -> str:

