@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint migrate messages translations bench clean
+.PHONY: run dev static test install lint migrate messages translations bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,8 +32,28 @@ var/.demo-loaded:
 	$(PY) manage.py demo_data
 	touch var/.demo-loaded
 
-run: migrate var/.demo-loaded
-	@echo "Cabas sur http://127.0.0.1:8000 (Ctrl-C pour arrêter le site et le worker)"
+# `make run` serves the site as a small group runs it for real: DEBUG off, gunicorn (2 processes x 8
+# threads), static files by WhiteNoise, the background worker beside it. It listens on this machine
+# over plain HTTP, hence no HTTPS redirect and no secure-only cookies; any of these can be overridden
+# from the environment.
+RUN_ENV = DEBUG="$${DEBUG:-0}" SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret-key)}" \
+	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-localhost,127.0.0.1,[::1]}" SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-0}" \
+	SECURE_COOKIES="$${SECURE_COOKIES:-0}" SERVE_MEDIA="$${SERVE_MEDIA:-1}"
+
+# A secret key made once for this installation (sessions and signed links stay valid across restarts).
+var/secret-key:
+	mkdir -p var
+	umask 077; $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+static: install var/secret-key
+	$(RUN_ENV) $(PY) manage.py collectstatic --noinput -v 0
+
+run: migrate var/.demo-loaded static
+	$(RUN_ENV) $(PY) manage.py serve --bind 127.0.0.1:8000
+
+# For working on the code: Django's development server, reloaded on every change, DEBUG on.
+dev: migrate var/.demo-loaded
+	@echo "Cabas (développement) sur http://127.0.0.1:8000 (Ctrl-C pour arrêter le site et le worker)"
 	@trap 'kill 0' INT TERM EXIT; \
 	$(PY) manage.py db_worker & \
 	$(PY) manage.py runserver 127.0.0.1:8000

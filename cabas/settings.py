@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",
+    "cabas.core",
     "cabas.accounts",
     "cabas.catalogue",
     "cabas.enterprises",
@@ -197,6 +198,9 @@ STATICFILES_DIRS = [
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Uploaded files (logos, product photos) served by the site itself: fine for `make run` and a small
+# group; a bigger instance serves them from its proxy or object storage (docs/scaling.md).
+SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -24,7 +24,7 @@ urlpatterns = [
     # Shops (/<slug>/shop/...), orders and "my orders": before the public catch-all /<slug>/.
     path("", include("cabas.orders.urls_shop")),
 ]
-if settings.DEBUG or settings.TESTING:
+if settings.SERVE_MEDIA or settings.TESTING:
     urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))
 # Last: the public pages end with the catch-all /<slug>/ enterprise page.
 urlpatterns.append(path("", include("cabas.enterprises.urls_public")))
