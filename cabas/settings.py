@@ -161,6 +161,13 @@ if TESTING:
 LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", "5"))
 LOGIN_FAILURES_PER_IP = int(os.environ.get("LOGIN_FAILURES_PER_IP", "20"))
 LOGIN_FAILURE_WINDOW = int(os.environ.get("LOGIN_FAILURE_WINDOW", str(15 * 60)))
+# Password-reset and sign-up requests (each sends an email) allowed per address and per IP address.
+PASSWORD_RESETS_PER_ADDRESS = int(os.environ.get("PASSWORD_RESETS_PER_ADDRESS", "3"))
+PASSWORD_RESETS_PER_IP = int(os.environ.get("PASSWORD_RESETS_PER_IP", "10"))
+PASSWORD_RESET_WINDOW = int(os.environ.get("PASSWORD_RESET_WINDOW", str(15 * 60)))
+SIGNUPS_PER_ADDRESS = int(os.environ.get("SIGNUPS_PER_ADDRESS", "3"))
+SIGNUPS_PER_IP = int(os.environ.get("SIGNUPS_PER_IP", "10"))
+SIGNUP_WINDOW = int(os.environ.get("SIGNUP_WINDOW", str(15 * 60)))
 EMAIL_CONFIRMATION_MAX_AGE = 3 * 24 * 3600
 API_TOKEN_PREFIX = "cabas_"
 

@@ -1,33 +1,53 @@
-"""Throttling in the shared cache: failed logins counted per account and per IP address, and the
-requests that send an email to an address someone types (counted per address and per IP).
+"""Throttling of account requests, counted per email address and per IP address in the shared cache.
 
-Logins: a fixed window starts at the first failure; once the count reaches the limit, every
-attempt (even with the right password) is refused until the window ends. A successful login clears
-the account's counter (not the IP's: one address trying many accounts stays throttled).
+Each scope counts one kind of request in a fixed window that starts at the first counted one; once
+either count reaches its limit, the request is refused until the window ends:
+
+- "login": failed logins; the block then refuses even the right password. A successful login clears
+  the account's count (not the IP's: one address trying many accounts stays throttled).
+- "password-reset", "signup" and "order-links": every request that would send an email, whether or
+  not the address has an account (or orders), so that being throttled tells nothing about it.
 """
 
 import hashlib
 import math
+import time
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
 
 
-def _key(kind: str, value: str, *, action: str = "login-failures") -> str:
+@dataclass(frozen=True)
+class Limit:
+    per_address: int
+    per_ip: int
+    window: int  # seconds
+
+
+# Scope -> names of its settings (per address, per IP, window), read on each call.
+SCOPES = {
+    "login": ("LOGIN_FAILURES_PER_ACCOUNT", "LOGIN_FAILURES_PER_IP", "LOGIN_FAILURE_WINDOW"),
+    "password-reset": ("PASSWORD_RESETS_PER_ADDRESS", "PASSWORD_RESETS_PER_IP", "PASSWORD_RESET_WINDOW"),
+    "signup": ("SIGNUPS_PER_ADDRESS", "SIGNUPS_PER_IP", "SIGNUP_WINDOW"),
+    # A guest's « Retrouver ma commande » (cabas.orders): emails the links of their orders.
+    "order-links": ("ORDER_LINKS_PER_ADDRESS", "ORDER_LINKS_PER_IP", "ORDER_LINKS_WINDOW"),
+}
+
+
+def limit(scope: str) -> Limit:
+    per_address, per_ip, window = (getattr(settings, name) for name in SCOPES[scope])
+    return Limit(per_address=per_address, per_ip=per_ip, window=window)
+
+
+def _key(scope: str, kind: str, value: str) -> str:
     # Hash so that arbitrary input never makes an invalid cache key (memcached rejects spaces...).
     digest = hashlib.sha256(value.strip().lower().encode()).hexdigest()
-    return f"cabas:{action}:{kind}:{digest}"
+    return f"cabas:ratelimit:{scope}:{kind}:{digest}"
 
 
-def _count(key: str, window: int) -> int:
-    """Add one to the counter `key` of a fixed window of `window` seconds; returns the new count."""
-    # add() only sets the key (and so the window) if it does not exist yet.
-    cache.add(key, 0, timeout=window)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.set(key, 1, timeout=window)
-        return 1
+def _count(value) -> int:
+    return value[0] if isinstance(value, tuple) else 0
 
 
 def client_ip(request) -> str:
@@ -39,44 +59,50 @@ def client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR") or "unknown"
 
 
-def window_minutes() -> int:
-    return max(1, math.ceil(settings.LOGIN_FAILURE_WINDOW / 60))
+def window_minutes(scope: str = "login") -> int:
+    return max(1, math.ceil(limit(scope).window / 60))
+
+
+def blocked(scope: str, *, email: str, ip: str) -> bool:
+    """True when this address or this IP has used up its requests of `scope` in the window."""
+    rule = limit(scope)
+    address_key, ip_key = _key(scope, "address", email), _key(scope, "ip", ip)
+    values = cache.get_many([address_key, ip_key])
+    return _count(values.get(address_key)) >= rule.per_address or _count(values.get(ip_key)) >= rule.per_ip
+
+
+def record(scope: str, *, email: str, ip: str) -> None:
+    """Count one request of `scope` against the address and the IP."""
+    window = limit(scope).window
+    now = time.time()
+    for key in (_key(scope, "address", email), _key(scope, "ip", ip)):
+        # The window's end is stored with the count and each write expires then: cache.incr() would
+        # not do, as the database cache's incr() re-sets the key with the default 5-minute timeout.
+        value = cache.get(key)
+        count, ends = value if isinstance(value, tuple) else (0, now + window)
+        cache.set(key, (count + 1, ends), timeout=max(1, math.ceil(ends - now)))
+
+
+def forget(scope: str, *, email: str) -> None:
+    """Clear the address's count of `scope` (not the IP's)."""
+    cache.delete(_key(scope, "address", email))
 
 
 def login_blocked(*, email: str, ip: str) -> bool:
     """True when this account or this address has used up its failed attempts."""
-    counts = cache.get_many([_key("account", email), _key("ip", ip)])
-    return (
-        counts.get(_key("account", email), 0) >= settings.LOGIN_FAILURES_PER_ACCOUNT
-        or counts.get(_key("ip", ip), 0) >= settings.LOGIN_FAILURES_PER_IP
-    )
+    return blocked("login", email=email, ip=ip)
 
 
 def login_failure_record(*, email: str, ip: str) -> None:
     """Count one failed attempt against the account and the address."""
-    for key in (_key("account", email), _key("ip", ip)):
-        _count(key, settings.LOGIN_FAILURE_WINDOW)
+    record("login", email=email, ip=ip)
 
 
 def login_success_record(*, email: str) -> None:
     """A successful login forgets the account's failures."""
-    cache.delete(_key("account", email))
+    forget("login", email=email)
 
 
 def confirmation_resend_allowed(*, email: str) -> bool:
     """At most one confirmation email per address per minute (stops mail-bombing someone)."""
-    return cache.add(_key("resend", email), 1, timeout=60)
-
-
-def email_request_allowed(
-    *, action: str, email: str, ip: str, per_email: int, per_ip: int, window: int
-) -> bool:
-    """Count one request of `action` that emails `email` (e.g. "order-links"), against the address
-    and the IP; False once either went over its limit within the window of `window` seconds.
-
-    Every request counts, whether or not something is sent, so that the answer says nothing about
-    the address.
-    """
-    by_email = _count(_key("email", email, action=action), window)
-    by_ip = _count(_key("ip", ip, action=action), window)
-    return by_email <= per_email and by_ip <= per_ip
+    return cache.add(_key("confirmation-resend", "address", email), 1, timeout=60)
