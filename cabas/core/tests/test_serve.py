@@ -90,8 +90,12 @@ def served(tmp_path):
         yield {"base": base, "process": process, "env": env, "log": tmp_path / "serve.log", "var": tmp_path}
     finally:
         if process.poll() is None:
-            process.kill()
-            process.wait()
+            process.terminate()  # the command stops gunicorn and the worker with it
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
         log.close()
 
 

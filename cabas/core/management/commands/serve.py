@@ -5,6 +5,8 @@ backlog) and the background worker beside it, stopped together.
 `make dev` keeps Django's auto-reloading development server for working on the code.
 """
 
+import contextlib
+import ctypes
 import signal
 import subprocess
 import sys
@@ -16,6 +18,20 @@ from django.core.management.base import BaseCommand, CommandError
 # gunicorn's own default (2048) already is what matters: a burst of buyers waits in the queue
 # instead of being reset, as happens with the development server's backlog of 10.
 BACKLOG = 2048
+
+
+def _die_with_parent():
+    """In each child: be stopped if this command is killed outright (Linux; elsewhere a no-op)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+def _no_control_socket() -> list[str]:
+    """gunicorn 25+ opens a control socket at one fixed path per user: two sites on one machine
+    would fight over it, and Cabas does not use it."""
+    from gunicorn.config import Config
+
+    return ["--no-control-socket"] if "control_socket_disable" in Config().settings else []
 
 
 class Command(BaseCommand):
@@ -37,13 +53,13 @@ class Command(BaseCommand):
             sys.executable, "-m", "gunicorn", settings.WSGI_APPLICATION.rsplit(".", 1)[0],
             "--bind", bind, "--workers", str(workers), "--threads", str(threads),
             "--worker-class", "gthread", "--backlog", str(BACKLOG),
-            "--access-logfile", "-", "--graceful-timeout", "10",
+            "--access-logfile", "-", "--graceful-timeout", "10", *_no_control_socket(),
         ]
         worker = [sys.executable, str(settings.BASE_DIR / "manage.py"), "db_worker"]
         # Our own interpreter and arguments: nothing from outside reaches these command lines.
-        children = {"gunicorn": subprocess.Popen(web)}  # noqa: S603
+        children = {"gunicorn": subprocess.Popen(web, preexec_fn=_die_with_parent)}  # noqa: S603
         if not no_worker:
-            children["db_worker"] = subprocess.Popen(worker)  # noqa: S603
+            children["db_worker"] = subprocess.Popen(worker, preexec_fn=_die_with_parent)  # noqa: S603
 
         stopping = []
 
