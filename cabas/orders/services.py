@@ -12,10 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, F, OuterRef, Value
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -846,7 +844,3 @@ def reorder(*, order: Order, cart: Order) -> list[str]:
                 notes.append(StockChange(str(offer.uuid), name, line.quantity, quantity).message)
             cart_set_quantity(cart=cart, variant=offer, quantity=quantity)
     return notes
-
-
-def order_url(order: Order) -> str:
-    return settings.SITE_URL + reverse("shop:order", args=[order.uuid])

@@ -1,5 +1,7 @@
 """Background tasks of orders: the confirmation email sent once an order is placed (with, for a bank
-transfer, the account, the reference and the EPC QR code as an image embedded in the email)."""
+transfer, the account, the reference and the EPC QR code as an image embedded in the email).
+
+A guest order's emails link to its signed page (`cabas.orders.links`): it opens in any browser."""
 
 from email.mime.image import MIMEImage
 from email.utils import formataddr, parseaddr
@@ -7,12 +9,12 @@ from email.utils import formataddr, parseaddr
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import translation
 from django_tasks import task
 
 from cabas.accounts.tasks import send_templated_email
 from cabas.lib.money import format_eur
+from cabas.orders.links import order_url
 
 
 def _when(value) -> str:
@@ -70,7 +72,8 @@ def confirmation_context(order) -> dict:
         "payment_instructions": payment.instructions if payment else "",
         "transfer": _transfer_context(order),
         "note": order.note,
-        "url": settings.SITE_URL + reverse("shop:order", args=[order.uuid]),
+        "url": order_url(order),
+        "guest": order.user_id is None,
     }
 
 

@@ -15,5 +15,6 @@ urlpatterns = [
     path("orders/<uuid:uuid>/edit/", views_my_orders.order_edit, name="order_edit"),
     path("orders/<uuid:uuid>/cancel/", views_my_orders.order_cancel, name="order_cancel"),
     path("orders/<uuid:uuid>/reorder/", views_my_orders.order_reorder, name="order_reorder"),
+    path("orders/<uuid:uuid>/link/<str:token>/", views_my_orders.order_guest, name="order_guest"),
     path("my/orders/", views_my_orders.my_orders, name="my_orders"),
 ]

@@ -19,6 +19,7 @@ from cabas.cycles.models import ShippingMethod
 from cabas.orders import cart as carts
 from cabas.orders import services
 from cabas.orders.exceptions import CartEmpty, CheckoutInvalid, InsufficientStock, OrderError
+from cabas.orders.links import order_path
 from cabas.orders.offers import OFFER_RELATED
 from cabas.orders.views_shop import shop_load
 from cabas.payments.card import card_methods_offerable
@@ -85,9 +86,18 @@ class CheckoutForm(forms.Form):
         return self.payments.get(key)
 
 
-def _remember_guest_order(request, order) -> None:
-    orders = request.session.get(GUEST_ORDERS, [])
+def remember_guest_order(request, order) -> None:
+    """Let this browser open the guest order `order` (its page, editing, cancelling, paying)."""
+    orders = [known for known in request.session.get(GUEST_ORDERS, []) if known != str(order.uuid)]
     request.session[GUEST_ORDERS] = [*orders[-19:], str(order.uuid)]
+
+
+def _order_redirect(request, order):
+    """To the order's page: a guest lands on its signed link (bookmarked or copied, it opens the
+    order anywhere), but only in the browser that placed it: an idempotency key is no proof."""
+    if order.user_id is None and str(order.uuid) not in request.session.get(GUEST_ORDERS, []):
+        return redirect("shop:order", order.uuid)
+    return redirect(order_path(order))
 
 
 def _initial(request, form_methods, form_payments) -> dict:
@@ -121,7 +131,7 @@ def checkout(request, slug):
             seller=enterprise, key=request.POST.get("idempotency_key", "")
         )
         if existing is not None:
-            return redirect("shop:order", existing.uuid)
+            return _order_redirect(request, existing)
     if not shop.allowed or shop.cycle is None:
         return render(request, "shop/checkout.html", context)
     if not request.user.is_authenticated and not enterprise.guest_checkout:
@@ -180,16 +190,16 @@ def checkout(request, slug):
             form.add_error(None, exc.message)
         else:
             if order.pk != cart.pk:  # this key placed another cart already: that order, this cart kept
-                return redirect("shop:order", order.uuid)
+                return _order_redirect(request, order)
             carts.cart_forget(request, seller=enterprise, cycle=shop.cycle)
             if order.user_id is None:
-                _remember_guest_order(request, order)
+                remember_guest_order(request, order)
             if order.status == order.Status.AWAITING:  # a card payment: pay now, the stock is reserved
                 return redirect("pay:card_pay", order.uuid)
             messages.success(
                 request, _("Merci ! Votre commande %(number)s est enregistrée.") % {"number": order.number}
             )
-            return redirect("shop:order", order.uuid)
+            return _order_redirect(request, order)
     if lines is None:
         lines = _cart_lines(cart)
         if not lines:

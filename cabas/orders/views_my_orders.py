@@ -1,8 +1,9 @@
 """The buyer's side of placed orders: "Mes commandes", an order's page, editing or cancelling it
 while its cycle is open (when the shop allows it), and ordering the same again.
 
-An order's page is shown to its buyer (the account that placed it, or the browser that placed it
-as a guest) and to the seller's managers; anyone else gets 404.
+An order's page is shown to its buyer (the account that placed it, or, for a guest order, the
+browser that placed it or opened its signed link: see `cabas.orders.links`) and to the seller's
+managers; anyone else gets 404.
 """
 
 from django.contrib import messages
@@ -18,9 +19,10 @@ from cabas.enterprises.models import Role
 from cabas.orders import cart as carts
 from cabas.orders import services
 from cabas.orders.exceptions import OrderError
+from cabas.orders.links import guest_token_valid, order_path
 from cabas.orders.models import Order
 from cabas.orders.offers import sellable_cycles
-from cabas.orders.views_checkout import GUEST_ORDERS
+from cabas.orders.views_checkout import GUEST_ORDERS, remember_guest_order
 from cabas.payments.qr import order_transfer
 
 PER_PAGE = 20
@@ -39,14 +41,15 @@ def _is_buyer(request, order) -> bool:
     return order.user_id is None and str(order.uuid) in request.session.get(GUEST_ORDERS, [])
 
 
+def _placed():
+    return Order.objects.exclude(status=Order.Status.CART).select_related(
+        "seller", "cycle", "shipping_method", "payment_method", "customer"
+    )
+
+
 def order_for(request, uuid, *, buyer_only: bool = False) -> Order:
     """The placed order `uuid` if the visitor may see it (404 otherwise)."""
-    order = get_object_or_404(
-        Order.objects.exclude(status=Order.Status.CART).select_related(
-            "seller", "cycle", "shipping_method", "payment_method", "customer"
-        ),
-        uuid=uuid,
-    )
+    order = get_object_or_404(_placed(), uuid=uuid)
     order.is_buyer = _is_buyer(request, order)
     if order.is_buyer:
         return order
@@ -89,19 +92,47 @@ def _order_context(request, order) -> dict:
     }
 
 
-@require_GET
-def order_detail(request, uuid):
-    order = order_for(request, uuid)
+def _order_page(request, order):
     context = _order_context(request, order)
     context["transfer"] = order_transfer(order)  # IBAN, amount, reference and QR code of a transfer
+    if order.is_buyer and order.user_id is None:
+        context["guest_link"] = request.build_absolute_uri(order_path(order))
     return render(request, "shop/order.html", context)
+
+
+def _order_not_found(request):
+    # The same page whether the order does not exist or is not the visitor's: it tells nothing.
+    return render(request, "shop/order_not_found.html", status=404)
+
+
+@require_GET
+def order_detail(request, uuid):
+    try:
+        order = order_for(request, uuid)
+    except Http404:
+        return _order_not_found(request)
+    return _order_page(request, order)
+
+
+@require_GET
+def order_guest(request, uuid, token):
+    """A guest order from its signed link, in any browser. The browser then remembers the order, as
+    the one that placed it does, so that editing, cancelling, paying and reordering work from it."""
+    if not guest_token_valid(uuid, token):
+        return _order_not_found(request)
+    order = _placed().filter(uuid=uuid, user__isnull=True).first()
+    if order is None:  # e.g. deleted since, or a token for an order placed with an account
+        return _order_not_found(request)
+    remember_guest_order(request, order)
+    order.is_buyer = True
+    return _order_page(request, order)
 
 
 def order_edit(request, uuid):
     order = order_for(request, uuid, buyer_only=True)
     if not services.order_can_edit(order):
         messages.error(request, _("Cette commande ne peut plus être modifiée."))
-        return redirect("shop:order", order.uuid)
+        return redirect(order_path(order))
     lines = list(order.lines.select_related("variant"))
     errors = {}
     if request.method == "POST":
@@ -118,7 +149,7 @@ def order_edit(request, uuid):
             errors["__all__"] = exc.message
         else:
             messages.success(request, _("Votre commande est modifiée."))
-            return redirect("shop:order", order.uuid)
+            return redirect(order_path(order))
     for line in lines:
         line.posted = (
             request.POST.get(f"q-{line.variant.uuid}", line.quantity)
@@ -139,7 +170,7 @@ def order_cancel(request, uuid):
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Votre commande %(number)s est annulée.") % {"number": order.number})
-    return redirect("shop:order", order.uuid)
+    return redirect(order_path(order))
 
 
 @require_POST
@@ -150,7 +181,7 @@ def order_reorder(request, uuid):
         messages.error(
             request, _("Pas de vente en cours chez %(name)s pour l'instant.") % {"name": order.seller.name}
         )
-        return redirect("shop:order", order.uuid)
+        return redirect(order_path(order))
     cycle = cycles[0]
     cart = carts.cart_for_request(request, seller=order.seller, cycle=cycle)
     notes = services.reorder(order=order, cart=cart)

@@ -42,6 +42,7 @@ from cabas.accounts.emails import enqueue_templated_email
 from cabas.cycles.models import Fee
 from cabas.lib import money
 from cabas.orders.exceptions import CheckoutInvalid
+from cabas.orders.links import order_url
 from cabas.orders.models import Order, OrderEvent
 from cabas.payments import stripe_client
 from cabas.payments.exceptions import PaymentError
@@ -515,7 +516,7 @@ def _email_context(order: Order, amount: Decimal | None = None) -> dict:
         "full_name": order.full_name,
         "total": money.format_eur(order.total),
         "amount": money.format_eur(amount) if amount is not None else "",
-        "url": settings.SITE_URL + reverse("shop:order", args=[order.uuid]),
+        "url": order_url(order),  # a guest's is signed: it opens in any browser
     }
 
 

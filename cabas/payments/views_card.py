@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cabas.enterprises.access import manage_view
 from cabas.enterprises.models import Role
+from cabas.orders.links import order_path
 from cabas.orders.models import Order
 from cabas.orders.views_my_orders import order_for
 from cabas.payments import card
@@ -149,7 +150,7 @@ def _after(request, order: Order):
             _("La commande %(number)s est annulée : elle n'a pas été payée, rien ne vous a été débité.")
             % {"number": order.number},
         )
-    return redirect("shop:order", order.uuid)
+    return redirect(order_path(order))  # a guest's signed link, as in the confirmation email
 
 
 def _pending_page(request, order: Order, *, problem: str = "", status: int = 200, abandoned: bool = False):
