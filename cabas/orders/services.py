@@ -694,6 +694,18 @@ def _confirmation_enqueue(order: Order) -> None:
     transaction.on_commit(lambda: order_confirmation_send.enqueue(order_uuid=str(order.uuid)))
 
 
+def order_links_request(*, seller, email: str, language: str) -> None:
+    """Email `email` the signed links of its recent guest orders at `seller` (after commit).
+
+    The task looks the orders up and sends nothing when there are none: the request does the same
+    work either way, so neither its answer nor its timing tells whether the address has orders."""
+    from cabas.orders.tasks import order_links_send
+
+    transaction.on_commit(
+        lambda: order_links_send.enqueue(seller_id=seller.pk, email=email, language=language)
+    )
+
+
 # --- after placing: edit, cancel, reorder -----------------------------------------------------
 
 

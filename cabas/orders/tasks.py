@@ -1,5 +1,6 @@
 """Background tasks of orders: the confirmation email sent once an order is placed (with, for a bank
-transfer, the account, the reference and the EPC QR code as an image embedded in the email).
+transfer, the account, the reference and the EPC QR code as an image embedded in the email), and
+the links of a guest's recent orders, emailed again on request (« Retrouver ma commande »).
 
 A guest order's emails link to its signed page (`cabas.orders.links`): it opens in any browser."""
 
@@ -15,6 +16,8 @@ from django_tasks import task
 from cabas.accounts.tasks import send_templated_email
 from cabas.lib.money import format_eur
 from cabas.orders.links import order_url
+
+GUEST_LINKS_MAX = 10  # the last orders of an address whose links are emailed again
 
 
 def _when(value) -> str:
@@ -151,5 +154,49 @@ def order_confirmation_send(*, order_uuid: str) -> int:
         to=[order.email],
         reply_to=[order.seller.email] if order.seller.email else None,
         from_name=order.seller.name,
+        language=language,
+    )
+
+
+@task()
+def order_links_send(*, seller_id: int, email: str, language: str | None = None) -> int:
+    """Email `email` the signed links of its last guest orders at the seller (not cancelled, at
+    most GUEST_LINKS_MAX); nothing when it has none. French, text + HTML, from the seller's name."""
+    from django.utils import formats, timezone
+
+    from cabas.enterprises.models import Enterprise
+    from cabas.orders.models import Order
+
+    seller = Enterprise.objects.filter(pk=seller_id).first()
+    orders = list(
+        Order.objects.filter(seller_id=seller_id, user__isnull=True, email__iexact=email.strip())
+        .exclude(status__in=[Order.Status.CART, Order.Status.CANCELLED])
+        .order_by("-placed_at", "-pk")[:GUEST_LINKS_MAX]
+    )
+    if seller is None or not orders:
+        return 0
+    language = language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        context = {
+            "seller": seller.name,
+            "orders": [
+                {
+                    "number": order.number,
+                    "placed_on": formats.date_format(timezone.localtime(order.placed_at), "j F Y")
+                    if order.placed_at
+                    else "",
+                    "total": format_eur(order.total),
+                    "status": order.get_status_display(),
+                    "url": order_url(order),
+                }
+                for order in orders
+            ],
+        }
+    return send_templated_email.call(
+        template_prefix="emails/orders/links",
+        context=context,
+        to=[orders[0].email],  # the address as the guest gave it with their last order
+        reply_to=[seller.email] if seller.email else None,
+        from_name=seller.name,
         language=language,
     )

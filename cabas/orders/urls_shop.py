@@ -11,6 +11,7 @@ urlpatterns = [
     path("<slug:slug>/shop/cart/set/", views_shop.cart_set, name="cart_set"),
     path("<slug:slug>/shop/cart/clear/", views_shop.cart_clear, name="cart_clear"),
     path("<slug:slug>/shop/checkout/", views_checkout.checkout, name="checkout"),
+    path("<slug:slug>/shop/find-order/", views_my_orders.find_orders, name="find_orders"),
     path("orders/<uuid:uuid>/", views_my_orders.order_detail, name="order"),
     path("orders/<uuid:uuid>/edit/", views_my_orders.order_edit, name="order_edit"),
     path("orders/<uuid:uuid>/cancel/", views_my_orders.order_cancel, name="order_cancel"),

@@ -3,19 +3,24 @@ while its cycle is open (when the shop allows it), and ordering the same again.
 
 An order's page is shown to its buyer (the account that placed it, or, for a guest order, the
 browser that placed it or opened its signed link: see `cabas.orders.links`) and to the seller's
-managers; anyone else gets 404.
+managers; anyone else gets 404. A guest who lost the link asks the shop to email it again
+(« Retrouver ma commande »).
 """
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cabas.enterprises.models import Role
+from cabas.accounts import ratelimit
+from cabas.enterprises.models import Enterprise, Role, Sells
 from cabas.orders import cart as carts
 from cabas.orders import services
 from cabas.orders.exceptions import OrderError
@@ -192,3 +197,44 @@ def order_reorder(request, uuid):
         _("Les produits de la commande %(number)s sont dans votre panier.") % {"number": order.number},
     )
     return redirect(reverse("shop:cart", args=[order.seller.slug]) + f"?cycle={cycle.uuid}")
+
+
+# --- « Retrouver ma commande »: the links of a guest's orders, emailed again -------------------
+
+
+class FindOrdersForm(forms.Form):
+    email = forms.EmailField(label=gettext_lazy("Adresse e-mail donnée à la commande"), max_length=254)
+
+
+@require_http_methods(["GET", "POST"])
+def find_orders(request, slug):
+    """A guest types an email address; the shop emails it the links of its recent orders there.
+
+    The answer is the same whether or not the address has orders (the email is only sent when it
+    has), and requests are throttled per address and per IP like the account emails."""
+    enterprise = get_object_or_404(Enterprise.objects.exclude(sells=Sells.NONE), slug=slug)
+    form = FindOrdersForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if form.is_bound and form.is_valid():
+        email = form.cleaned_data["email"].lower()
+        ip = ratelimit.client_ip(request)
+        if ratelimit.blocked("order-links", email=email, ip=ip):
+            form.add_error(
+                None,
+                _("Trop de demandes. Réessayez dans %(minutes)s minutes.")
+                % {"minutes": ratelimit.window_minutes("order-links")},
+            )
+            status = 429
+        else:
+            ratelimit.record("order-links", email=email, ip=ip)
+            services.order_links_request(seller=enterprise, email=email, language=translation.get_language())
+            messages.success(
+                request,
+                _(
+                    "Si des commandes ont été passées avec cette adresse dans cette boutique, leurs liens "
+                    "viennent d'être envoyés à %(email)s. Pensez à regarder dans les indésirables."
+                )
+                % {"email": email},
+            )
+            return redirect("shop:find_orders", enterprise.slug)
+    return render(request, "shop/find_orders.html", {"enterprise": enterprise, "form": form}, status=status)
