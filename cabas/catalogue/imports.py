@@ -170,7 +170,11 @@ def _open_xlsx(data: bytes):
 def _xlsx_rows(data: bytes):
     workbook = _open_xlsx(data)
     try:
-        for values in workbook.active.iter_rows(values_only=True):
+        sheet = workbook.active
+        # In read-only mode openpyxl stops at the size the sheet declares (<dimension ref="A1:E2"/>),
+        # which some programs leave stale: the rows and columns beyond it would be left out unsaid.
+        sheet.reset_dimensions()
+        for values in sheet.iter_rows(values_only=True):
             yield [_cell(v) for v in values]
     finally:
         workbook.close()
@@ -200,16 +204,8 @@ def read_table(name: str, data: bytes) -> Table:
 
 
 def count_rows(name: str, data: bytes) -> int:
-    """How many rows the file has (cheap for XLSX: the sheet's dimension), to choose between now and
-    a background task."""
-    if file_kind(name) == "xlsx":
-        workbook = _open_xlsx(data)
-        try:
-            max_row = workbook.active.max_row
-        finally:
-            workbook.close()
-        if max_row:
-            return max(0, max_row - 1)
+    """How many rows the file has, to choose between now and a background task (the size an XLSX
+    sheet declares may be stale, so it is not trusted)."""
     return len(read_table(name, data).rows)
 
 

@@ -2,6 +2,8 @@
 
 import csv
 import io
+import re
+import zipfile
 
 from cabas.catalogue.imports import OFN_COLUMNS
 
@@ -40,3 +42,34 @@ def xlsx(*lines: list) -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+def with_files(data: bytes, changes: dict, add: dict | None = None) -> bytes:
+    """The XLSX (zip) file `data` with the members named in `changes` replaced by `change(text)`, and
+    the members of `add` added."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for member in source.infolist():
+            content = source.read(member)
+            if member.filename in changes:
+                content = changes[member.filename](content.decode()).encode()
+            target.writestr(member.filename, content)
+        for name, text in (add or {}).items():
+            target.writestr(name, text.encode())
+    return out.getvalue()
+
+
+def with_sheet_xml(data: bytes, change) -> bytes:
+    """The XLSX file `data` with its first sheet's XML replaced by `change(xml)`."""
+    return with_files(data, {SHEET: change})
+
+
+def with_dimension(data: bytes, ref: str | None) -> bytes:
+    """The XLSX file with the size its first sheet declares (`<dimension ref="A1:E2"/>`) set to `ref`,
+    or without any (None), as some programs write them."""
+    dimension = f'<dimension ref="{ref}"/>' if ref else ""
+    return with_sheet_xml(data, lambda xml: re.sub(r"<dimension [^>]*/>", dimension, xml))

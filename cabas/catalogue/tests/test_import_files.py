@@ -1,12 +1,14 @@
 """Product import: real-world files (encodings, delimiters, decimal commas, Excel) and files that are
 not product lists at all."""
 
+from decimal import Decimal
+
 import pytest
 
 from cabas.catalogue.exceptions import ImportRejected
 from cabas.catalogue.imports import product_import
 from cabas.catalogue.models import Variant
-from cabas.catalogue.tests.import_files import ofn_csv, ofn_text, row, xlsx
+from cabas.catalogue.tests.import_files import ofn_csv, ofn_text, row, with_dimension, xlsx
 
 
 def run(enterprise, data, name="produits.csv"):
@@ -87,6 +89,21 @@ def test_it_reads_an_xlsx_file_and_counts_its_lines_with_blank_rows(enterprise):
     assert problems(enterprise, data, "liste.XLSX") == [
         "ligne 4, colonne price : prix invalide : « cher » (ex. 3,50)"
     ]
+
+
+def five_rows_xlsx() -> bytes:
+    header = ["producer", "name", "category", "units", "unit_type", "price"]
+    return xlsx(header, *[["Ferme des Collines", f"Radis {n}", "Légumes", 1, "kg", 1.5] for n in range(5)])
+
+
+@pytest.mark.parametrize("dimension", [pytest.param("A1:E2", id="stale"), pytest.param(None, id="none")])
+def test_it_reads_every_row_and_column_of_an_xlsx_whatever_size_it_declares(enterprise, dimension):
+    data = with_dimension(five_rows_xlsx(), dimension)
+
+    summary = run(enterprise, data, "liste.xlsx")
+
+    assert (summary.rows, summary.created) == (5, 5)
+    assert sorted(Variant.objects.values_list("price", flat=True)) == [Decimal("1.50")] * 5
 
 
 NEITHER = "Ce fichier n'est ni un CSV ni un XLSX : choisissez un fichier .csv ou .xlsx."

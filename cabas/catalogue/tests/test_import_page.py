@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from cabas.catalogue import imports
 from cabas.catalogue.models import ImportJob, Variant
-from cabas.catalogue.tests.import_files import ofn_csv, row
+from cabas.catalogue.tests.import_files import ofn_csv, row, with_dimension, xlsx
 
 
 @pytest.fixture(autouse=True)
@@ -116,6 +116,23 @@ def test_it_explains_a_file_that_is_not_a_product_list(client_for, manager, ente
     response = upload(client_for(manager), enterprise, b"\x89PNG\r\n\x1a\n\x00\x00", name="photo.png")
 
     assert "Ce fichier n&#x27;est ni un CSV ni un XLSX" in response.content.decode()
+
+
+def test_it_checks_and_imports_every_row_of_an_xlsx_whose_declared_size_is_stale(
+    client_for, manager, enterprise
+):
+    header = ["producer", "name", "category", "units", "unit_type", "price"]
+    lines = [["Ferme des Collines", f"Radis {n}", "Légumes", 1, "kg", 1.5] for n in range(5)]
+    data = with_dimension(xlsx(header, *lines), "A1:E2")
+    client = client_for(manager)
+
+    content = upload(client, enterprise, data, "radis.xlsx").content.decode()
+
+    assert "Le fichier est correct : 5 lignes vérifiées." in content
+    assert "5 variantes à créer" in content
+    job = ImportJob.objects.get()
+    client.post(reverse("catalogue:product_import_confirm", args=[enterprise.slug, job.uuid]))
+    assert Variant.objects.count() == 5
 
 
 def test_it_shows_the_first_problems_and_offers_the_whole_list(client_for, manager, enterprise):
