@@ -6,13 +6,16 @@ Two column sets are accepted (docs/import.md): the Open Food Network product-lis
 where N is the row number a spreadsheet shows (the header is row 1) and C the column's header.
 
 The work is done in three steps so that nothing changes on any error:
-1. `read_table` turns the file into rows of text (encodings, delimiters, XLSX);
+1. `read_table` turns the file into rows of text (encodings, delimiters, XLSX), up to
+   `PRODUCT_IMPORT_MAX_ROWS` rows (`check_upload` is the cheap part of it an upload goes through
+   before it is stored);
 2. `check_rows` parses and validates every row (producer, category, unit, price...) without
    writing anything;
 3. `product_import` matches the rows with the existing variants (SKU, else product name + variant
    name + unit + quantity) and writes the changes with bulk queries inside one transaction.
 """
 
+import codecs
 import csv
 import io
 import zipfile
@@ -22,8 +25,10 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from cabas.catalogue.exceptions import ImportRejected
@@ -51,6 +56,20 @@ IGNORED = ("available_on", "shipping_category")
 EXTENSIONS = {".csv": "csv", ".txt": "csv", ".xlsx": "xlsx"}
 MAX_INT = 2**31 - 1
 PROGRESS_EVERY = 500
+SNIFF_BYTES = 64 * 1024  # how much of a CSV the upload check decodes
+SHEET_MAX_ROWS = 1_048_576  # the most rows a spreadsheet holds; a row number beyond is a broken file
+MAX_COMPRESSION_RATIO = 100  # sheets compress 10 to 20 times; a zip bomb 1,000 times
+RATIO_CHECKED_FROM = 1024 * 1024  # small members (styles, theme) may compress well and do no harm
+
+
+def max_rows() -> int:
+    """The most product rows a file may have (the budget is 10,000 rows checked and imported in 10 s)."""
+    return getattr(settings, "PRODUCT_IMPORT_MAX_ROWS", 20_000)
+
+
+def max_unzipped_bytes() -> int:
+    """The most an XLSX file may weigh once decompressed (20,000 rows written by openpyxl: 15 MB)."""
+    return getattr(settings, "PRODUCT_IMPORT_MAX_UNZIPPED_MB", 50) * 1024 * 1024
 
 
 @lru_cache(maxsize=65536)  # the same names come back on many rows
@@ -110,12 +129,15 @@ def file_kind(name: str) -> str:
     raise ImportRejected([Problem(None, None, message % {"suffix": suffix})])
 
 
-def decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252 as Excel writes it on French Windows."""
+def decode(data: bytes, *, complete: bool = True) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252 as Excel writes it on French Windows.
+
+    With `complete=False`, `data` is the beginning of a file: a character cut at its end is no error.
+    """
     if b"\x00" in data[:4096]:
         raise ImportRejected([Problem(None, None, _("Ce fichier n'est pas un fichier CSV (texte)."))])
     try:
-        return data.decode("utf-8-sig")
+        return codecs.getincrementaldecoder("utf-8-sig")().decode(data, final=complete)
     except UnicodeDecodeError:
         pass
     try:
@@ -156,14 +178,40 @@ def _cell(value) -> str:
     return str(value)
 
 
+def _unreadable_xlsx() -> ImportRejected:
+    return ImportRejected([Problem(None, None, _(
+        "Ce fichier XLSX est illisible : ouvrez-le dans votre tableur et enregistrez-le à nouveau."))])
+
+
+def check_xlsx_archive(data: bytes) -> None:
+    """Refuse, from the zip's directory alone, an XLSX file that would be huge once decompressed.
+
+    Python's zipfile stops at the size the directory declares for a member, so the declared sizes
+    can be trusted.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        raise _unreadable_xlsx()
+    bomb = sum(m.file_size for m in members) > max_unzipped_bytes() or any(
+        m.file_size > RATIO_CHECKED_FROM and m.file_size > MAX_COMPRESSION_RATIO * max(m.compress_size, 1)
+        for m in members
+    )
+    if bomb:
+        raise ImportRejected([Problem(None, None, _(
+            "Ce fichier XLSX est anormalement gros une fois décompressé : ouvrez-le dans votre tableur, "
+            "enregistrez-le à nouveau, ou découpez-le en plusieurs fichiers."))])
+
+
 def _open_xlsx(data: bytes):
     from openpyxl import load_workbook
 
+    check_xlsx_archive(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
-        raise ImportRejected([Problem(None, None, _(
-            "Ce fichier XLSX est illisible : ouvrez-le dans votre tableur et enregistrez-le à nouveau."))])
+        raise _unreadable_xlsx()
     return workbook
 
 
@@ -174,15 +222,42 @@ def _xlsx_rows(data: bytes):
         # In read-only mode openpyxl stops at the size the sheet declares (<dimension ref="A1:E2"/>),
         # which some programs leave stale: the rows and columns beyond it would be left out unsaid.
         sheet.reset_dimensions()
-        for values in sheet.iter_rows(values_only=True):
-            yield [_cell(v) for v in values]
+        width = None  # the header's: cells right of it have no column name, so they are not read
+        for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if line > SHEET_MAX_ROWS:
+                raise _unreadable_xlsx()
+            if values.count(None) == len(values):  # blank (cheap even for a row styled far right)
+                yield []
+                continue
+            cells = [_cell(v) for v in values[:width]]
+            if width is None and any(c.strip() for c in cells):
+                width = max(i for i, c in enumerate(cells) if c.strip()) + 1
+            yield cells
     finally:
         workbook.close()
 
 
+def check_upload(name: str, data: bytes) -> None:
+    """What can be checked of an uploaded file without reading it all: its kind, for an XLSX file its
+    zip directory, for a CSV file the encoding of its beginning. ImportRejected if wrong."""
+    if file_kind(name) == "xlsx":
+        check_xlsx_archive(data)
+    else:
+        decode(data[:SNIFF_BYTES], complete=len(data) <= SNIFF_BYTES)
+
+
+def _too_many_rows(limit: int) -> ImportRejected:
+    limit = number_format(limit, force_grouping=True)
+    return ImportRejected([Problem(None, None, _(
+        "Le fichier contient plus de %(max)s lignes de produits : découpez-le en fichiers de %(max)s "
+        "lignes au plus.") % {"max": limit})])
+
+
 def read_table(name: str, data: bytes) -> Table:
-    """The header and the non-blank rows of a CSV or XLSX file; ImportRejected if it has none."""
+    """The header and the non-blank rows of a CSV or XLSX file; ImportRejected if it has none, or more
+    than `max_rows()` (reading stops there)."""
     rows_of = _xlsx_rows if file_kind(name) == "xlsx" else _csv_rows
+    limit = max_rows()
     header = None
     rows = []
     for line, cells in enumerate(rows_of(data), start=1):
@@ -191,6 +266,8 @@ def read_table(name: str, data: bytes) -> Table:
             continue  # blank lines (often at the end) are not rows
         if header is None:
             header = cells
+        elif len(rows) == limit:
+            raise _too_many_rows(limit)
         else:
             rows.append((line, cells))
     if header is None:
@@ -201,12 +278,6 @@ def read_table(name: str, data: bytes) -> Table:
     while header and not header[-1]:
         header.pop()
     return Table(header=header, rows=rows)
-
-
-def count_rows(name: str, data: bytes) -> int:
-    """How many rows the file has, to choose between now and a background task (the size an XLSX
-    sheet declares may be stale, so it is not trusted)."""
-    return len(read_table(name, data).rows)
 
 
 # --- 2. Checking the rows ------------------------------------------------------------------------
@@ -678,14 +749,18 @@ def product_import(
     data: bytes,
     dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
+    counted: Callable[[int], None] | None = None,
 ) -> ImportSummary:
     """Import a product list (CSV or XLSX) for `enterprise`: everything, or nothing.
 
     Raises ImportRejected with every problem found (the file, a cell, a duplicate row...); nothing is
     written then. With `dry_run`, only says what would change. `progress(rows_checked)` is called
-    while the rows are checked, before the transaction (so that another connection can see it).
+    while the rows are checked, before the transaction (so that another connection can see it);
+    `counted(rows)` once the file is read, before that.
     """
     table = read_table(name, data)
+    if counted:
+        counted(len(table.rows))
     rows, problems = check_rows(table, enterprise, progress=progress)
     if problems:
         raise ImportRejected(problems)

@@ -1,8 +1,10 @@
 """Product-list import jobs: an uploaded file is checked (the preview), then imported on confirmation.
 
-Small files are handled during the request; files over `PRODUCT_IMPORT_BACKGROUND_ROWS` rows are
-checked and imported by background tasks that record their progress on the ImportJob, which the
-page polls. Tasks receive the job's UUID, never objects.
+The request only stores the upload after the checks that need not read it all (size, kind, zip
+directory, encoding); every file is read and checked by a background task, which records its
+progress on the ImportJob, which the page polls. Once checked, a file of at most
+`PRODUCT_IMPORT_BACKGROUND_ROWS` rows is imported during the confirming request, a bigger one by
+another task. Tasks receive the job's UUID, never objects.
 """
 
 import logging
@@ -16,7 +18,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from cabas.catalogue.exceptions import ImportJobNotReady, ImportRejected
-from cabas.catalogue.imports import ImportSummary, count_rows, product_import
+from cabas.catalogue.imports import ImportSummary, check_upload, product_import
 from cabas.catalogue.models import ImportJob
 
 logger = logging.getLogger(__name__)
@@ -24,24 +26,26 @@ Status = ImportJob.Status
 
 
 def background_rows() -> int:
-    """Files with more rows than this are checked and imported in the background."""
+    """Checked files with more rows than this are imported in the background."""
     return getattr(settings, "PRODUCT_IMPORT_BACKGROUND_ROWS", 2000)
 
 
 def import_job_create(*, enterprise, user, name: str, data: bytes) -> ImportJob:
-    """Store an uploaded file and check it: now for a small file, in the background for a big one."""
+    """Store an uploaded file for a background task to read and check it.
+
+    Only what needs no reading of the whole file is checked here (a sheet without a declared size
+    once took a web worker 30 s to count its rows): the file is refused at once if it is of the wrong
+    kind, or an XLSX file that would be huge once decompressed.
+    """
     job = ImportJob.objects.create(enterprise=enterprise, created_by=user, original_name=name[-255:])
     try:
-        job.row_count = count_rows(name, data)
+        check_upload(name, data)
     except ImportRejected as rejected:
         _finish(job, problems=rejected.problems)
         return job
     job.file.save(f"{job.uuid}{Path(name).suffix.lower()}", ContentFile(data), save=False)
     job.save()
-    if job.row_count > background_rows():
-        transaction.on_commit(lambda: import_job_check.enqueue(str(job.uuid)))
-    else:
-        _run(job, dry_run=True)
+    transaction.on_commit(lambda: import_job_check.enqueue(str(job.uuid)))
     return job
 
 
@@ -82,11 +86,16 @@ def _run(job: ImportJob, *, dry_run: bool) -> None:
     def progress(done: int) -> None:
         ImportJob.objects.filter(pk=job.pk).update(progress=done, updated_at=timezone.now())
 
+    def counted(rows: int) -> None:
+        job.row_count = rows
+        ImportJob.objects.filter(pk=job.pk).update(row_count=rows, progress=0, updated_at=timezone.now())
+
     try:
         with job.file.open("rb") as stored:
             data = stored.read()
         summary = product_import(
-            enterprise=job.enterprise, name=job.original_name, data=data, dry_run=dry_run, progress=progress
+            enterprise=job.enterprise, name=job.original_name, data=data, dry_run=dry_run,
+            progress=progress, counted=counted,
         )
     except ImportRejected as rejected:
         _finish(job, problems=rejected.problems)
@@ -109,7 +118,7 @@ def _job(job_uuid: str, status: str) -> ImportJob | None:
 
 @task()
 def import_job_check(job_uuid: str) -> None:
-    """Check a big file in the background (the preview)."""
+    """Read and check an uploaded file in the background (the preview)."""
     job = _job(job_uuid, Status.CHECKING)
     if job is not None:
         _run(job, dry_run=True)

@@ -6,12 +6,13 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cabas.catalogue.exports import catalogue_csv, catalogue_xlsx
-from cabas.catalogue.imports import NATIVE_COLUMNS, OFN_COLUMNS
+from cabas.catalogue.imports import NATIVE_COLUMNS, OFN_COLUMNS, max_rows
 from cabas.catalogue.models import ImportJob
 from cabas.catalogue.tasks import import_job_confirm, import_job_create
 from cabas.enterprises.access import manage_view
@@ -19,19 +20,25 @@ from cabas.enterprises.models import Role
 from cabas.errors import run_action
 from cabas.lib import spreadsheet
 
-MAX_UPLOAD_MB = 20
+MAX_UPLOAD_MB = 10  # 20,000 rows (the most a file may have) are about 2 MB of CSV, 1.3 MB of XLSX
 ERRORS_SHOWN = 200
 
 
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Fichier CSV ou XLSX"),
-        help_text=gettext_lazy("Modèle de liste de produits d'Open Food Network, ou colonnes en français ; "
-                               "20 Mo au plus."),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "Modèle de liste de produits d'Open Food Network, ou colonnes en français ; %(size)s Mo et "
+            "%(rows)s lignes au plus."
+        ) % {"size": MAX_UPLOAD_MB, "rows": number_format(max_rows(), force_grouping=True)}
+
     def clean_file(self):
+        # Django has already streamed a big upload to a temporary file: its size costs nothing to read.
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_MB * 1024 * 1024:
             raise forms.ValidationError(
@@ -53,7 +60,8 @@ def _context(enterprise, **extra):
 
 @manage_view(min_role=Role.Level.MANAGER)
 def product_import(request, enterprise):
-    """Upload a product list; small files are checked at once, big ones in the background."""
+    """Upload a product list, stored for a background task to check it (the job's page shows its
+    progress)."""
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     if form.is_bound and form.is_valid():
         upload = form.cleaned_data["file"]

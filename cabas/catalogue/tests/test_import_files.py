@@ -5,10 +5,20 @@ from decimal import Decimal
 
 import pytest
 
+from cabas.catalogue import imports
 from cabas.catalogue.exceptions import ImportRejected
 from cabas.catalogue.imports import product_import
 from cabas.catalogue.models import Variant
-from cabas.catalogue.tests.import_files import ofn_csv, ofn_text, row, with_dimension, xlsx
+from cabas.catalogue.tests.import_files import (
+    big_xlsx,
+    ofn_csv,
+    ofn_text,
+    row,
+    with_dimension,
+    with_sheet_xml,
+    xlsx,
+    zip_bomb_xlsx,
+)
 
 
 def run(enterprise, data, name="produits.csv"):
@@ -104,6 +114,58 @@ def test_it_reads_every_row_and_column_of_an_xlsx_whatever_size_it_declares(ente
 
     assert (summary.rows, summary.created) == (5, 5)
     assert sorted(Variant.objects.values_list("price", flat=True)) == [Decimal("1.50")] * 5
+
+
+def test_it_refuses_rows_beyond_the_limit_and_names_it(enterprise):
+    data = ofn_csv(*[row(sku=f"S{n}", display_name=f"Lot {n}") for n in range(20_001)])
+
+    assert problems(enterprise, data) == [
+        "Le fichier contient plus de 20\xa0000 lignes de produits : découpez-le en fichiers de 20\xa0000 "
+        "lignes au plus."
+    ]
+    assert not Variant.objects.exists()
+
+
+def test_it_stops_reading_an_xlsx_at_the_limit(enterprise, settings):
+    settings.PRODUCT_IMPORT_MAX_ROWS = 100
+    assert run(enterprise, big_xlsx(100), "liste.xlsx").created == 100
+
+    assert problems(enterprise, big_xlsx(101), "liste.xlsx") == [
+        "Le fichier contient plus de 100 lignes de produits : découpez-le en fichiers de 100 lignes au plus."
+    ]
+
+
+def test_it_refuses_an_xlsx_that_would_be_huge_once_decompressed(enterprise):
+    data = zip_bomb_xlsx()
+
+    assert len(data) < 100_000
+    assert problems(enterprise, data, "bombe.xlsx") == [
+        "Ce fichier XLSX est anormalement gros une fois décompressé : ouvrez-le dans votre tableur, "
+        "enregistrez-le à nouveau, ou découpez-le en plusieurs fichiers."
+    ]
+
+
+def test_it_refuses_an_xlsx_larger_than_the_limit_once_decompressed(enterprise, settings):
+    notes = "".join(str(n) for n in range(250_000))  # 1.3 MB that compress only a few times
+    end = "</sheetData>"
+    data = with_sheet_xml(five_rows_xlsx(), lambda xml: xml.replace(end, f"<!--{notes}-->{end}"))
+    assert run(enterprise, data, "liste.xlsx").created == 5
+    settings.PRODUCT_IMPORT_MAX_UNZIPPED_MB = 1
+
+    assert problems(enterprise, data, "liste.xlsx") == [
+        "Ce fichier XLSX est anormalement gros une fois décompressé : ouvrez-le dans votre tableur, "
+        "enregistrez-le à nouveau, ou découpez-le en plusieurs fichiers."
+    ]
+
+
+def test_it_refuses_an_xlsx_with_a_row_number_no_spreadsheet_has(enterprise, monkeypatch):
+    monkeypatch.setattr(imports, "SHEET_MAX_ROWS", 1000)
+    data = with_sheet_xml(five_rows_xlsx(), lambda xml: xml.replace(
+        "</sheetData>", '<row r="2000000000"><c r="A2000000000"><v>1</v></c></row></sheetData>'))
+
+    assert problems(enterprise, data, "liste.xlsx") == [
+        "Ce fichier XLSX est illisible : ouvrez-le dans votre tableur et enregistrez-le à nouveau."
+    ]
 
 
 NEITHER = "Ce fichier n'est ni un CSV ni un XLSX : choisissez un fichier .csv ou .xlsx."

@@ -2,11 +2,13 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.urls import reverse
+from django_tasks import default_task_backend
 
 from cabas.catalogue import imports
 from cabas.catalogue.models import ImportJob, Variant
-from cabas.catalogue.tests.import_files import ofn_csv, row, with_dimension, xlsx
+from cabas.catalogue.tests.import_files import big_xlsx, ofn_csv, row, with_dimension, xlsx, zip_bomb_xlsx
 
 
 @pytest.fixture(autouse=True)
@@ -14,12 +16,26 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 
-def upload(client, enterprise, data, name="produits.csv"):
+def post_file(client, enterprise, data, name="produits.csv"):
     return client.post(
         reverse("catalogue:product_import", args=[enterprise.slug]),
         {"file": SimpleUploadedFile(name, data, content_type="text/csv")},
-        follow=True,
     )
+
+
+def upload(client, enterprise, data, name="produits.csv"):
+    """Post a file, let the background task check it (it runs at once in tests), then show the page the
+    upload led to."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = post_file(client, enterprise, data, name)
+    return client.get(response["Location"]) if response.status_code == 302 else response
+
+
+@pytest.fixture
+def queued_tasks(settings):
+    """Tasks are kept in a list instead of being run: what a busy worker does."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    return default_task_backend.results
 
 
 def good_file():
@@ -135,6 +151,62 @@ def test_it_checks_and_imports_every_row_of_an_xlsx_whose_declared_size_is_stale
     assert Variant.objects.count() == 5
 
 
+def test_it_stores_a_big_sheet_and_leaves_its_reading_to_the_background_task(
+    client_for, manager, enterprise, queued_tasks, django_capture_on_commit_callbacks
+):
+    data = big_xlsx(100_000)  # no <dimension>: its size is only known by reading it all
+    client = client_for(manager)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_file(client, enterprise, data, "catalogue.xlsx")
+
+    job = ImportJob.objects.get()
+    assert response["Location"] == reverse("catalogue:product_import_job", args=[enterprise.slug, job.uuid])
+    assert (job.status, job.row_count, job.errors) == (ImportJob.Status.CHECKING, 0, [])
+    assert job.file.read() == data
+    assert [(result.task.name, result.args) for result in queued_tasks] == [
+        ("import_job_check", [str(job.uuid)])
+    ]
+    page = client.get(response["Location"]).content.decode()
+    assert "Lecture du fichier…" in page
+    status_url = reverse("catalogue:product_import_status", args=[enterprise.slug, job.uuid])
+    assert f'hx-get="{status_url}" hx-trigger="every 1s"' in page
+    assert ">Rafraîchir</a>" in page
+
+
+def test_it_refuses_rows_beyond_the_limit_and_names_it(client_for, manager, enterprise, settings):
+    settings.PRODUCT_IMPORT_MAX_ROWS = 100
+
+    content = upload(client_for(manager), enterprise, big_xlsx(150), "catalogue.xlsx").content.decode()
+
+    assert "Le fichier contient plus de 100 lignes de produits : découpez-le en fichiers de 100 lignes au " \
+           "plus." in content
+    assert not Variant.objects.exists()
+
+
+def test_it_refuses_a_sheet_that_would_be_huge_once_decompressed_at_once(
+    client_for, manager, enterprise, queued_tasks, tmp_path
+):
+    response = upload(client_for(manager), enterprise, zip_bomb_xlsx(), "bombe.xlsx")
+
+    assert "Ce fichier XLSX est anormalement gros une fois décompressé" in response.content.decode()
+    assert ImportJob.objects.get().status == ImportJob.Status.INVALID
+    assert not queued_tasks
+    assert not list(tmp_path.rglob("*.xlsx"))
+    assert not Variant.objects.exists()
+
+
+def test_it_refuses_a_file_over_10_mb(client_for, manager, enterprise, tmp_path):
+    data = ofn_csv(row()) + b" " * (20 * 1024 * 1024)
+
+    response = upload(client_for(manager), enterprise, data)
+
+    assert response.status_code == 200
+    assert "Le fichier dépasse 10 Mo : découpez-le en plusieurs fichiers." in response.content.decode()
+    assert not ImportJob.objects.exists()
+    assert not list(tmp_path.rglob("*.csv"))
+
+
 def test_it_shows_the_first_problems_and_offers_the_whole_list(client_for, manager, enterprise):
     client = client_for(manager)
     data = ofn_csv(*[row(sku=f"S{i}", display_name=str(i), price="?") for i in range(250)])
@@ -171,9 +243,9 @@ def test_it_checks_and_imports_a_big_file_in_the_background(
     data = ofn_csv(*[row(sku=f"S{i}", display_name=f"Lot {i}") for i in range(5)])
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        response = upload(client, enterprise, data)
+        response = client.get(post_file(client, enterprise, data)["Location"])
 
-    assert "Vérification du fichier : 0 lignes sur 5" in response.content.decode()
+    assert "Lecture du fichier…" in response.content.decode()
     assert len(callbacks) == 1  # the check was enqueued after commit, and ran
     assert seen == [("checking", 2), ("checking", 4)]
     job = ImportJob.objects.get()
