@@ -6,12 +6,30 @@ from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from cabas.accounts import ratelimit
 from cabas.accounts.exceptions import EmailTaken
 from cabas.accounts.models import User
 
 PHONE_RE = re.compile(r"^\+?[0-9 .\-()]{6,25}$")
+
+PASSWORD_RESET_THROTTLED = ngettext_lazy(
+    "Trop de demandes de nouveau mot de passe. Réessayez dans %(minutes)s minute.",
+    "Trop de demandes de nouveau mot de passe. Réessayez dans %(minutes)s minutes.",
+    "minutes",
+)
+
+
+def throttle(scope: str, *, email: str, request, message) -> None:
+    """Count one request of `scope` (see cabas.accounts.ratelimit), or refuse it with `message`
+    (which says %(minutes)s to wait) when the address or the IP address has used up its requests."""
+    ip = ratelimit.client_ip(request) if request else "unknown"
+    if ratelimit.blocked(scope, email=email, ip=ip):
+        raise forms.ValidationError(
+            message, code="throttled", params={"minutes": ratelimit.window_minutes(scope)}
+        )
+    ratelimit.record(scope, email=email, ip=ip)
 
 
 class SignupForm(forms.Form):
@@ -236,10 +254,26 @@ class DeleteAccountForm(forms.Form):
 
 
 class ResetPasswordForm(PasswordResetForm):
-    """Django's form, with the same wording for the email field as the other account forms."""
+    """Django's form, with the same wording for the email field as the other account forms, and
+    throttled per address and per IP address (see cabas.accounts.ratelimit).
+
+    Every request counts, whether or not the address has an account, so that the throttle does not
+    tell which addresses have one.
+    """
 
     email = forms.EmailField(
         label=_("Adresse e-mail"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
+
+    def __init__(self, *args, request=None, **kwargs):
+        self.request = request
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        email = cleaned.get("email")
+        if email and not self.errors:
+            throttle("password-reset", email=email, request=self.request, message=PASSWORD_RESET_THROTTLED)
+        return cleaned

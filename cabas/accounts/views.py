@@ -200,6 +200,13 @@ class PasswordResetView(auth_views.PasswordResetView):
     html_email_template_name = "emails/accounts/password_reset.html"
     success_url = reverse_lazy("accounts:password_reset_done")
 
+    def get_initial(self):
+        # The link in the "someone tried to sign up with your address" email names the address.
+        return {"email": self.request.GET.get("email", "")}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
     def form_valid(self, form):
         # Links are built from SITE_URL, not from the request's Host header.
         self.extra_email_context = {"site_url": settings.SITE_URL, "site_name": settings.SITE_NAME}

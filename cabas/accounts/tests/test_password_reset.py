@@ -8,10 +8,11 @@ from tests.factories import PASSWORD, UserFactory
 pytestmark = pytest.mark.django_db
 
 NEW_PASSWORD = "un-nouveau-potager-2025"
+THROTTLED = "Trop de demandes de nouveau mot de passe. Réessayez dans 15 minutes."
 
 
-def ask_reset(client, email):
-    return client.post("/accounts/password/reset/", {"email": email})
+def ask_reset(client, email, ip="203.0.113.7"):
+    return client.post("/accounts/password/reset/", {"email": email}, REMOTE_ADDR=ip)
 
 
 def choose_password(client, message, password=NEW_PASSWORD, confirm=None):
@@ -71,6 +72,72 @@ def test_it_does_not_reveal_unknown_addresses(client, db):
 
     assert response["Location"] == "/accounts/password/reset/done/"
     assert mail.outbox == []
+
+
+def test_it_prefills_the_address_from_the_link(client, db):
+    page = client.get("/accounts/password/reset/?email=camille%40exemple.fr").content.decode()
+
+    assert 'value="camille@exemple.fr"' in page
+
+
+def test_it_sends_at_most_three_links_per_address_then_says_to_wait(client, customer):
+    # From several addresses, in any case: the limit is the account's.
+    responses = [ask_reset(client, "Customer@Exemple.fr", ip=f"198.51.100.{n}") for n in range(12)]
+
+    assert len(mail.outbox) == 3
+    assert [r.status_code for r in responses[:3]] == [302] * 3
+    assert responses[3].status_code == 200
+    assert THROTTLED in responses[3].content.decode()
+    assert THROTTLED in responses[-1].content.decode()
+    # Other addresses are not affected.
+    other = UserFactory()
+    assert ask_reset(client, other.email)["Location"] == "/accounts/password/reset/done/"
+    assert len(mail.outbox) == 4
+
+
+def test_it_throttles_an_unknown_address_the_same_way(client, db):
+    for _ in range(3):
+        assert ask_reset(client, "inconnu@exemple.fr")["Location"] == "/accounts/password/reset/done/"
+
+    assert THROTTLED in ask_reset(client, "inconnu@exemple.fr").content.decode()
+
+
+def test_it_throttles_an_ip_asking_for_many_addresses(client, customer):
+    for n in range(10):
+        ask_reset(client, f"inconnu{n}@exemple.fr")
+
+    response = ask_reset(client, customer.email)
+
+    assert THROTTLED in response.content.decode()
+    assert mail.outbox == []
+    assert (
+        ask_reset(client, customer.email, ip="198.51.100.9")["Location"] == "/accounts/password/reset/done/"
+    )
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.parametrize(("window", "wait"), [(120, "2 minutes"), (60, "1 minute")])
+def test_it_says_how_long_to_wait_from_the_window(client, customer, window, wait):
+    with override_settings(PASSWORD_RESETS_PER_ADDRESS=1, PASSWORD_RESET_WINDOW=window):
+        ask_reset(client, customer.email)
+
+        page = ask_reset(client, customer.email).content.decode()
+
+    assert f"Trop de demandes de nouveau mot de passe. Réessayez dans {wait}." in page
+
+
+def test_it_sends_links_again_when_the_window_ends(client, customer, monkeypatch):
+    from django.core.cache.backends import locmem
+
+    for _ in range(4):
+        ask_reset(client, customer.email)
+    assert len(mail.outbox) == 3
+
+    now = locmem.time.time()
+    monkeypatch.setattr(locmem.time, "time", lambda: now + 15 * 60 + 1)
+
+    assert ask_reset(client, customer.email)["Location"] == "/accounts/password/reset/done/"
+    assert len(mail.outbox) == 4
 
 
 def test_it_confirms_the_address_of_an_unconfirmed_account(client):
