@@ -85,3 +85,26 @@ def confirmation_email_send(user, next_url: str = "") -> None:
         },
         language=user.language,
     )
+
+
+def signup_attempt_email_send(user, next_url: str = "") -> None:
+    """Tell `user` that someone tried to create an account with their address (after commit).
+
+    The email offers to log in or to choose a new password: nothing in the account has changed.
+    """
+    login_url = settings.SITE_URL + reverse("accounts:login")
+    enqueue_templated_email(
+        "emails/accounts/signup_attempt",
+        to=user.email,
+        context={
+            "full_name": user.full_name,
+            "email": user.email,
+            "confirmed": user.email_confirmed_at is not None,
+            "login_url": f"{login_url}?{urlencode({'next': next_url})}" if next_url else login_url,
+            "reset_url": settings.SITE_URL
+            + reverse("accounts:password_reset")
+            + "?"
+            + urlencode({"email": user.email}),
+        },
+        language=user.language,
+    )

@@ -10,16 +10,6 @@ class AccountError(DomainError):
     pass
 
 
-class EmailTaken(AccountError):
-    def __init__(self):
-        super().__init__(
-            _(
-                "Un compte existe déjà avec cette adresse e-mail. Connectez-vous, ou utilisez "
-                "« Mot de passe oublié » si vous ne vous en souvenez plus."
-            )
-        )
-
-
 class InvalidConfirmationLink(AccountError):
     def __init__(self, expired: bool = False):
         self.expired = expired

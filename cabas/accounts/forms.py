@@ -9,11 +9,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from cabas.accounts import ratelimit
-from cabas.accounts.exceptions import EmailTaken
 from cabas.accounts.models import User
 
 PHONE_RE = re.compile(r"^\+?[0-9 .\-()]{6,25}$")
 
+SIGNUP_THROTTLED = ngettext_lazy(
+    "Trop de demandes d'inscription. Réessayez dans %(minutes)s minute.",
+    "Trop de demandes d'inscription. Réessayez dans %(minutes)s minutes.",
+    "minutes",
+)
 PASSWORD_RESET_THROTTLED = ngettext_lazy(
     "Trop de demandes de nouveau mot de passe. Réessayez dans %(minutes)s minute.",
     "Trop de demandes de nouveau mot de passe. Réessayez dans %(minutes)s minutes.",
@@ -33,6 +37,12 @@ def throttle(scope: str, *, email: str, request, message) -> None:
 
 
 class SignupForm(forms.Form):
+    """Sign-up details, throttled per address and per IP address (see cabas.accounts.ratelimit).
+
+    Whether the address already has an account is not checked here: the form must not tell (see
+    services.user_signup).
+    """
+
     email = forms.EmailField(
         label=_("Adresse e-mail"),
         help_text=_("Nous vous enverrons un lien pour la confirmer."),
@@ -62,11 +72,12 @@ class SignupForm(forms.Form):
         error_messages={"required": _("Cochez cette case pour créer votre compte.")},
     )
 
+    def __init__(self, *args, request=None, **kwargs):
+        self.request = request
+        super().__init__(*args, **kwargs)
+
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(EmailTaken().message, code="email_taken")
-        return email
+        return self.cleaned_data["email"].strip().lower()
 
     def clean_full_name(self):
         name = " ".join(self.cleaned_data["full_name"].split())
@@ -86,6 +97,9 @@ class SignupForm(forms.Form):
                 password_validation.validate_password(password1, candidate)
             except forms.ValidationError as error:
                 self.add_error("password1", error)
+        # Only a complete sign-up counts (it sends an email): a typo does not use up the attempts.
+        if not self.errors:
+            throttle("signup", email=cleaned["email"], request=self.request, message=SIGNUP_THROTTLED)
         return cleaned
 
 

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
@@ -12,7 +13,6 @@ from django.utils import timezone
 
 from cabas.accounts import emails
 from cabas.accounts.exceptions import (
-    EmailTaken,
     InvalidConfirmationLink,
     LastOwnerOfEnterprises,
     TooManyTokens,
@@ -25,27 +25,38 @@ MAX_ACTIVE_TOKENS = 20
 # --- Sign-up and email confirmation -----------------------------------------------------------
 
 
-def user_signup(*, email: str, full_name: str, password: str, language: str, next_url: str = "") -> User:
+def user_signup(
+    *, email: str, full_name: str, password: str, language: str, next_url: str = ""
+) -> User | None:
     """Create an unconfirmed account and email it a confirmation link (which carries `next_url`).
 
-    Raises EmailTaken when the address (any case) already has an account.
+    When the address (any case) already has an account, nothing is created or changed: its owner is
+    emailed that someone tried to sign up with it, with links to log in and to choose a new password,
+    and None is returned. The caller answers both cases alike, so that sign-up does not tell which
+    addresses have an account.
     """
     email = User.objects.normalize_email(email.strip()).lower()
-    if User.objects.filter(email__iexact=email).exists():
-        raise EmailTaken()
-    try:
-        with transaction.atomic():
-            user = User.objects.create_user(
-                email=email,
-                password=password,
-                full_name=full_name.strip(),
-                language=language,
-                email_confirmed_at=None,
-            )
-            emails.confirmation_email_send(user, next_url)
-    except IntegrityError:  # a concurrent sign-up with the same address won the race
-        raise EmailTaken()
-    return user
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(
+                    email=email,
+                    password=password,
+                    full_name=full_name.strip(),
+                    language=language,
+                    email_confirmed_at=None,
+                )
+                emails.confirmation_email_send(user, next_url)
+            return user
+        except IntegrityError:  # a concurrent sign-up with the same address won the race
+            existing = User.objects.filter(email__iexact=email).first()
+    else:
+        make_password(password)  # hashed for nothing, so that the answer takes as long as a sign-up
+    # A deactivated account can neither log in nor reset its password: nothing to offer its owner.
+    if existing is not None and existing.is_active:
+        emails.signup_attempt_email_send(existing, next_url)
+    return None
 
 
 def user_confirm_email(*, token: str) -> tuple[User, str, bool]:

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_POST
 
 from cabas.accounts import ratelimit, services
 from cabas.accounts.exceptions import (
-    EmailTaken,
     InvalidConfirmationLink,
     LastOwnerOfEnterprises,
     TooManyTokens,
@@ -83,21 +82,18 @@ def signup(request):
     if request.user.is_authenticated:
         return redirect(next_url or "manage:home")
     if request.method == "POST":
-        form = SignupForm(request.POST)
+        form = SignupForm(request.POST, request=request)
         if form.is_valid():
-            try:
-                services.user_signup(
-                    email=form.cleaned_data["email"],
-                    full_name=form.cleaned_data["full_name"],
-                    password=form.cleaned_data["password1"],
-                    language=current_language(),
-                    next_url=next_url,
-                )
-            except EmailTaken as error:
-                form.add_error("email", error.message)
-            else:
-                request.session[SIGNUP_EMAIL_SESSION_KEY] = form.cleaned_data["email"]
-                return redirect(_with_next(reverse("accounts:signup_done"), next_url))
+            # The same answer whether or not the address already has an account.
+            services.user_signup(
+                email=form.cleaned_data["email"],
+                full_name=form.cleaned_data["full_name"],
+                password=form.cleaned_data["password1"],
+                language=current_language(),
+                next_url=next_url,
+            )
+            request.session[SIGNUP_EMAIL_SESSION_KEY] = form.cleaned_data["email"]
+            return redirect(_with_next(reverse("accounts:signup_done"), next_url))
     else:
         form = SignupForm(initial={"email": request.GET.get("email", "")})
     return render(request, "accounts/signup.html", {"form": form, "next": next_url})

@@ -1,8 +1,10 @@
+import re
 import time
 
 import pytest
 from django.core import mail, signing
 from django.test import override_settings
+from django.utils import timezone
 
 from cabas.accounts import emails
 from cabas.accounts.models import User
@@ -11,11 +13,13 @@ from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
+SIGNUP_THROTTLED = "Trop de demandes d&#x27;inscription. Réessayez dans 15 minutes."
 
-def sign_up(client, capture, data, next_url=""):
+
+def sign_up(client, capture, data, next_url="", ip="203.0.113.7"):
     url = "/accounts/signup/" + (f"?next={next_url}" if next_url else "")
     with capture(execute=True):
-        return client.post(url, {**data, "next": next_url} if next_url else data)
+        return client.post(url, {**data, "next": next_url} if next_url else data, REMOTE_ADDR=ip)
 
 
 def test_it_creates_an_unconfirmed_account_and_emails_a_confirmation_link(
@@ -99,19 +103,158 @@ def test_it_drops_a_next_that_leaves_the_site(
     assert response["Location"] == "/manage/"
 
 
-def test_it_refuses_an_email_already_used_whatever_the_case(
-    client, django_capture_on_commit_callbacks, signup_data
-):
-    UserFactory(email="camille.martin@exemple.fr")
+def done_page(client, response) -> str:
+    page = client.get(response["Location"]).content.decode()
+    return re.sub(r"[A-Za-z0-9]{64}", "CSRF-TOKEN", page)  # a new masked token on each page
 
-    response = sign_up(
-        client, django_capture_on_commit_callbacks, {**signup_data, "email": "CAMILLE.martin@exemple.FR"}
+
+@pytest.mark.parametrize("confirmed", [True, False])
+def test_it_answers_an_existing_address_like_a_new_one_and_changes_nothing(
+    client, django_capture_on_commit_callbacks, signup_data, confirmed
+):
+    owner = UserFactory(
+        email="deja.inscrite@exemple.fr",
+        full_name="Léa Dupont",
+        email_confirmed_at=timezone.now() if confirmed else None,
+    )
+    before = User.objects.values().get(pk=owner.pk)
+    fresh = sign_up(
+        client, django_capture_on_commit_callbacks, {**signup_data, "email": "nouvelle@exemple.fr"}
+    )
+    fresh_page = done_page(client, fresh)
+    mail.outbox.clear()
+
+    taken = sign_up(
+        client, django_capture_on_commit_callbacks, {**signup_data, "email": "DEJA.inscrite@exemple.FR"}
     )
 
-    assert response.status_code == 200
-    assert "Un compte existe déjà avec cette adresse e-mail" in response.content.decode()
+    assert taken.status_code == fresh.status_code == 302
+    assert taken["Location"] == fresh["Location"]
+    taken_page = done_page(client, taken)
+    assert taken_page.replace("deja.inscrite@exemple.fr", "nouvelle@exemple.fr") == fresh_page
+    assert User.objects.filter(email__iexact="deja.inscrite@exemple.fr").count() == 1
+    assert User.objects.values().get(pk=owner.pk) == before  # same password, name, confirmation...
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["deja.inscrite@exemple.fr"]
+
+
+def test_it_tells_the_owner_that_someone_tried_to_sign_up_with_their_address(
+    client, django_capture_on_commit_callbacks, signup_data
+):
+    UserFactory(email="camille.martin@exemple.fr", full_name="Camille Martin")
+
+    with override_settings(SITE_URL="https://cabas.example"):
+        sign_up(client, django_capture_on_commit_callbacks, signup_data, next_url="/invitations/abc/")
+
+    message = mail.outbox[0]
+    assert message.to == ["camille.martin@exemple.fr"]
+    assert message.subject == "Quelqu'un a essayé de créer un compte Cabas avec votre adresse"
+    assert "Bonjour Camille Martin" in message.body
+    assert "a déjà un compte" in message.body
+    assert "https://cabas.example/accounts/login/?next=%2Finvitations%2Fabc%2F" in message.body
+    assert "https://cabas.example/accounts/password/reset/?email=camille.martin%40exemple.fr" in message.body
+    assert "des-radis" not in message.body
+    html = message.alternatives[0][0]
+    assert message.alternatives[0][1] == "text/html"
+    assert "Se connecter" in html
+    assert "Choisir un nouveau mot de passe" in html
+    assert "https://cabas.example/accounts/password/reset/?email=camille.martin%40exemple.fr" in html
+    # The links work: the reset page is ready for the owner's address.
+    page = client.get(link_in(message, "/accounts/password/reset/")).content.decode()
+    assert 'value="camille.martin@exemple.fr"' in page
+
+
+def test_it_adds_to_the_notice_that_a_new_password_also_confirms_a_pending_account(
+    client, django_capture_on_commit_callbacks, signup_data
+):
+    UserFactory(email="camille.martin@exemple.fr", email_confirmed_at=None)
+
+    sign_up(client, django_capture_on_commit_callbacks, signup_data)
+
+    assert "pas encore confirmée" in mail.outbox[0].body
+
+
+def test_it_sends_no_notice_to_a_deactivated_account(client, django_capture_on_commit_callbacks, signup_data):
+    UserFactory(email="camille.martin@exemple.fr", is_active=False)
+
+    response = sign_up(client, django_capture_on_commit_callbacks, signup_data)
+
+    assert response["Location"].startswith("/accounts/signup/done/")
     assert User.objects.count() == 1
     assert mail.outbox == []
+
+
+def test_it_sends_at_most_three_emails_per_address_then_says_to_wait(
+    client, django_capture_on_commit_callbacks, signup_data
+):
+    responses = [
+        sign_up(client, django_capture_on_commit_callbacks, {**signup_data, "email": "camille@exemple.fr"})
+        for _ in range(12)
+    ]
+
+    assert [r.status_code for r in responses[:3]] == [302] * 3
+    assert responses[3].status_code == 200
+    assert SIGNUP_THROTTLED in responses[3].content.decode()
+    assert User.objects.count() == 1
+    assert len(mail.outbox) == 3  # the confirmation, then two notices
+    assert mail.outbox[0].subject == "Confirmez votre adresse e-mail sur Cabas"
+
+
+def test_it_throttles_an_ip_signing_up_many_addresses(
+    client, django_capture_on_commit_callbacks, signup_data
+):
+    for n in range(10):
+        sign_up(
+            client, django_capture_on_commit_callbacks, {**signup_data, "email": f"personne{n}@exemple.fr"}
+        )
+
+    response = sign_up(client, django_capture_on_commit_callbacks, signup_data)
+
+    assert response.status_code == 200
+    assert SIGNUP_THROTTLED in response.content.decode()
+    assert User.objects.count() == 10
+    assert len(mail.outbox) == 10
+    with django_capture_on_commit_callbacks(execute=True):
+        other_ip = client.post("/accounts/signup/", signup_data, REMOTE_ADDR="198.51.100.9")
+    assert other_ip["Location"].startswith("/accounts/signup/done/")
+
+
+def test_it_does_not_count_a_form_with_errors(client, django_capture_on_commit_callbacks, signup_data):
+    for _ in range(5):
+        sign_up(client, django_capture_on_commit_callbacks, {**signup_data, "password2": "autre-chose"})
+
+    response = sign_up(client, django_capture_on_commit_callbacks, signup_data)
+
+    assert response["Location"].startswith("/accounts/signup/done/")
+
+
+@pytest.mark.parametrize(("window", "wait"), [(120, "2 minutes"), (60, "1 minute")])
+def test_it_says_how_long_to_wait_from_the_window(
+    client, django_capture_on_commit_callbacks, signup_data, window, wait
+):
+    with override_settings(SIGNUPS_PER_ADDRESS=1, SIGNUP_WINDOW=window):
+        sign_up(client, django_capture_on_commit_callbacks, signup_data)
+
+        page = sign_up(client, django_capture_on_commit_callbacks, signup_data).content.decode()
+
+    assert f"Trop de demandes d&#x27;inscription. Réessayez dans {wait}." in page
+
+
+def test_it_accepts_sign_ups_again_when_the_window_ends(
+    client, django_capture_on_commit_callbacks, signup_data, monkeypatch
+):
+    from django.core.cache.backends import locmem
+
+    for _ in range(4):
+        sign_up(client, django_capture_on_commit_callbacks, signup_data)
+    assert len(mail.outbox) == 3
+
+    now = locmem.time.time()
+    monkeypatch.setattr(locmem.time, "time", lambda: now + 15 * 60 + 1)
+
+    response = sign_up(client, django_capture_on_commit_callbacks, signup_data)
+    assert response["Location"].startswith("/accounts/signup/done/")
+    assert len(mail.outbox) == 4
 
 
 @pytest.mark.parametrize(
