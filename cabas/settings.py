@@ -168,6 +168,10 @@ PASSWORD_RESET_WINDOW = int(os.environ.get("PASSWORD_RESET_WINDOW", str(15 * 60)
 SIGNUPS_PER_ADDRESS = int(os.environ.get("SIGNUPS_PER_ADDRESS", "3"))
 SIGNUPS_PER_IP = int(os.environ.get("SIGNUPS_PER_IP", "10"))
 SIGNUP_WINDOW = int(os.environ.get("SIGNUP_WINDOW", str(15 * 60)))
+# « Retrouver ma commande » requests (each emails a guest the links of their orders).
+ORDER_LINKS_PER_ADDRESS = int(os.environ.get("ORDER_LINKS_PER_ADDRESS", "3"))
+ORDER_LINKS_PER_IP = int(os.environ.get("ORDER_LINKS_PER_IP", "10"))
+ORDER_LINKS_WINDOW = int(os.environ.get("ORDER_LINKS_WINDOW", str(60 * 60)))
 EMAIL_CONFIRMATION_MAX_AGE = 3 * 24 * 3600
 API_TOKEN_PREFIX = "cabas_"
 
