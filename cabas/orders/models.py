@@ -168,15 +168,25 @@ class Line(models.Model):
 
 
 class FeeLine(models.Model):
-    """A fee charged on an order: who gets it, what for, how much (VAT included)."""
+    """A fee charged on an order: who gets it, what for, how much (VAT included). A negative line
+    lowers the total: a solidarity price, or a goodwill reduction the seller granted with a refund."""
+
+    # Not a type of Fee (no fee of this type can be set up): written only with a refund, see
+    # cabas.payments.goodwill.
+    GOODWILL = "goodwill"
+    TYPES = [*Fee.Type.choices, (GOODWILL, _("Geste commercial"))]
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="fee_lines")
     fee = models.ForeignKey("cycles.Fee", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="+")
     name = models.CharField(max_length=120)
-    fee_type = models.CharField(max_length=12, choices=Fee.Type.choices)  # snapshot of the fee's type
+    fee_type = models.CharField(max_length=12, choices=TYPES)  # snapshot of the fee's type
     amount = models.DecimalField(max_digits=12, decimal_places=2)
     tax_rate = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("0"))
+    # A goodwill line: the refund it came with.
+    refund = models.ForeignKey(
+        "payments.Payment", on_delete=models.PROTECT, null=True, blank=True, related_name="goodwill_lines"
+    )
 
     class Meta:
         ordering = ["id"]
