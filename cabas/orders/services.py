@@ -43,6 +43,7 @@ from cabas.orders.offers import (
     stock_items,
 )
 from cabas.payments.checkout import order_payment_prepare, order_payment_settle, payment_fixed
+from cabas.payments.goodwill import goodwill_refit
 from cabas.payments.models import PaymentMethod
 from cabas.solidarity.services_prices import solidarity_fee_lines
 
@@ -740,14 +741,16 @@ def _check_changeable(order: Order) -> None:
 def _refresh_totals(order: Order, lines: list[Line]) -> None:
     context = FeeContext.for_cycle(order.cycle, order.seller)
     variants = _offers(order.cycle, order.seller, [line.variant_id for line in lines])
-    order.fee_lines.all().delete()
+    order.fee_lines.exclude(fee_type=FeeLine.GOODWILL).delete()
     pairs = [(variants.get(line.variant_id) or line.variant, line.quantity) for line in lines]
     fee_data = context.order_fee_lines(pairs, order.shipping_method, order.payment_method) if lines else []
     fee_data += solidarity_fee_lines(
         seller=order.seller, customer=order.customer, user=order.user, lines=lines
     )
     _fee_lines_write(order, fee_data)
-    totals = order_totals(lines, fee_data)
+    # A goodwill reduction granted with a refund stays, split again over what the order now holds.
+    goodwill = goodwill_refit(order=order, lines=lines, fee_lines=fee_data)
+    totals = order_totals(lines, [*fee_data, *goodwill])
     order.items_total, order.fees_total = totals.items_total, totals.fees_total
     order.total, order.vat_total = totals.total, totals.vat_total
 

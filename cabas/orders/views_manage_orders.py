@@ -11,8 +11,8 @@ from cabas.enterprises.access import manage_view
 from cabas.enterprises.models import Role
 from cabas.orders.models import Order
 from cabas.orders.views_my_orders import _order_context
-from cabas.payments.models import PaymentState, payment_state
-from cabas.payments.services_payments import filter_by_payment_state, with_paid
+from cabas.payments.models import PaymentState
+from cabas.payments.services_payments import filter_by_payment_state, order_payment_state, with_paid
 from cabas.payments.views_records import payments_context
 
 PER_PAGE = 50
@@ -39,7 +39,7 @@ def order_list(request, enterprise):
     page = Paginator(orders.order_by("-placed_at", "-pk"), PER_PAGE).get_page(request.GET.get("page"))
     page.links = list(page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))
     for order in page.object_list:
-        order.payment_state = payment_state(order.total, order.paid)
+        order.payment_state = order_payment_state(order, order.paid)
         order.payment_state_label = PaymentState(order.payment_state).label
     statuses = [(value, label) for value, label in Order.Status.choices if value != Order.Status.CART]
     return render(

@@ -46,6 +46,7 @@ from cabas.orders.links import order_url
 from cabas.orders.models import Order, OrderEvent
 from cabas.payments import stripe_client
 from cabas.payments.exceptions import PaymentError
+from cabas.payments.goodwill import goodwill_record, order_lock
 from cabas.payments.models import Payment, PaymentMethod, ProviderEvent, StripeAccount
 from cabas.payments.services_payments import payment_record
 from cabas.payments.stripe_client import StripeRefused, StripeUnavailable
@@ -636,6 +637,7 @@ def refund_card(payment: Payment, amount, *, user=None, note: str = "", idempote
     state = {"succeeded": SUCCEEDED, "pending": PENDING, "requires_action": PENDING}.get(refund.get("status"))
     if state is None:
         raise StripeRefused(_("Stripe a refusé ce remboursement."))
+    # Recorded with its goodwill reduction, if any (see payments.goodwill), in one transaction.
     return payment_record(
         seller=payment.seller,
         kind=CARD,
@@ -658,10 +660,14 @@ def _refund_sync(refund: Payment) -> Payment:
     state = {"succeeded": SUCCEEDED, "failed": FAILED, "canceled": CANCELLED}.get(data.get("status"))
     if state is not None:
         with transaction.atomic():
+            if refund.order_id is not None:
+                order_lock(refund.order_id)
             locked = Payment.objects.select_for_update().get(pk=refund.pk)
             if locked.state == PENDING:
                 locked.transition(state)
                 locked.save(update_fields=["state", "updated_at"])
+                if state == SUCCEEDED:  # given back now: the part the order did not owe is goodwill
+                    goodwill_record(refund=locked)
             return locked
     return refund
 

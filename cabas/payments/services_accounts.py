@@ -22,9 +22,11 @@ from cabas.orders.exceptions import OrderError
 from cabas.orders.models import Customer, Order
 from cabas.payments import ledger
 from cabas.payments.exceptions import PaymentError
+from cabas.payments.goodwill import order_owed
 from cabas.payments.models import AccountEntry, Payment, PaymentMethod
 from cabas.payments.qr import iban_display
 from cabas.payments.references import account_reference, display
+from cabas.payments.services_payments import order_paid
 
 CREDIT = PaymentMethod.Kind.CREDIT
 # How a top-up can be received at the counter or on the bank account.
@@ -296,19 +298,20 @@ def order_pay_by_credit(*, order: Order, method: PaymentMethod, user) -> str:
 
 
 def order_credit_settle(*, order: Order, user=None) -> AccountEntry | None:
-    """Bring what an order paid by credit took from the account in line with the order: all of it
-    back when it is cancelled, the difference when it was edited (a larger order is debited again,
-    not below the minimum balance). Called in the transaction that changes the order; orders paid
-    otherwise are left alone. Raises OrderError (French) when the balance is too low."""
+    """Bring what an order paid by credit holds (its payments received, net of refunds) in line with
+    what it owes: all of it back to the account when it is cancelled, the difference when it was
+    edited (a larger order is debited again, not below the minimum balance). Called in the
+    transaction that changes the order; orders paid otherwise are left alone. Raises OrderError
+    (French) when the balance is too low."""
     if order.payment_method_id is None:
         return None
     method = PaymentMethod.objects.filter(pk=order.payment_method_id, kind=CREDIT).first()
     if method is None:
         return None
     entries = AccountEntry.objects.filter(order=order, customer__enterprise_id=order.seller_id)
-    taken = -money.round_money(entries.aggregate(s=Sum("amount"))["s"] or money.ZERO)
-    owed = money.ZERO if order.status == Order.Status.CANCELLED else order.total
-    difference = taken - owed  # > 0: give back; < 0: take more
+    # What the order holds, whatever brought it or gave part of it back (a refund in cash is
+    # not to be given back a second time to the account).
+    difference = order_paid(order) - order_owed(order)  # > 0: give back; < 0: take more
     if difference == 0:
         return None
     customer = entries.values_list("customer", flat=True).first()

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from cabas.lib import money
 from cabas.orders.models import Customer, Order
 from cabas.payments.exceptions import PaymentError
+from cabas.payments.goodwill import goodwill_record, order_lock
 from cabas.payments.models import Payment, PaymentMethod, PaymentState, payment_state
 
 SUCCEEDED = Payment.State.SUCCEEDED
@@ -72,7 +73,7 @@ def payment_record(
         existing = Payment.objects.filter(seller=seller, idempotency_key=idempotency_key[:80]).first()
         if existing is not None:
             return existing
-    return Payment.objects.create(
+    payment = Payment.objects.create(
         seller=seller,
         order=order,
         customer=customer if customer is not None else (order.customer if order else None),
@@ -88,6 +89,11 @@ def payment_record(
         refund_of=refund_of,
         recorded_by=user,
     )
+    if refund_of is not None:
+        # A refund never makes the customer owe: what the order did not owe back is a goodwill
+        # reduction of the order (for a pending card refund: once Stripe confirms it).
+        goodwill_record(refund=payment)
+    return payment
 
 
 @transaction.atomic
@@ -114,8 +120,14 @@ def order_paid(order: Order) -> Decimal:
 
 
 def order_payment_state(order: Order, paid: Decimal | None = None) -> PaymentState:
-    """unpaid / partial / paid / overpaid, from `order.total` and what was received."""
-    return payment_state(order.total, order_paid(order) if paid is None else paid)
+    """unpaid / partial / paid / overpaid, from what `order` owes (`order_owed`: its total, nothing
+    once cancelled) and what it received: the same as what is left to pay or to give back. A
+    cancelled order that received something is overpaid (to give back); one that received nothing
+    stays unpaid."""
+    paid = order_paid(order) if paid is None else paid
+    if order.status == Order.Status.CANCELLED:
+        return PaymentState.OVERPAID if paid > 0 else PaymentState.UNPAID
+    return payment_state(order.total, paid)
 
 
 def with_paid(orders):
@@ -132,12 +144,13 @@ def with_paid(orders):
 
 
 def filter_by_payment_state(orders, state: str):
-    """`orders` (annotated by `with_paid`) in payment `state`."""
+    """`orders` (annotated by `with_paid`) in payment `state`, as `order_payment_state` says."""
+    cancelled = Q(status=Order.Status.CANCELLED)
     conditions = {
-        PaymentState.UNPAID: Q(paid__lte=0) & Q(total__gt=0),
-        PaymentState.PARTIAL: Q(paid__gt=0, paid__lt=F("total")),
-        PaymentState.PAID: Q(paid=F("total")),
-        PaymentState.OVERPAID: Q(paid__gt=F("total")),
+        PaymentState.UNPAID: (~cancelled & Q(paid__lte=0, total__gt=0)) | (cancelled & Q(paid__lte=0)),
+        PaymentState.PARTIAL: ~cancelled & Q(paid__gt=0, paid__lt=F("total")),
+        PaymentState.PAID: ~cancelled & Q(paid=F("total")),
+        PaymentState.OVERPAID: (~cancelled & Q(paid__gt=F("total"))) | (cancelled & Q(paid__gt=0)),
     }
     return orders.filter(conditions[PaymentState(state)])
 
@@ -150,6 +163,12 @@ REFUND_TO_CARD = "card"
 REFUND_OFFLINE = (PaymentMethod.Kind.CASH, PaymentMethod.Kind.CHEQUE, PaymentMethod.Kind.TRANSFER)
 # Refunds that count against what a payment can still give back (a card refund may be pending).
 _REFUND_COUNTS = (Payment.State.PENDING, SUCCEEDED)
+
+
+def _refunds_under_way(order: Order) -> Decimal:
+    """What pending refunds of `order` (card refunds Stripe has not confirmed) will give back."""
+    pending = order.payments.filter(state=Payment.State.PENDING, amount__lt=0).aggregate(s=Sum("amount"))["s"]
+    return -money.round_money(pending) if pending is not None else money.ZERO
 
 
 def payment_refunded(payment: Payment) -> Decimal:
@@ -212,7 +231,10 @@ def payment_refund(
         done = Payment.objects.filter(seller_id=payment.seller_id, idempotency_key=key).first()
         if done is not None:
             return done
-    # The payment's row lock queues concurrent refunds of it: each sees the ones before.
+    # The order's row lock (first, as everywhere else) queues the refunds of all its payments, the
+    # payment's row lock those of a payment without order: each sees the ones before.
+    if payment.order_id is not None:
+        order_lock(payment.order_id)
     locked = (
         Payment.objects.select_for_update(of=("self",))
         .select_related("seller", "order", "customer")
@@ -237,6 +259,14 @@ def payment_refund(
                 "left": money.format_eur(refundable),
             }
         )
+    if locked.order is not None:
+        # Never more than the order still holds (other refunds may have gone without this payment).
+        held = order_paid(locked.order) - _refunds_under_way(locked.order)
+        if value > held:
+            raise PaymentError(
+                _("Vous ne pouvez pas rembourser plus que ce que la commande a reçu : %(left)s au plus.")
+                % {"left": money.format_eur(max(held, money.ZERO))}
+            )
     note = (note or "").strip()
     if to == REFUND_TO_CARD:
         refund_card = _card_refunder()

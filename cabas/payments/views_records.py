@@ -17,9 +17,11 @@ from cabas.enterprises.models import Role
 from cabas.lib import money
 from cabas.payments.exceptions import PaymentError
 from cabas.payments.forms import RECORD_KINDS, PaymentRecordForm, PaymentRefundForm
-from cabas.payments.models import Payment, PaymentMethod, PaymentState, payment_state
+from cabas.payments.goodwill import order_owed
+from cabas.payments.models import Payment, PaymentMethod, PaymentState
 from cabas.payments.references import display
 from cabas.payments.services_payments import (
+    order_payment_state,
     payment_record,
     payment_refund,
     payment_refundable,
@@ -54,8 +56,7 @@ def payments_context(order, *, record_form=None, refund_form=None, refund_paymen
         if payment.refund_of_id is not None and payment.state in _COUNTED_REFUNDS:
             refunded[payment.refund_of_id] = refunded.get(payment.refund_of_id, money.ZERO) - payment.amount
     paid = sum((p.amount for p in payments if p.state == Payment.State.SUCCEEDED), money.ZERO)
-    cancelled = order.status == "cancelled"
-    due = money.round_money((money.ZERO if cancelled else order.total) - paid)
+    due = money.round_money(order_owed(order) - paid)
     for payment in payments:
         payment.refundable = payment_refundable(payment, refunded.get(payment.pk, money.ZERO))
         payment.refund_form = None
@@ -68,7 +69,7 @@ def payments_context(order, *, record_form=None, refund_form=None, refund_paymen
                     prefix=_refund_prefix(payment),
                     initial={"amount": min(payment.refundable, -due) if due < 0 else payment.refundable},
                 )
-    state = payment_state(order.total, paid)
+    state = order_payment_state(order, paid)
     return {
         "payments": payments,
         "paid": paid,
@@ -171,5 +172,13 @@ def payment_refund_view(request, enterprise, uuid, payment):
                 _("Remboursement de %(amount)s enregistré (%(kind)s).")
                 % {"amount": money.format_eur(-refund.amount), "kind": refund.get_kind_display()},
             )
+            goodwill = -sum((line.amount for line in refund.goodwill_lines.all()), money.ZERO)
+            if goodwill:
+                order.refresh_from_db(fields=["total"])
+                messages.info(
+                    request,
+                    _("Geste commercial de %(amount)s : le total de la commande passe à %(total)s.")
+                    % {"amount": money.format_eur(goodwill), "total": money.format_eur(order.total)},
+                )
             return redirect("orders:order", enterprise.slug, order.uuid)
     return _render(request, enterprise, order, refund_form=form, refund_payment=original)

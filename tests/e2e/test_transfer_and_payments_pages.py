@@ -149,7 +149,9 @@ def test_a_manager_records_a_cheque_and_refunds_part_of_it_to_the_account(
     refund.get_by_label("Note").fill("tomates abîmées")
     refund.get_by_role("button", name="Rembourser").click()
     expect(page.get_by_text(re.compile("^Remboursement de 3,40\u00a0€ enregistré"))).to_be_visible()
-    expect(page.locator(".order-payments .pay-state")).to_have_text("Partiellement payée")
+    # Nothing was overpaid: a goodwill reduction, the order stays paid with a lower total.
+    expect(page.get_by_text(re.compile("^Geste commercial de 3,40\u00a0€"))).to_be_visible()
+    expect(page.locator(".order-payments .pay-state")).to_have_text("Payée")
     expect(page.locator(".pay-history")).to_contain_text("tomates abîmées")
     check()
     assert ledger.account_balance(order.customer) == Decimal("3.40")

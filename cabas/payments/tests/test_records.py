@@ -133,7 +133,9 @@ def test_the_history_lists_payments_oldest_first_with_refunds(client_for, shop):
     html = _page(client_for(shop.manager), order)
     history = html.split("Historique des paiements", 2)[2]
     assert history.index("111") < history.index("Remboursement — Espèces")
-    assert "-2,00\u00a0€" in history and "Partiellement payée" in html
+    assert "-2,00\u00a0€" in history
+    # Nothing was overpaid: the refund is a goodwill reduction, the order stays paid.
+    assert "Partiellement payée" not in html and "pay-paid" in html and "Geste commercial du" in html
 
 
 # --- the orders list ---------------------------------------------------------------------------
