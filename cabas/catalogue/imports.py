@@ -36,6 +36,7 @@ from cabas.catalogue.models import Category, Product, TaxRate, Variant
 from cabas.enterprises.models import Enterprise
 from cabas.enterprises.services_relationships import enterprise_grants
 from cabas.lib import money, units
+from cabas.lib.spreadsheet import unneutralised
 from cabas.lib.text import fold as _fold
 
 # The Open Food Network product-list template, in its order (also the export's columns).
@@ -159,7 +160,9 @@ def _csv_rows(data: bytes):
     text = decode(data)
     reader = csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text))
     try:
-        yield from reader
+        # A cell our exports protected from running as a formula ("'-5 % ...") reads back as typed.
+        for cells in reader:
+            yield [unneutralised(cell) for cell in cells]
     except csv.Error as error:
         raise ImportRejected([Problem(reader.line_num or None, None, _(
             "fichier CSV mal formé (%(error)s)") % {"error": error})])
@@ -232,7 +235,7 @@ def _xlsx_rows(data: bytes):
             cells = [_cell(v) for v in values[:width]]
             if width is None and any(c.strip() for c in cells):
                 width = max(i for i, c in enumerate(cells) if c.strip()) + 1
-            yield cells
+            yield [unneutralised(cell) for cell in cells]
     finally:
         workbook.close()
 

@@ -78,6 +78,17 @@ def test_it_round_trips_csv_export_import_export_into_an_empty_producer(enterpri
     assert (again.created, again.updated, again.unchanged) == (0, 0, 4)
 
 
+def test_it_round_trips_a_csv_text_the_export_protected_from_running_as_a_formula(enterprise):
+    variant = VariantFactory(product__producer=enterprise, product__name="-5 % sur les courgettes", sku="C5")
+    exported = "".join(catalogue_csv(enterprise))
+    assert ",'-5 % sur les courgettes," in exported
+    empty = EnterpriseFactory(name="Ferme Neuve")
+
+    product_import(enterprise=empty, name="export.csv", data=exported.replace(enterprise.name, empty.name).encode())
+
+    assert empty.products.get().name == variant.product.name == "-5 % sur les courgettes"
+
+
 def rows_of(data: bytes) -> list[tuple]:
     workbook = load_workbook(io.BytesIO(data), read_only=True)
     return [tuple(row) for row in workbook.active.iter_rows(values_only=True)]
