@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from cabas.accounts import ratelimit
+from cabas.accounts.emails import enqueue_templated_email
 from cabas.accounts.models import User
 
 PHONE_RE = re.compile(r"^\+?[0-9 .\-()]{6,25}$")
@@ -291,3 +292,16 @@ class ResetPasswordForm(PasswordResetForm):
         if email and not self.errors:
             throttle("password-reset", email=email, request=self.request, message=PASSWORD_RESET_THROTTLED)
         return cleaned
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
+                  html_email_template_name=None):
+        """Sent by the worker after commit, like every other email: the request then takes the same
+        time whether or not the address has an account."""
+        user = context["user"]
+        enqueue_templated_email(
+            email_template_name.removesuffix(".txt"),
+            to=to_email,
+            context={"email": context["email"], "uid": context["uid"], "token": context["token"],
+                     "full_name": user.full_name},
+            language=user.language or None,
+        )

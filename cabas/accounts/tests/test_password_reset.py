@@ -1,6 +1,6 @@
 import pytest
 from django.core import mail
-from django.test import override_settings
+from django.test import TestCase, override_settings
 
 from cabas.accounts.tests.conftest import link_in
 from tests.factories import PASSWORD, UserFactory
@@ -12,7 +12,9 @@ THROTTLED = "Trop de demandes de nouveau mot de passe. Réessayez dans 15 minute
 
 
 def ask_reset(client, email, ip="203.0.113.7"):
-    return client.post("/accounts/password/reset/", {"email": email}, REMOTE_ADDR=ip)
+    """The email is sent by the worker once the request's transaction commits."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post("/accounts/password/reset/", {"email": email}, REMOTE_ADDR=ip)
 
 
 def choose_password(client, message, password=NEW_PASSWORD, confirm=None):
@@ -72,6 +74,19 @@ def test_it_does_not_reveal_unknown_addresses(client, db):
 
     assert response["Location"] == "/accounts/password/reset/done/"
     assert mail.outbox == []
+
+
+def test_it_leaves_the_email_to_the_worker_so_the_request_does_the_same_for_any_address(
+    client, customer, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as queued:
+        known = client.post("/accounts/password/reset/", {"email": customer.email})
+    unknown = ask_reset(client, "inconnu@exemple.fr")
+
+    assert known["Location"] == unknown["Location"] == "/accounts/password/reset/done/"
+    assert mail.outbox == [] and len(queued) == 1  # sent after commit, by the worker
+    queued[0]()
+    assert mail.outbox[0].to == [customer.email]
 
 
 def test_it_prefills_the_address_from_the_link(client, db):
