@@ -17,6 +17,7 @@ answers 409 when several carry the number.
 from decimal import Decimal
 from uuid import UUID
 
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest
 from django.utils import timezone
@@ -25,6 +26,7 @@ from ninja import Header, Query, Router, Status
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from cabas.api import idempotency
 from cabas.api.auth import token_auth
 from cabas.api.schemas import ErrorOut, ValidationErrorOut
 from cabas.api.schemas_payments import (
@@ -221,31 +223,32 @@ def _method_for(order: Order, kind: str) -> PaymentMethod | None:
 
 def _record(request, order: Order, payload: PaymentIn, idempotency_key: str):
     key = (idempotency_key or "").strip()
-    stored_key = f"api-{key}" if key else ""
-    if key:
-        existing = Payment.objects.filter(seller_id=order.seller_id, idempotency_key=stored_key).first()
-        if existing is not None and (
-            existing.order_id != order.pk
-            or existing.amount != payload.amount
-            or existing.kind != payload.kind
-        ):
-            return _invalid("Idempotency-Key", _("Cette clé a déjà servi pour un autre paiement."))
     received_on = payload.date or timezone.localdate()
     if received_on > timezone.localdate():
         return _invalid("date", _("La date de réception ne peut pas être dans le futur."))
     try:
-        payment = payment_record(
-            seller=order.seller,
-            kind=payload.kind,
-            amount=payload.amount,
-            order=order,
-            method=_method_for(order, payload.kind),
-            received_on=received_on,
-            cheque_number=payload.cheque_number if payload.kind == PaymentMethod.Kind.CHEQUE else "",
-            note=payload.note,
-            idempotency_key=stored_key,
-            user=request.auth,
-        )
+        with transaction.atomic():
+            if key:  # the same key again: the same order and body, or a refusal (see cabas.api.idempotency)
+                idempotency.claim(
+                    seller=order.seller,
+                    kind="payment",
+                    key=key,
+                    fingerprint=idempotency.fingerprint(payload, order=order.uuid),
+                )
+            payment = payment_record(
+                seller=order.seller,
+                kind=payload.kind,
+                amount=payload.amount,
+                order=order,
+                method=_method_for(order, payload.kind),
+                received_on=received_on,
+                cheque_number=payload.cheque_number if payload.kind == PaymentMethod.Kind.CHEQUE else "",
+                note=payload.note,
+                idempotency_key=f"api-{key}" if key else "",
+                user=request.auth,
+            )
+    except idempotency.KeyReused:
+        return _invalid("Idempotency-Key", _("Cette clé a déjà servi pour un autre paiement."))
     except PaymentError as error:
         return _invalid("", error.message)
     payments = _payments_of(order)
@@ -258,8 +261,9 @@ RECORD_DESCRIPTION = (
     "du vendeur), `amount` (en texte, positif), `date` de réception (aujourd'hui si absente, jamais "
     "dans le futur), `note`, `cheque_number`. Pour les responsables et gestionnaires du vendeur (403 "
     "pour l'acheteur). Envoyez un en-tête `Idempotency-Key` (une valeur par paiement) : le même appel "
-    "répété donne le même paiement, jamais deux. Réponses : 201 avec le paiement et l'état de la "
-    "commande ; 422 si la demande est invalide (message en français, rien n'est enregistré)."
+    "répété donne le même paiement, jamais deux ; la clé envoyée avec une autre demande donne 422. "
+    "Réponses : 201 avec le paiement et l'état de la commande ; 422 si la demande est invalide "
+    "(message en français, rien n'est enregistré)."
 )
 RECORD_RESPONSES = {201: PaymentRecordedOut, **READ_RESPONSES}
 

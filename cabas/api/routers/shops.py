@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from ninja import Header, Query, Router, Status
 from ninja.errors import HttpError
 
+from cabas.api import idempotency
 from cabas.api.auth import token_auth
 from cabas.api.schemas import ErrorOut, ValidationErrorOut
 from cabas.api.schemas_shops import (
@@ -403,8 +404,9 @@ def _stock_changes(offers: dict, lines) -> list[StockChange]:
         "ou de livraison et le moyen de paiement proposés dans le cycle (voir `/shops/{slug}/cycles`). "
         "Tout ou rien : le stock est vérifié et décompté sous verrou, les totaux calculés une fois, "
         "l'e-mail de confirmation envoyé. Envoyez un en-tête `Idempotency-Key` (une valeur par "
-        "commande) : le même appel répété donne la même commande, jamais deux. Réponses : 201 avec la "
-        "commande ; 409 avec les lignes en rupture (rien n'est commandé) ; 422 si la demande est invalide."
+        "commande) : le même appel répété donne la même commande, jamais deux ; la clé envoyée avec une "
+        "autre demande, ou par quelqu'un d'autre, donne 422. Réponses : 201 avec la commande ; 409 avec "
+        "les lignes en rupture (rien n'est commandé) ; 422 si la demande est invalide."
     ),
 )
 def shop_order_place(
@@ -416,11 +418,18 @@ def shop_order_place(
     user = request.auth
     shop = _shop(slug, user)
     key = (idempotency_key or "").strip()
+    # The same key again: the same request from the same person (a retry), or a refusal.
+    request_print = idempotency.fingerprint(payload, user=user.pk)
+    key_reused = _invalid("Idempotency-Key", _("Cette clé a déjà servi pour une autre commande."))
     if key:
         existing = order_services.order_by_idempotency_key(seller=shop.enterprise, key=key)
         if existing is not None:
             if existing.user_id != user.pk:
-                return _invalid("Idempotency-Key", _("Cette clé a déjà servi pour une autre commande."))
+                return key_reused
+            try:
+                idempotency.claim(seller=shop.enterprise, kind="order", key=key, fingerprint=request_print)
+            except idempotency.KeyReused:
+                return key_reused
             return Status(201, _order_out(_orders().get(pk=existing.pk)))
 
     distributions = _distributions(shop, payload.cycle)
@@ -461,6 +470,8 @@ def shop_order_place(
 
     try:
         with transaction.atomic():
+            if key:  # freed again if nothing is placed; a concurrent retry waits here for this one
+                idempotency.claim(seller=shop.enterprise, kind="order", key=key, fingerprint=request_print)
             cart = Order.objects.create(seller=shop.enterprise, cycle=cycle, user=user)
             for line in payload.lines:
                 order_services.cart_set_quantity(
@@ -482,6 +493,8 @@ def shop_order_place(
             )
             if order.pk != cart.pk:  # the same key placed another order meanwhile: drop this cart
                 cart.delete()
+    except idempotency.KeyReused:
+        return key_reused
     except InsufficientStock as error:
         return _stock_conflict(error.changes)
     except InvalidQuantity:
