@@ -1,10 +1,29 @@
 """French error bodies for the API: `{"detail": "..."}`, plus `errors` (field + message) for
-invalid parameters."""
+invalid parameters. Every answer is JSON, an unexpected exception (500) included; `errors()` gives
+the statuses an operation documents in the OpenAPI document."""
+
+import logging
 
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from cabas.api.schemas import ErrorOut, ValidationErrorOut
+
+# Django's own logger for failed requests: its handlers (console, e-mail to ADMINS) see the API's
+# unexpected errors as they see the site's.
+request_logger = logging.getLogger("django.request")
+
+# ninja's message for a body that json.loads refuses (its BodyModel raises HttpError(400, ...)).
+UNPARSABLE_BODY = "Cannot parse request body"
+
+
+def errors(*statuses: int) -> dict[int, type]:
+    """The error answers an operation documents: `statuses` (422 with the invalid fields, the others
+    with a `detail`) and 500, which any operation may answer."""
+    return {status: ValidationErrorOut if status == 422 else ErrorOut for status in (*sorted(statuses), 500)}
+
 
 # Locations ninja puts before the field name in a pydantic error's `loc`.
 LOCATIONS = {"query", "path", "body", "header", "cookie", "form", "file"}
@@ -28,6 +47,15 @@ def error_message(error: dict) -> str:
     ctx = error.get("ctx") or {}
     if kind == "missing":
         return _("Ce champ est obligatoire.")
+    if kind == "control_character":
+        return _(
+            "Les caractères de contrôle (retour à la ligne, tabulation, U+0000…) ne sont pas acceptés ici."
+        )
+    if kind == "control_character_multiline":
+        return _(
+            "Les caractères de contrôle (U+0000…) ne sont pas acceptés ; retours à la ligne et "
+            "tabulations le sont."
+        )
     if kind in {"int_parsing", "int_type", "int_from_float"}:
         return _("Un nombre entier est attendu.")
     if kind in {"float_parsing", "float_type", "finite_number"}:
@@ -54,19 +82,25 @@ def error_message(error: dict) -> str:
         return _("Un nombre décimal est attendu, en texte (ex. « 3.20 »).")
     if kind == "decimal_max_places":
         return _("%(n)s chiffres après la virgule au maximum.") % {"n": ctx.get("decimal_places")}
-    if kind in {"decimal_max_digits", "decimal_whole_digits"}:
+    if kind in {"decimal_max_digits", "decimal_whole_digits", "number_too_large"}:
         return _("Nombre trop grand.")
     if kind == "number_as_text":
         return _(
             "Envoyez les montants et quantités en texte (ex. « 3.20 ») : un nombre à virgule flottante "
             "n'est pas exact au centime."
         )
+    if kind in {"date_parsing", "date_type", "date_from_datetime_parsing", "date_from_datetime_inexact"}:
+        return _("Une date est attendue, au format AAAA-MM-JJ (ex. 2026-01-15).")
+    if kind == "latlon":
+        return _("Paramètre near invalide : attendu « latitude,longitude », par exemple 45.76,4.83.")
     if kind in {"uuid_parsing", "uuid_type"}:
         return _("Identifiant (UUID) invalide.")
     if kind in {"string_type"}:
         return _("Un texte est attendu.")
     if kind in {"list_type"}:
         return _("Une liste est attendue.")
+    if kind in {"dict_type", "model_type", "model_attributes_type"}:
+        return _("Un objet JSON est attendu.")
     if kind == "too_short":
         n = ctx.get("min_length") or 0
         message = ngettext("Au moins %(n)s élément est attendu.", "Au moins %(n)s éléments sont attendus.", n)
@@ -90,16 +124,20 @@ def register(api) -> None:
             for e in exc.errors
         ]
         fields = ", ".join(sorted({e["field"] for e in errors if e["field"]}))
-        detail = _("Paramètres invalides : %(fields)s.") % {"fields": fields} if fields else _(
-            "Requête invalide."
+        detail = (
+            _("Paramètres invalides : %(fields)s.") % {"fields": fields} if fields else _("Requête invalide.")
         )
         return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
 
     @api.exception_handler(AuthenticationError)
     def authentication_error(request, exc):
-        message = exc.message if isinstance(exc.message, str) and exc.message != "Unauthorized" else _(
-            "Authentification requise : envoyez un jeton personnel dans l'en-tête "
-            "« Authorization: Bearer <jeton> »."
+        message = (
+            exc.message
+            if isinstance(exc.message, str) and exc.message != "Unauthorized"
+            else _(
+                "Authentification requise : envoyez un jeton personnel dans l'en-tête "
+                "« Authorization: Bearer <jeton> »."
+            )
         )
         response = api.create_response(request, {"detail": message}, status=401)
         response["WWW-Authenticate"] = 'Bearer realm="api"'
@@ -111,4 +149,25 @@ def register(api) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request, exc):
-        return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+        detail = str(exc)
+        if exc.status_code == 400 and detail.startswith(UNPARSABLE_BODY):
+            detail = _("Le corps de la requête n'est pas un JSON valide.")
+        return api.create_response(request, {"detail": detail}, status=exc.status_code)
+
+    @api.exception_handler(Exception)
+    def server_error(request, exc):
+        # Logged like Django logs an uncaught exception (with its traceback, for the operators), but
+        # answered in JSON, with nothing of the exception in it, whatever DEBUG says.
+        request_logger.error(
+            "Internal Server Error: %s",
+            request.path,
+            exc_info=exc,
+            extra={"status_code": 500, "request": request},
+        )
+        response = api.create_response(
+            request,
+            {"detail": _("Erreur interne du serveur : l'incident est enregistré ; réessayez plus tard.")},
+            status=500,
+        )
+        response._has_been_logged = True  # Django's handler would log it a second time, without the traceback
+        return response

@@ -241,7 +241,7 @@ def test_it_lets_only_the_sellers_managers_record_a_payment(world, client):
         ({"kind": "cash", "amount": "douze"}, "amount", "Un nombre décimal est attendu"),
         ({"kind": "cash"}, "amount", "Ce champ est obligatoire."),
         ({"kind": "cash", "amount": "4", "note": "x" * 201}, "note", "200 caractères au maximum."),
-        ({"kind": "cash", "amount": "4", "date": "2026-02-30"}, "date", "Valeur invalide."),
+        ({"kind": "cash", "amount": "4", "date": "2026-02-30"}, "date", "Une date est attendue"),
         ({"kind": "cash", "amount": "4", "date": "2999-01-01"}, "date", "ne peut pas être dans le futur."),
         ({"kind": "cash", "amount": "1000000000"}, "", "Montant trop élevé."),
     ],
