@@ -7,26 +7,19 @@ French: they are what readers of /api/v1/docs see.
 
 from datetime import date as Date
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Literal
 from uuid import UUID
 
 from ninja import Field, Schema
-from pydantic import StringConstraints
 
-from cabas.api.schemas_products import Money
+from cabas.api.schemas import BodyIn, MoneyOut, PageIn, PositiveMoney, text
+from cabas.api.schemas import Date as DateIn
 from cabas.payments.services_sepa import iban_masked
 
 # The ways a payment is recorded by hand (as on the order's page of the back-office); card: a
 # payment on the seller's own terminal at pickup. Credit and allowances go through the account.
 RecordKind = Literal["cash", "cheque", "transfer", "card"]
-PositiveMoney = Annotated[Money, Field(gt=0)]
-
-
-def _text(max_length: int):
-    return Annotated[str, StringConstraints(strip_whitespace=True, max_length=max_length)]
-
-
-Text20, Text30, Text35, Text50, Text70, Text200 = (_text(n) for n in (20, 30, 35, 50, 70, 200))
+Text20, Text30, Text35, Text200 = (text(n) for n in (20, 30, 35, 200))
 
 
 # --- An order's payments ----------------------------------------------------------------------
@@ -37,7 +30,7 @@ class PaymentOut(Schema):
     kind: str = Field(description="cash, cheque, transfer, card, sepa, credit ou allowance")
     kind_label: str = Field(description="Libellé du moyen de paiement")
     method: UUID | None = Field(description="Moyen de paiement du vendeur utilisé, s'il est connu")
-    amount: str = Field(description="Montant en euros (négatif : un remboursement), ex. « 12.50 »")
+    amount: MoneyOut = Field(description="Montant en euros (négatif : un remboursement), ex. « 12.50 »")
     state: str = Field(
         description="pending (en attente), succeeded (reçu), failed (échoué), cancelled (annulé)"
     )
@@ -54,9 +47,9 @@ class OrderPaymentSummary(Schema):
     number: str = Field(description="Numéro de la commande")
     seller: str = Field(description="Identifiant (slug) du vendeur")
     status: str = Field(description="État de la commande (awaiting, placed, fulfilled, cancelled)")
-    total: str = Field(description="Total de la commande")
-    paid: str = Field(description="Reçu : somme des paiements reçus (remboursements déduits)")
-    due: str = Field(
+    total: MoneyOut = Field(description="Total de la commande")
+    paid: MoneyOut = Field(description="Reçu : somme des paiements reçus (remboursements déduits)")
+    due: MoneyOut = Field(
         description="Reste à payer (négatif : trop-perçu à rendre) ; une commande annulée ne doit rien"
     )
     payment_state: str = Field(description="unpaid, partial, paid ou overpaid")
@@ -73,12 +66,12 @@ class PaymentRecordedOut(PaymentOut):
     order: OrderPaymentSummary = Field(description="La commande, paiement compris")
 
 
-class PaymentIn(Schema):
+class PaymentIn(BodyIn):
     kind: RecordKind = Field(
         description="cash (espèces), cheque, transfer (virement) ou card (terminal du vendeur)"
     )
     amount: PositiveMoney = Field(description="Montant reçu en euros, en texte (ex. « 12.50 »)")
-    date: Date | None = Field(None, description="Date de réception (AAAA-MM-JJ) ; absente : aujourd'hui")
+    date: DateIn | None = Field(None, description="Date de réception (AAAA-MM-JJ) ; absente : aujourd'hui")
     note: Text200 = Field("", description="Note (200 caractères au plus)")
     cheque_number: Text30 = Field("", description="Numéro du chèque (pour un chèque)")
 
@@ -101,8 +94,8 @@ class AccountEntryOut(Schema):
     created_at: datetime = Field(description="Date de l'écriture")
     kind: str = Field(description="top_up, order, refund, correction ou allowance")
     kind_label: str
-    amount: str = Field(description="Montant (négatif : un débit)")
-    balance_after: str = Field(description="Solde du compte après cette écriture")
+    amount: MoneyOut = Field(description="Montant (négatif : un débit)")
+    balance_after: MoneyOut = Field(description="Solde du compte après cette écriture")
     note: str = Field(description="Libellé")
     order: str | None = Field(description="Numéro de la commande concernée")
     spent_at: str | None = Field(description="Vendeur où une allocation a été dépensée (slug)")
@@ -111,16 +104,15 @@ class AccountEntryOut(Schema):
 class AccountOut(Schema):
     enterprise: str = Field(description="Structure qui tient le compte (slug)")
     customer: CustomerRef
-    balance: str = Field(description="Solde : somme de toutes les écritures")
+    balance: MoneyOut = Field(description="Solde : somme de toutes les écritures")
     count: int = Field(description="Nombre total d'écritures")
     limit: int
     offset: int
     entries: list[AccountEntryOut] = Field(description="Écritures, de la plus récente à la plus ancienne")
 
 
-class AccountFilters(Schema):
-    limit: int = Field(50, ge=1, le=200, description="Écritures par page (200 au plus)")
-    offset: int = Field(0, ge=0, description="Écritures à sauter")
+class AccountFilters(PageIn):
+    pass
 
 
 # --- SEPA mandates ----------------------------------------------------------------------------
@@ -156,10 +148,10 @@ class MandateFilters(Schema):
     status: Literal["active", "revoked"] | None = Field(None, description="active ou revoked")
 
 
-class MandateIn(Schema):
+class MandateIn(BodyIn):
     customer: UUID = Field(description="Le client (uuid) qui a signé le mandat")
-    debtor_name: Text70 = Field(description="Titulaire du compte, tel qu'il figure sur le RIB")
-    iban: Text50 = Field(description="IBAN du compte à débiter (les espaces sont acceptés)")
+    debtor_name: text(70, blank=False) = Field(description="Titulaire du compte, tel qu'il figure sur le RIB")
+    iban: text(50, blank=False) = Field(description="IBAN du compte à débiter (les espaces sont acceptés)")
     bic: Text20 = Field("", description="BIC (facultatif)")
-    signed_on: Date = Field(description="Date de signature (AAAA-MM-JJ), pas dans le futur")
+    signed_on: DateIn = Field(description="Date de signature (AAAA-MM-JJ), pas dans le futur")
     reference: Text35 = Field("", description="RUM du mandat papier ; absente : générée (RUM-…)")

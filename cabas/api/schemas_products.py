@@ -10,9 +10,20 @@ from uuid import UUID
 
 from django.conf import settings
 from ninja import Field, Schema
-from pydantic import BeforeValidator, StringConstraints
-from pydantic_core import PydanticCustomError
+from pydantic import BeforeValidator
 
+from cabas.api.schemas import (
+    BodyIn,
+    Boolean,
+    DecimalOut,
+    Money,
+    MoneyOut,
+    Quantity,
+    QueryBoolean,
+    Rate,
+    json_integer,
+    text,
+)
 from cabas.catalogue.models import Unit
 from cabas.enterprises.models import VatRegime
 
@@ -33,19 +44,10 @@ def quantity_text(value: Decimal) -> str:
     return str(int(value)) if value == value.to_integral() else f"{value.normalize():f}"
 
 
-def _no_float(value):
-    """Money and quantities are sent as strings ("3.20") or integers; a JSON float is refused."""
-    if isinstance(value, float):
-        raise PydanticCustomError("number_as_text", "send amounts and quantities as strings")
-    return value
-
-
-Money = Annotated[Decimal, BeforeValidator(_no_float), Field(ge=0, max_digits=12, decimal_places=2)]
-Quantity = Annotated[Decimal, BeforeValidator(_no_float), Field(gt=0, max_digits=10, decimal_places=3)]
-Rate = Annotated[Decimal, BeforeValidator(_no_float), Field(ge=0, le=100, max_digits=5, decimal_places=2)]
-Stock = Annotated[int, Field(ge=0, le=2_000_000_000)]
-Text150 = Annotated[str, StringConstraints(strip_whitespace=True, max_length=150)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=150)]
+# The bounds before the validator: after it, pydantic would write them `ge`/`le` in the JSON Schema.
+Stock = Annotated[int, Field(ge=0, le=2_000_000_000), BeforeValidator(json_integer)]
+Text150 = text(150)
+Name = text(150, blank=False)
 
 
 # --- Answers ----------------------------------------------------------------------------------
@@ -85,17 +87,21 @@ class VariantOut(Schema):
     name: str = Field(description="Nom de la variante (facultatif)")
     sku: str = Field(description="Référence (SKU)")
     unit: Unit = Field(description="Unité : g, kg, ml, cl, dl, l ou item (à la pièce)")
-    quantity: str = Field(description="Quantité dans cette unité (ex. « 500 », « 1.5 »)")
+    quantity: DecimalOut = Field(description="Quantité dans cette unité (ex. « 500 », « 1.5 »)")
     unit_name: str = Field(description="Nom de l'unité pour les pièces (botte, douzaine, bocal...)")
     unit_display: str = Field(description="Taille telle qu'affichée (ex. « 500 g », « 6 œufs »)")
-    price: str = Field(
+    price: MoneyOut = Field(
         description="Prix TTC en euros (ex. « 3.20 ») ; au kilo ou au litre pour un poids variable"
     )
-    price_per_unit: str = Field(description="Prix par unité de référence (kilo, litre ou pièce), en euros")
+    price_per_unit: MoneyOut = Field(
+        description="Prix par unité de référence (kilo, litre ou pièce), en euros"
+    )
     reference_unit: str = Field(description="Unité de référence du prix unitaire (kg, L ou nom de la pièce)")
-    estimated_price: str = Field(description="Prix estimé d'une pièce (poids variable) ou le prix")
+    estimated_price: MoneyOut = Field(description="Prix estimé d'une pièce (poids variable) ou le prix")
     variable_weight: bool = Field(description="Poids variable : prix au kilo, pesé à la remise")
-    tax_rate: str = Field(description="Taux de TVA en % (ex. « 5.5 »), celui de la catégorie si non fixé")
+    tax_rate: DecimalOut = Field(
+        description="Taux de TVA en % (ex. « 5.5 »), celui de la catégorie si non fixé"
+    )
     on_hand: int = Field(description="Stock")
     on_demand: bool = Field(description="À la demande (stock illimité)")
     in_stock: bool = Field(description="Disponible")
@@ -180,11 +186,11 @@ class ProductOut(Schema):
 
 
 class ProductFilters(Schema):
-    category: str = Field(
-        "", max_length=80, description="Identifiant d'une catégorie (ses sous-catégories sont incluses)"
+    category: text(80) = Field(
+        "", description="Identifiant d'une catégorie (ses sous-catégories sont incluses)"
     )
-    q: str = Field("", max_length=100, description="Recherche dans le nom du produit")
-    archived: bool = Field(
+    q: text(100) = Field("", description="Recherche dans le nom du produit")
+    archived: QueryBoolean = Field(
         False,
         description=(
             "Inclure les produits et variantes archivés (gestionnaires du producteur, ou d'un point "
@@ -193,19 +199,21 @@ class ProductFilters(Schema):
     )
 
 
-class VariantFields(Schema):
+class VariantFields(BodyIn):
     name: Text150 | None = Field(None, description="Nom de la variante (facultatif)")
-    sku: Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)] | None = None
+    sku: text(64) | None = Field(None, description="Référence (SKU)")
     unit: Unit | None = Field(None, description="g, kg, ml, cl, dl, l ou item")
     quantity: Quantity | None = Field(None, description="Quantité dans l'unité, en texte (ex. « 500 »)")
-    unit_name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)] | None = None
+    unit_name: text(40) | None = Field(None, description="Nom de l'unité pour les pièces (botte, bocal...)")
     price: Money | None = Field(None, description="Prix TTC en euros, en texte (ex. « 3.20 »)")
     tax_rate: Rate | None = Field(
         None, description="Taux de TVA en % (0, 5.5, 10 ou 20) ; absent : celui de la catégorie"
     )
-    variable_weight: bool | None = None
+    variable_weight: Boolean | None = Field(
+        None, description="Poids variable : prix au kilo, pesé à la remise"
+    )
     on_hand: Stock | None = Field(None, description="Stock")
-    on_demand: bool | None = Field(None, description="À la demande (stock illimité)")
+    on_demand: Boolean | None = Field(None, description="À la demande (stock illimité)")
     low_stock_threshold: Stock | None = None
 
 
@@ -217,20 +225,20 @@ class VariantIn(VariantFields):
 
 class VariantPatch(VariantFields):
     uuid: UUID | None = Field(None, description="Variante à modifier ; absent : une nouvelle variante")
-    archive: bool = Field(False, description="Archiver cette variante")
+    archive: Boolean = Field(False, description="Archiver cette variante")
 
 
-class ProductFields(Schema):
-    category: str | None = Field(None, max_length=80, description="Identifiant de la catégorie (ex. tomates)")
-    description: str | None = Field(None, max_length=5000)
-    allergens: Annotated[str, StringConstraints(strip_whitespace=True, max_length=255)] | None = None
-    conservation: Annotated[str, StringConstraints(strip_whitespace=True, max_length=255)] | None = None
-    labels: list[str] | None = Field(None, description="Identifiants des labels (ab, hve...)")
+class ProductFields(BodyIn):
+    category: text(80) | None = Field(None, description="Identifiant de la catégorie (ex. tomates)")
+    description: text(5000, multiline=True, strip=False) | None = Field(None, description="Présentation")
+    allergens: text(255) | None = Field(None, description="Allergènes")
+    conservation: text(255) | None = Field(None, description="Conservation")
+    labels: list[text(80)] | None = Field(None, description="Identifiants des labels (ab, hve...)")
 
 
 class ProductIn(ProductFields):
     name: Name = Field(description="Nom du produit")
-    category: str = Field(max_length=80, description="Identifiant de la catégorie (ex. tomates)")
+    category: text(80) = Field(description="Identifiant de la catégorie (ex. tomates)")
     variants: list[VariantIn] = Field(min_length=1, description="Au moins une variante")
 
 

@@ -5,13 +5,11 @@ in French: they are what readers of /api/v1/docs see.
 """
 
 from datetime import datetime
-from typing import Annotated
 from uuid import UUID
 
 from ninja import Field, Schema
-from pydantic import StringConstraints
 
-from cabas.api.schemas import ErrorOut
+from cabas.api.schemas import BodyIn, DecimalOut, ErrorOut, Integer, MoneyOut, PageIn, text
 
 
 class EnterpriseRef(Schema):
@@ -28,8 +26,8 @@ class ShippingMethodOut(Schema):
     city: str
     instructions: str
     postcodes: list[str] = Field(description="Codes postaux livrés (livraison)")
-    fee: str = Field(description="Frais de livraison TTC, en euros")
-    minimum_order: str | None = Field(description="Commande minimum TTC pour la livraison, en euros")
+    fee: MoneyOut = Field(description="Frais de livraison TTC, en euros")
+    minimum_order: MoneyOut | None = Field(description="Commande minimum TTC pour la livraison, en euros")
 
 
 class PaymentMethodOut(Schema):
@@ -57,16 +55,16 @@ class FeeShareOut(Schema):
     fee_type: str = Field(description="packing, transport, admin, sales, solidarity ou platform")
     fee_type_label: str = Field(description="Libellé du type de frais")
     enterprise: str = Field(description="Structure qui perçoit ces frais (slug)")
-    amount: str = Field(description="Montant TTC par unité, en euros")
-    tax_rate: str = Field(description="Taux de TVA sur ces frais, en %")
+    amount: MoneyOut = Field(description="Montant TTC par unité, en euros")
+    tax_rate: DecimalOut = Field(description="Taux de TVA sur ces frais, en %")
 
 
 class BreakdownOut(Schema):
-    producer_price: str = Field(description="Prix du producteur TTC, en euros")
-    producer_tax_rate: str = Field(description="Taux de TVA du produit, en %")
+    producer_price: MoneyOut = Field(description="Prix du producteur TTC, en euros")
+    producer_tax_rate: DecimalOut = Field(description="Taux de TVA du produit, en %")
     fees: list[FeeShareOut] = Field(description="Chaque frais, par unité")
-    vat: str = Field(description="TVA comprise dans le prix, en euros")
-    unit_price: str = Field(description="Prix affiché : prix du producteur + frais, en euros")
+    vat: MoneyOut = Field(description="TVA comprise dans le prix, en euros")
+    unit_price: MoneyOut = Field(description="Prix affiché : prix du producteur + frais, en euros")
 
 
 class CycleProductOut(Schema):
@@ -80,7 +78,7 @@ class CycleProductOut(Schema):
     variable_weight: bool = Field(description="Poids variable : le prix est estimé, ajusté à la pesée")
     available: int | None = Field(description="Unités disponibles (null : à la demande, sans limite)")
     in_stock: bool = Field(description="Disponible")
-    price: str = Field(description="Prix unitaire affiché TTC (frais compris), en euros")
+    price: MoneyOut = Field(description="Prix unitaire affiché TTC (frais compris), en euros")
     breakdown: BreakdownOut = Field(description="Décomposition du prix : producteur, frais, TVA")
 
 
@@ -89,28 +87,24 @@ class CycleProductsPage(Schema):
     items: list[CycleProductOut]
 
 
-class ProductsFilters(Schema):
-    q: str = Field("", max_length=100, description="Recherche dans le nom du produit")
-    category: str = Field(
-        "", max_length=80, description="Identifiant d'une catégorie (sous-catégories incluses)"
-    )
-    producer: str = Field("", max_length=80, description="Identifiant (slug) d'un producteur")
-    limit: int = Field(50, ge=1, le=200, description="Nombre de variantes par page (200 au plus)")
-    offset: int = Field(0, ge=0, description="Position de la première variante")
+class ProductsFilters(PageIn):
+    q: text(100) = Field("", description="Recherche dans le nom du produit")
+    category: text(80) = Field("", description="Identifiant d'une catégorie (sous-catégories incluses)")
+    producer: text(80) = Field("", description="Identifiant (slug) d'un producteur")
 
 
 # --- Placing an order -------------------------------------------------------------------------
 
 
-class LineIn(Schema):
+class LineIn(BodyIn):
     variant: UUID = Field(description="Identifiant de la variante")
-    quantity: int = Field(ge=1, le=999, description="Nombre d'unités")
+    quantity: Integer = Field(ge=1, le=999, description="Nombre d'unités")
 
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+Text = text(200)
 
 
-class OrderIn(Schema):
+class OrderIn(BodyIn):
     cycle: UUID | None = Field(
         None, description="Cycle de vente ; facultatif quand un seul cycle est ouvert dans la boutique"
     )
@@ -119,13 +113,11 @@ class OrderIn(Schema):
     payment_method: UUID = Field(description="Moyen de paiement (voir les cycles)")
     full_name: Text | None = Field(None, description="Nom ; par défaut celui du compte")
     email: Text | None = Field(None, description="Adresse e-mail ; par défaut celle du compte")
-    phone: Annotated[str, StringConstraints(strip_whitespace=True, max_length=30)] = ""
+    phone: text(30) = Field("", description="Téléphone ; par défaut celui du compte")
     address: Text = Field("", description="Adresse de livraison (livraison à domicile)")
-    postcode: Annotated[str, StringConstraints(strip_whitespace=True, max_length=10)] = ""
-    city: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] = ""
-    note: Annotated[str, StringConstraints(max_length=2000)] = Field(
-        "", description="Message pour le vendeur"
-    )
+    postcode: text(10) = Field("", description="Code postal (livraison à domicile)")
+    city: text(100) = Field("", description="Commune (livraison à domicile)")
+    note: text(2000, multiline=True, strip=False) = Field("", description="Message pour le vendeur")
 
 
 class LineOut(Schema):
@@ -135,17 +127,17 @@ class LineOut(Schema):
     size: str
     producer: str = Field(description="Producteur (slug)")
     quantity: int
-    unit_price: str = Field(description="Prix du producteur TTC par unité, en euros")
-    tax_rate: str = Field(description="Taux de TVA, en %")
-    total: str = Field(description="Quantité × prix du producteur, en euros")
+    unit_price: MoneyOut = Field(description="Prix du producteur TTC par unité, en euros")
+    tax_rate: DecimalOut = Field(description="Taux de TVA, en %")
+    total: MoneyOut = Field(description="Quantité × prix du producteur, en euros")
 
 
 class FeeLineOut(Schema):
     name: str
     fee_type: str
     enterprise: str = Field(description="Structure qui perçoit ces frais (slug)")
-    amount: str = Field(description="Montant TTC, en euros")
-    tax_rate: str = Field(description="Taux de TVA, en %")
+    amount: MoneyOut = Field(description="Montant TTC, en euros")
+    tax_rate: DecimalOut = Field(description="Taux de TVA, en %")
 
 
 class OrderOut(Schema):
@@ -167,10 +159,10 @@ class OrderOut(Schema):
     city: str
     lines: list[LineOut]
     fee_lines: list[FeeLineOut] = Field(description="Les frais, par nom et par structure")
-    items_total: str = Field(description="Σ des lignes (prix producteurs), en euros")
-    fees_total: str = Field(description="Σ des frais, en euros")
-    total: str = Field(description="Total TTC = items_total + fees_total, en euros")
-    vat_total: str = Field(description="TVA comprise dans le total, en euros")
+    items_total: MoneyOut = Field(description="Σ des lignes (prix producteurs), en euros")
+    fees_total: MoneyOut = Field(description="Σ des frais, en euros")
+    total: MoneyOut = Field(description="Total TTC = items_total + fees_total, en euros")
+    vat_total: MoneyOut = Field(description="TVA comprise dans le total, en euros")
     url: str = Field(description="Adresse absolue de la commande dans l'API")
 
 

@@ -1,12 +1,12 @@
 from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 from ninja import Query, Router
-from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from cabas.api.schemas import EnterpriseDetail, EnterpriseFilters, EnterpriseListItem, ErrorOut
+from cabas.api.errors import errors
+from cabas.api.pagination import Pagination
+from cabas.api.schemas import EnterpriseDetail, EnterpriseFilters, EnterpriseListItem, Slug
 from cabas.catalogue.models import Label
 from cabas.enterprises.models import Enterprise, Network
 from cabas.enterprises.search import Near, enterprise_search
@@ -19,7 +19,7 @@ LABELS = Prefetch("labels", queryset=Label.objects.only("id", "slug").order_by("
 
 @router.get(
     "/enterprises",
-    response={200: list[EnterpriseListItem], 400: ErrorOut},
+    response={200: list[EnterpriseListItem], **errors(422)},
     auth=None,
     summary="Annuaire des structures",
     description=(
@@ -28,17 +28,12 @@ LABELS = Prefetch("labels", queryset=Label.objects.only("id", "slug").order_by("
         "Pagination : `limit` (200 au plus) et `offset` ; `count` donne le nombre total de résultats."
     ),
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def enterprise_list(request: HttpRequest, filters: Query[EnterpriseFilters]):
     near = None
     if filters.near is not None:
-        point = parse_latlon(filters.near)
-        if point is None:
-            raise HttpError(
-                400,
-                _("Paramètre near invalide : attendu « latitude,longitude », par exemple 45.76,4.83."),
-            )
-        near = Near(lat=point[0], lon=point[1], km=filters.km)
+        lat, lon = parse_latlon(filters.near)  # the schema's pattern let only a valid point through
+        near = Near(lat=lat, lon=lon, km=filters.km)
     qs = enterprise_search(q=filters.q, kind=filters.kind or "", near=near)
     if near is None:
         qs = qs.order_by("name", "slug")  # a total order keeps pages stable
@@ -47,12 +42,12 @@ def enterprise_list(request: HttpRequest, filters: Query[EnterpriseFilters]):
 
 @router.get(
     "/enterprises/{slug}",
-    response={200: EnterpriseDetail, 404: ErrorOut},
+    response={200: EnterpriseDetail, **errors(404, 422)},
     auth=None,
     summary="Fiche d'une structure",
     description="Une structure publique, avec sa présentation, son site web et ses réseaux.",
 )
-def enterprise_detail(request: HttpRequest, slug: str):
+def enterprise_detail(request: HttpRequest, slug: Slug):
     qs = Enterprise.objects.public().prefetch_related(
         LABELS, Prefetch("networks", queryset=Network.objects.only("id", "slug", "name"))
     )

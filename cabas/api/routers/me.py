@@ -2,14 +2,15 @@ from django.http import HttpRequest
 from ninja import Router
 
 from cabas.api.auth import session_auth, token_auth
-from cabas.api.schemas import ErrorOut, MeOut
+from cabas.api.errors import errors
+from cabas.api.schemas import MeOut
 
 router = Router(tags=["Profil"])
 
 
 @router.get(
     "/me",
-    response={200: MeOut, 401: ErrorOut},
+    response={200: MeOut, **errors(401)},
     auth=[token_auth, session_auth],
     summary="Mon profil",
     description=(

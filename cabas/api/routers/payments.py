@@ -24,11 +24,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Header, Query, Router, Status
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from cabas.api import idempotency
 from cabas.api.auth import token_auth
-from cabas.api.schemas import ErrorOut, ValidationErrorOut
+from cabas.api.errors import errors
+from cabas.api.pagination import Pagination
+from cabas.api.schemas import OrderNumber, Slug, text
 from cabas.api.schemas_payments import (
     AccountFilters,
     AccountOut,
@@ -52,7 +54,9 @@ router = Router(tags=["Paiements"])
 
 MANAGING = (Role.Level.MANAGER, Role.Level.OWNER)
 SUCCEEDED = Payment.State.SUCCEEDED
-READ_RESPONSES = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ValidationErrorOut}
+# The key is stored with a prefix ("api-"), in Payment.idempotency_key's 80 characters.
+IdempotencyKey = text(76)
+KEY_HEADER = Header("", alias="Idempotency-Key")
 
 
 def _money(value) -> str:
@@ -187,27 +191,27 @@ LIST_DESCRIPTION = (
 
 @router.get(
     "/orders/{seller}/{number}/payments",
-    response={200: OrderPaymentsOut, **READ_RESPONSES},
+    response={200: OrderPaymentsOut, **errors(401, 404, 422)},
     auth=token_auth,
     url_name="order_payments_of_seller",
     summary="Paiements d'une commande, par vendeur et numéro",
     description=LIST_DESCRIPTION,
 )
-def order_payments_of_seller(request: HttpRequest, seller: str, number: str):
+def order_payments_of_seller(request: HttpRequest, seller: Slug, number: OrderNumber):
     order, manager = _order(request.auth, number, seller, to_record=False)
     return _order_payments(order, manager=manager)
 
 
 @router.get(
     "/orders/{number}/payments",
-    response={200: OrderPaymentsOut, **READ_RESPONSES},
+    response={200: OrderPaymentsOut, **errors(401, 404, 409, 422)},
     auth=token_auth,
     url_name="order_payments",
     summary="Paiements d'une commande, par numéro",
     description=LIST_DESCRIPTION
     + " Un numéro n'est unique que chez un vendeur : 409 si plusieurs commandes lisibles le portent.",
 )
-def order_payments(request: HttpRequest, number: str):
+def order_payments(request: HttpRequest, number: OrderNumber):
     order, manager = _order(request.auth, number, None, to_record=False)
     return _order_payments(order, manager=manager)
 
@@ -221,8 +225,7 @@ def _method_for(order: Order, kind: str) -> PaymentMethod | None:
     return methods.order_by("-active", "position", "pk").first()
 
 
-def _record(request, order: Order, payload: PaymentIn, idempotency_key: str):
-    key = (idempotency_key or "").strip()
+def _record(request, order: Order, payload: PaymentIn, key: str):
     received_on = payload.date or timezone.localdate()
     if received_on > timezone.localdate():
         return _invalid("date", _("La date de réception ne peut pas être dans le futur."))
@@ -265,12 +268,11 @@ RECORD_DESCRIPTION = (
     "Réponses : 201 avec le paiement et l'état de la commande ; 422 si la demande est invalide "
     "(message en français, rien n'est enregistré)."
 )
-RECORD_RESPONSES = {201: PaymentRecordedOut, **READ_RESPONSES}
 
 
 @router.post(
     "/orders/{seller}/{number}/payments",
-    response=RECORD_RESPONSES,
+    response={201: PaymentRecordedOut, **errors(400, 401, 403, 404, 422)},
     auth=token_auth,
     url_name="order_payment_record_of_seller",
     summary="Enregistrer un paiement, par vendeur et numéro",
@@ -278,10 +280,10 @@ RECORD_RESPONSES = {201: PaymentRecordedOut, **READ_RESPONSES}
 )
 def order_payment_record_of_seller(
     request: HttpRequest,
-    seller: str,
-    number: str,
+    seller: Slug,
+    number: OrderNumber,
     payload: PaymentIn,
-    idempotency_key: str = Header("", alias="Idempotency-Key", max_length=76),
+    idempotency_key: IdempotencyKey = KEY_HEADER,
 ):
     order, _manager = _order(request.auth, number, seller, to_record=True)
     return _record(request, order, payload, idempotency_key)
@@ -289,7 +291,7 @@ def order_payment_record_of_seller(
 
 @router.post(
     "/orders/{number}/payments",
-    response=RECORD_RESPONSES,
+    response={201: PaymentRecordedOut, **errors(400, 401, 403, 404, 409, 422)},
     auth=token_auth,
     url_name="order_payment_record",
     summary="Enregistrer un paiement, par numéro",
@@ -298,9 +300,9 @@ def order_payment_record_of_seller(
 )
 def order_payment_record(
     request: HttpRequest,
-    number: str,
+    number: OrderNumber,
     payload: PaymentIn,
-    idempotency_key: str = Header("", alias="Idempotency-Key", max_length=76),
+    idempotency_key: IdempotencyKey = KEY_HEADER,
 ):
     order, _manager = _order(request.auth, number, None, to_record=True)
     return _record(request, order, payload, idempotency_key)
@@ -315,7 +317,7 @@ def _customer_ref(customer: Customer) -> dict:
 
 @router.get(
     "/enterprises/{slug}/customers/{uuid}/account",
-    response={200: AccountOut, **READ_RESPONSES},
+    response={200: AccountOut, **errors(401, 403, 404, 422)},
     auth=token_auth,
     url_name="customer_account",
     summary="Compte d'un client : solde et écritures",
@@ -326,7 +328,7 @@ def _customer_ref(customer: Customer) -> dict:
         "client lui-même. Les autres reçoivent 404."
     ),
 )
-def customer_account(request: HttpRequest, slug: str, uuid: UUID, filters: Query[AccountFilters]):
+def customer_account(request: HttpRequest, slug: Slug, uuid: UUID, filters: Query[AccountFilters]):
     user = request.auth
     enterprise, role = _enterprise_role(user, slug)
     customer = Customer.objects.filter(enterprise=enterprise, uuid=uuid).first()
@@ -368,7 +370,7 @@ def customer_account(request: HttpRequest, slug: str, uuid: UUID, filters: Query
 
 @router.get(
     "/enterprises/{slug}/mandates",
-    response={200: list[MandateOut], **READ_RESPONSES},
+    response={200: list[MandateOut], **errors(401, 403, 404, 422)},
     auth=token_auth,
     url_name="mandates",
     summary="Mandats de prélèvement SEPA",
@@ -378,8 +380,8 @@ def customer_account(request: HttpRequest, slug: str, uuid: UUID, filters: Query
         "`limit` et `offset`. Pour les responsables et gestionnaires de la structure."
     ),
 )
-@paginate(LimitOffsetPagination)
-def mandate_list(request: HttpRequest, slug: str, filters: Query[MandateFilters]):
+@paginate(Pagination)
+def mandate_list(request: HttpRequest, slug: Slug, filters: Query[MandateFilters]):
     enterprise, role = _enterprise_role(request.auth, slug)
     _require_manager(enterprise, role)
     mandates = services_sepa.mandates_for_list(enterprise)
@@ -390,7 +392,7 @@ def mandate_list(request: HttpRequest, slug: str, filters: Query[MandateFilters]
 
 @router.post(
     "/enterprises/{slug}/mandates",
-    response={201: MandateOut, **READ_RESPONSES},
+    response={201: MandateOut, **errors(400, 401, 403, 404, 422)},
     auth=token_auth,
     url_name="mandate_create",
     summary="Ajouter un mandat SEPA",
@@ -402,7 +404,7 @@ def mandate_list(request: HttpRequest, slug: str, filters: Query[MandateFilters]
         "422 avec un message en français, rien n'est enregistré."
     ),
 )
-def mandate_create(request: HttpRequest, slug: str, payload: MandateIn):
+def mandate_create(request: HttpRequest, slug: Slug, payload: MandateIn):
     enterprise, role = _enterprise_role(request.auth, slug)
     _require_manager(enterprise, role)
     customer = Customer.objects.filter(enterprise=enterprise, uuid=payload.customer).first()

@@ -12,10 +12,12 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from cabas.api.auth import token_auth
-from cabas.api.schemas import ErrorOut, ValidationErrorOut
+from cabas.api.errors import errors
+from cabas.api.pagination import Pagination
+from cabas.api.schemas import Slug
 from cabas.api.schemas_products import ProductFilters, ProductIn, ProductOut, ProductPatch
 from cabas.catalogue import services as product_services
 from cabas.catalogue.models import Category, Label, Product, ProductPhoto, TaxRate, Variant
@@ -27,7 +29,7 @@ router = Router(tags=["Produits"])
 MANAGER = Role.RANK[Role.Level.MANAGER]
 # Fields that mean something when sent as null; any other null means "not given".
 NULLABLE = {"tax_rate", "low_stock_threshold"}
-WRITE_RESPONSES = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
+WRITE_RESPONSES = errors(400, 401, 403, 404, 422)
 
 
 class BodyError(Exception):
@@ -106,7 +108,7 @@ def _load(product_uuid, *, archived: bool) -> Product:
 
 @router.get(
     "/enterprises/{slug}/products",
-    response={200: list[ProductOut], 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
+    response={200: list[ProductOut], **errors(401, 403, 404, 422)},
     auth=None,
     summary="Produits d'un producteur",
     description=(
@@ -116,8 +118,8 @@ def _load(product_uuid, *, archived: bool) -> Product:
         "`archived=true` inclut les produits et variantes archivés. Pagination : `limit` et `offset`."
     ),
 )
-@paginate(LimitOffsetPagination)
-def product_list(request: HttpRequest, slug: str, filters: Query[ProductFilters]):
+@paginate(Pagination)
+def product_list(request: HttpRequest, slug: Slug, filters: Query[ProductFilters]):
     user = _optional_user(request)
     producer = Enterprise.objects.filter(slug=slug).first()
     if producer is None:
@@ -153,7 +155,7 @@ def _uuid_or_404(value: str) -> UUID:
 
 @router.get(
     "/products/{uuid}",
-    response={200: ProductOut, 401: ErrorOut, 404: ErrorOut},
+    response={200: ProductOut, **errors(401, 404)},
     auth=None,
     summary="Fiche d'un produit",
     description=(
@@ -247,7 +249,7 @@ def _domain_error(error: DomainError):
         "producteur ou d'un point de vente qui gère ses produits."
     ),
 )
-def product_create(request: HttpRequest, slug: str, payload: ProductIn):
+def product_create(request: HttpRequest, slug: Slug, payload: ProductIn):
     producer = Enterprise.objects.filter(slug=slug).first()
     if producer is None:
         raise Http404

@@ -25,7 +25,8 @@ from ninja.errors import HttpError
 
 from cabas.api import idempotency
 from cabas.api.auth import token_auth
-from cabas.api.schemas import ErrorOut, ValidationErrorOut
+from cabas.api.errors import errors
+from cabas.api.schemas import OrderNumber, Slug, text
 from cabas.api.schemas_shops import (
     CycleOut,
     CycleProductsPage,
@@ -60,7 +61,10 @@ from cabas.payments.models import PaymentMethod
 router = Router(tags=["Boutiques et commandes"])
 
 MANAGER = Role.RANK[Role.Level.MANAGER]
-READ_RESPONSES = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
+# 401: a wrong token, or no token for a private shop; 403: a private shop's stranger.
+READ_RESPONSES = errors(401, 403, 404, 422)
+IdempotencyKey = text(80)
+KEY_HEADER = Header("", alias="Idempotency-Key")
 
 
 def money(value) -> str:
@@ -200,7 +204,7 @@ def _cycle(slug: str, distribution: CycleDistributor) -> dict:
         "Avec un jeton, les règles de visibilité de la boutique s'appliquent selon les étiquettes du client."
     ),
 )
-def shop_cycles(request: HttpRequest, slug: str):
+def shop_cycles(request: HttpRequest, slug: Slug):
     shop = _shop(slug, _optional_user(request))
     return [_cycle(slug, d) for d in _distributions(shop)]
 
@@ -258,7 +262,7 @@ def _product(variant, context: FeeContext) -> dict:
         "Filtres : `q`, `category`, `producer` ; pagination : `limit` (50 par défaut) et `offset`."
     ),
 )
-def shop_cycle_products(request: HttpRequest, slug: str, cycle: str, filters: Query[ProductsFilters]):
+def shop_cycle_products(request: HttpRequest, slug: Slug, cycle: str, filters: Query[ProductsFilters]):
     shop = _shop(slug, _optional_user(request))
     try:
         cycle_uuid = UUID(str(cycle))
@@ -388,14 +392,7 @@ def _stock_changes(offers: dict, lines) -> list[StockChange]:
 
 @router.post(
     "/shops/{slug}/orders",
-    response={
-        201: OrderOut,
-        401: ErrorOut,
-        403: ErrorOut,
-        404: ErrorOut,
-        409: StockErrorOut,
-        422: ValidationErrorOut,
-    },
+    response={201: OrderOut, **errors(400, 401, 403, 404, 422), 409: StockErrorOut},
     auth=token_auth,
     url_name="shop_order_place",
     summary="Passer une commande",
@@ -411,13 +408,13 @@ def _stock_changes(offers: dict, lines) -> list[StockChange]:
 )
 def shop_order_place(
     request: HttpRequest,
-    slug: str,
+    slug: Slug,
     payload: OrderIn,
-    idempotency_key: str = Header("", alias="Idempotency-Key", max_length=80),
+    idempotency_key: IdempotencyKey = KEY_HEADER,
 ):
     user = request.auth
     shop = _shop(slug, user)
-    key = (idempotency_key or "").strip()
+    key = idempotency_key
     # The same key again: the same request from the same person (a retry), or a refusal.
     request_print = idempotency.fingerprint(payload, user=user.pk)
     key_reused = _invalid("Idempotency-Key", _("Cette clé a déjà servi pour une autre commande."))
@@ -526,7 +523,7 @@ def _readable_by(user):
 
 @router.get(
     "/orders/{seller}/{number}",
-    response={200: OrderOut, 401: ErrorOut, 404: ErrorOut},
+    response={200: OrderOut, **errors(401, 404, 422)},
     auth=token_auth,
     url_name="order_of_seller",
     summary="Une commande, par vendeur et numéro",
@@ -535,7 +532,7 @@ def _readable_by(user):
         "gestionnaires du vendeur. Les autres reçoivent 404."
     ),
 )
-def order_of_seller(request: HttpRequest, seller: str, number: str):
+def order_of_seller(request: HttpRequest, seller: Slug, number: OrderNumber):
     order = _orders().filter(_readable_by(request.auth), seller__slug=seller, number=number).first()
     if order is None:
         raise Http404
@@ -544,7 +541,7 @@ def order_of_seller(request: HttpRequest, seller: str, number: str):
 
 @router.get(
     "/orders/{number}",
-    response={200: OrderOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response={200: OrderOut, **errors(401, 404, 409, 422)},
     auth=token_auth,
     url_name="order_by_number",
     summary="Une commande, par numéro",
@@ -555,7 +552,7 @@ def order_of_seller(request: HttpRequest, seller: str, number: str):
         "`/orders/{seller}/{number}`."
     ),
 )
-def order_by_number(request: HttpRequest, number: str):
+def order_by_number(request: HttpRequest, number: OrderNumber):
     orders = list(_orders().filter(_readable_by(request.auth), number=number)[:2])
     if not orders:
         raise Http404

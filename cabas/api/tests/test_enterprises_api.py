@@ -102,12 +102,13 @@ def test_it_narrows_the_search_to_the_given_radius(client, territory):
     assert slugs(response) == ["ferme-des-collines"]
 
 
-@pytest.mark.parametrize("near", ["abc", "45.7", "91,4", "45.7,4.8,3", "nan,4"])
+@pytest.mark.parametrize("near", ["abc", "45.7", "91,4", "45.7,4.8,3", "nan,4", "٤٥,4", "1e1,4", " 45,4"])
 def test_it_rejects_a_malformed_point_in_french(client, territory, near):
     response = client.get(URL, {"near": near})
 
-    assert response.status_code == 400
-    assert "latitude,longitude" in response.json()["detail"]
+    assert response.status_code == 422
+    assert response.json()["detail"] == "Paramètres invalides : near."
+    assert "latitude,longitude" in response.json()["errors"][0]["message"]
 
 
 @pytest.mark.parametrize("km", ["0", "-3", "10000", "loin"])

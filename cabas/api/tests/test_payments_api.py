@@ -362,7 +362,7 @@ def test_it_adds_a_mandate_with_a_generated_reference_and_lists_it_masked(world,
         ({"iban": "FR7630006000011234567890188"}, "la clé de contrôle ne correspond pas"),
         ({"iban": "FR76 3000"}, "IBAN invalide"),
         ({"signed_on": "2999-01-01"}, "La date de signature ne peut pas être dans le futur."),
-        ({"debtor_name": ""}, "Indiquez le nom du titulaire du compte"),
+        ({"debtor_name": ""}, "Ce champ ne peut pas être vide."),
         ({"bic": "XX"}, "BIC invalide"),
         (
             {"customer": "00000000-0000-0000-0000-000000000000"},
