@@ -46,9 +46,10 @@ from cabas.lib import money
 from cabas.orders.models import Customer, Order
 from cabas.payments import services_sepa
 from cabas.payments.exceptions import PaymentError
+from cabas.payments.goodwill import order_owed
 from cabas.payments.ledger import account_balance
-from cabas.payments.models import AccountEntry, Payment, PaymentMethod, PaymentState, payment_state
-from cabas.payments.services_payments import payment_record
+from cabas.payments.models import AccountEntry, Payment, PaymentMethod, PaymentState
+from cabas.payments.services_payments import order_payment_state, payment_record
 
 router = Router(tags=["Paiements"])
 
@@ -156,8 +157,8 @@ def _payment(payment: Payment, *, manager: bool) -> dict:
 
 def _summary(order: Order, payments: list[Payment]) -> dict:
     paid = sum((p.amount for p in payments if p.state == SUCCEEDED), money.ZERO)
-    owed = money.ZERO if order.status == Order.Status.CANCELLED else order.total
-    state = payment_state(order.total, paid)
+    owed = order_owed(order)
+    state = order_payment_state(order, paid)
     return {
         "number": order.number,
         "seller": order.seller.slug,

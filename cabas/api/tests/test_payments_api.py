@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from cabas.accounts.models import ApiToken
 from cabas.orders.models import Customer, Order
+from cabas.orders.services import order_cancel
 from cabas.orders.tests.shop_setup import open_shop
 from cabas.payments.ledger import account_post
 from cabas.payments.models import Mandate, Payment
@@ -117,6 +118,17 @@ def test_it_shows_the_buyer_their_payments_without_the_sellers_notes(world, clie
 
     assert body["payment_state"] == "paid" and body["due"] == "0.00"
     assert body["payments"][0]["note"] is None
+
+
+def test_it_says_a_cancelled_order_that_was_paid_has_money_to_give_back_as_its_page_does(world, client):
+    payment_record(seller=world.shop, order=world.order, kind="cheque", amount=world.order.total)
+    order_cancel(order=world.order, user=world.manager)
+
+    body = client.get(world.url, **bearer(world.manager)).json()
+
+    assert body["status"] == "cancelled"
+    assert body["due"] == f"{-world.order.total:.2f}"
+    assert (body["payment_state"], body["payment_state_label"]) == ("overpaid", "Trop-perçu (crédit dû)")
 
 
 def test_it_answers_404_to_anyone_else_and_401_without_a_token(world, client):
