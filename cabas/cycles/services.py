@@ -40,7 +40,6 @@ from cabas.cycles.models import (
 from cabas.enterprises.models import Enterprise, PriceApproval, Relationship, Role, Sells
 from cabas.enterprises.services import member_emails, site_url
 from cabas.lib.units import format_number
-from cabas.payments.models import PaymentMethod
 
 logger = logging.getLogger(__name__)
 
@@ -505,7 +504,7 @@ def cycle_distributor_add(*, cycle: OrderCycle, distributor: Enterprise) -> Cycl
         if not created:
             raise CycleError(_("%(name)s distribue déjà ce cycle.") % {"name": distributor.name})
         row.shipping_methods.set(ShippingMethod.objects.filter(enterprise=distributor, active=True))
-        row.payment_methods.set(PaymentMethod.objects.filter(enterprise=distributor, active=True))
+        row.payment_methods.set(distributor.payment_methods.filter(active=True))
     return row
 
 

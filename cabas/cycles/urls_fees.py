@@ -1,4 +1,4 @@
-"""Back-office fees, pickup points and delivery methods, and payment methods."""
+"""Back-office fees, pickup points and delivery methods."""
 
 from django.urls import path
 
@@ -22,22 +22,5 @@ urlpatterns = [
         "<slug:slug>/shipping/<uuid:method>/activate/",
         views_methods.shipping_activate,
         name="shipping_activate",
-    ),
-    path("<slug:slug>/payment-methods/", views_methods.payment_method_list, name="payment_methods"),
-    path("<slug:slug>/payment-methods/new/", views_methods.payment_method_create, name="payment_method_new"),
-    path(
-        "<slug:slug>/payment-methods/<uuid:method>/",
-        views_methods.payment_method_edit,
-        name="payment_method_edit",
-    ),
-    path(
-        "<slug:slug>/payment-methods/<uuid:method>/deactivate/",
-        views_methods.payment_method_deactivate,
-        name="payment_method_deactivate",
-    ),
-    path(
-        "<slug:slug>/payment-methods/<uuid:method>/activate/",
-        views_methods.payment_method_activate,
-        name="payment_method_activate",
     ),
 ]

@@ -45,7 +45,6 @@ from cabas.cycles.models import (
 from cabas.enterprises.access import manage_view
 from cabas.enterprises.models import Enterprise, Role
 from cabas.errors import DomainError
-from cabas.payments.models import PaymentMethod
 
 CYCLES_PER_PAGE = 20
 VARIANTS_PER_PAGE = 50
@@ -476,7 +475,7 @@ def cycle_distributor(request, enterprise, cycle, distributor):
         "pickup_note": row.pickup_note,
     }
     shipping = owner.shipping_methods.filter(active=True)
-    payments = PaymentMethod.objects.filter(enterprise=owner, active=True)
+    payments = owner.payment_methods.filter(active=True)
     form = DistributorForm(
         request.POST or None,
         initial=initial,

@@ -3,6 +3,7 @@
 from cabas.payments import (
     urls_manage_accounts,
     urls_manage_card,
+    urls_manage_methods,
     urls_manage_records,
     urls_manage_reports,
     urls_manage_sepa,
@@ -11,6 +12,7 @@ from cabas.payments import (
 
 app_name = "payments"
 urlpatterns = [
+    *urls_manage_methods.urlpatterns,
     *urls_manage_records.urlpatterns,
     *urls_manage_card.urlpatterns,
     *urls_manage_accounts.urlpatterns,

@@ -26,7 +26,7 @@ IBAN = "FR7630006000011234567890189"
 
 
 def _new(client, enterprise, **values):
-    return client.post(reverse("cycles:payment_method_new", args=[enterprise.slug]), values)
+    return client.post(reverse("payments:payment_method_new", args=[enterprise.slug]), values)
 
 
 def _fee(enterprise, *, calculator="flat_per_order", amount="0.50", name="Frais de carte", active=True):
@@ -45,11 +45,11 @@ def _fee(enterprise, *, calculator="flat_per_order", amount="0.50", name="Frais 
 
 def test_a_new_method_starts_by_choosing_its_kind(client_for, manager, enterprise):
     client = client_for(manager)
-    html = client.get(reverse("cycles:payment_method_new", args=[enterprise.slug])).content.decode()
+    html = client.get(reverse("payments:payment_method_new", args=[enterprise.slug])).content.decode()
     for label in ("Espèces au retrait", "Chèque", "Virement bancaire", "Carte bancaire", "Prélèvement SEPA"):
         assert label in html
     assert "?kind=transfer" in html
-    html = client.get(reverse("cycles:payment_method_new", args=[enterprise.slug]), {"kind": "transfer"})
+    html = client.get(reverse("payments:payment_method_new", args=[enterprise.slug]), {"kind": "transfer"})
     html = html.content.decode()
     assert 'name="iban"' in html and 'name="account_holder"' in html and 'name="payee"' not in html
     assert 'value="Ferme des Collines"' in html  # the holder proposed: the enterprise's name
@@ -57,13 +57,13 @@ def test_a_new_method_starts_by_choosing_its_kind(client_for, manager, enterpris
 
 def test_it_creates_a_cheque_with_its_payee(client_for, manager, enterprise):
     client = client_for(manager)
-    html = client.get(reverse("cycles:payment_method_new", args=[enterprise.slug]), {"kind": "cheque"})
+    html = client.get(reverse("payments:payment_method_new", args=[enterprise.slug]), {"kind": "cheque"})
     assert 'name="payee"' in html.content.decode() and 'name="iban"' not in html.content.decode()
     response = _new(client, enterprise, kind="cheque", name="", payee="EARL Ferme des Collines")
     assert response.status_code == 302
     method = PaymentMethod.objects.get()
     assert (method.kind, method.name, method.payee) == ("cheque", "Chèque", "EARL Ferme des Collines")
-    html = client.get(reverse("cycles:payment_methods", args=[enterprise.slug])).content.decode()
+    html = client.get(reverse("payments:payment_methods", args=[enterprise.slug])).content.decode()
     assert "à l'ordre de EARL Ferme des Collines" in html
 
 
@@ -138,7 +138,7 @@ def test_a_card_method_needs_the_sellers_stripe_account_able_to_charge(
     method.active = False
     method.save()
     response = client.post(
-        reverse("cycles:payment_method_activate", args=[enterprise.slug, method.uuid]), follow=True
+        reverse("payments:payment_method_activate", args=[enterprise.slug, method.uuid]), follow=True
     )
     method.refresh_from_db()
     assert not method.active and "connectez d&#x27;abord le compte Stripe" in response.content.decode()
@@ -165,7 +165,7 @@ def test_editing_keeps_the_kind_and_clears_what_the_kind_does_not_use(client_for
     method = PaymentMethod.objects.create(
         enterprise=enterprise, kind="cheque", name="Chèque", payee="Ferme", iban="FR00", bic="X"
     )
-    url = reverse("cycles:payment_method_edit", args=[enterprise.slug, method.uuid])
+    url = reverse("payments:payment_method_edit", args=[enterprise.slug, method.uuid])
     client = client_for(manager)
     assert 'value="Ferme"' in client.get(url).content.decode()
     response = client.post(url, {"kind": "transfer", "name": "Chèque", "payee": "Ferme", "iban": IBAN})
@@ -198,7 +198,7 @@ def test_the_fee_is_chosen_among_the_sellers_own_active_fees(client_for, manager
     _fee(enterprise, name="Ancien frais", active=False)
     _fee(EnterpriseFactory(), name="Frais du voisin")
     client = client_for(manager)
-    url = reverse("cycles:payment_method_new", args=[enterprise.slug])
+    url = reverse("payments:payment_method_new", args=[enterprise.slug])
     html = client.get(url, {"kind": "cash"}).content.decode()
     assert "Frais de carte" in html and "Ancien frais" not in html and "Frais du voisin" not in html
     foreign = Fee.objects.get(name="Frais du voisin")
@@ -208,7 +208,7 @@ def test_the_fee_is_chosen_among_the_sellers_own_active_fees(client_for, manager
     assert PaymentMethod.objects.get().fee == own
     assert (
         "Frais de carte"
-        in client.get(reverse("cycles:payment_methods", args=[enterprise.slug])).content.decode()
+        in client.get(reverse("payments:payment_methods", args=[enterprise.slug])).content.decode()
     )
 
 
@@ -376,6 +376,6 @@ def test_the_iban_of_a_method_being_edited_is_shown_grouped_by_four(client_for, 
     method = services.payment_method_create(
         enterprise=enterprise, values={"kind": "transfer", "account_holder": "Ferme", "iban": IBAN}
     )
-    url = reverse("cycles:payment_method_edit", args=[enterprise.slug, method.uuid])
+    url = reverse("payments:payment_method_edit", args=[enterprise.slug, method.uuid])
     html = client_for(manager).get(url).content.decode()
     assert 'value="FR76 3000 6000 0112 3456 7890 189"' in html
