@@ -12,7 +12,7 @@ from tests.factories import UserFactory
 
 pytestmark = pytest.mark.e2e
 
-# Demo logins (cabas/enterprises/demo.py): Claire owns a farm that a shop asked to work with;
+# Demo logins (cabas/demo/people.py): Claire owns a farm that a shop asked to work with;
 # Rémi owns the producers' shop that coordinates a network.
 CLAIRE = "claire@ferme-des-collines.fr"
 REMI = "remi.grange@exemple.fr"

@@ -170,7 +170,7 @@ def test_it_gives_the_demo_producers_a_catalogue_that_stays_the_same_on_a_second
     assert tomatoes.reference_price() == Decimal("5.60")
 
 
-# --- Shops, fees and open cycles (cabas/cycles/demo.py) --------------------------------------
+# --- Shops, fees and open cycles (cabas/demo/cycles.py) ---------------------------------------
 
 DEMO_SHOPS = ["epicerie-croix-rousse", "panier-gratte-ciel", "comptoir-des-monts"]
 

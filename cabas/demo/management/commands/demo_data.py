@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from cabas.enterprises.demo import DEMO_PASSWORD, demo_data_load
+from cabas.demo.loader import demo_data_load
+from cabas.demo.people import DEMO_PASSWORD
 
 
 class Command(BaseCommand):

@@ -1,21 +1,7 @@
-"""The demo territory: Lyon and the Monts du Lyonnais.
+"""The enterprises of the demo territory: producers, shops, AMAPs and a producer store of Lyon
+and the Monts du Lyonnais. Names and farms are fictional; towns and streets are real places."""
 
-Loaded by `python manage.py demo_data` (and by `make run` on the first start). Every row is
-created or updated by its natural key (slug, email, pair of enterprises), so running the command
-again restores the demo state without duplicating anything. Names, farms and people are fictional;
-towns and streets are real places of the territory.
-"""
-
-from dataclasses import dataclass
-
-from django.contrib.auth import get_user_model
-from django.db import transaction
-from django.utils import timezone
-
-from cabas.catalogue.demo import demo_products_load
 from cabas.catalogue.models import Label
-from cabas.catalogue.reference import reference_data_seed
-from cabas.cycles.demo import demo_cycles_load
 from cabas.enterprises.geocoding import geocode_address, geocode_place
 from cabas.enterprises.models import (
     PRESET_DEFAULTS,
@@ -23,43 +9,10 @@ from cabas.enterprises.models import (
     GeocodeStatus,
     LegalForm,
     ModelPreset,
-    Network,
-    Relationship,
     Role,
     VatRegime,
     Visibility,
 )
-
-DEMO_PASSWORD = "cabas-demo-2026"
-
-# --- People -------------------------------------------------------------------------------------
-# The first six are the demo logins listed in the README.
-USERS: list[dict] = [
-    {"email": "admin@cabas.localhost", "full_name": "Équipe Cabas", "superuser": True},
-    {"email": "claire@ferme-des-collines.fr", "full_name": "Claire Perrin"},
-    {"email": "marc@epicerie-croix-rousse.fr", "full_name": "Marc Giraud"},
-    {"email": "sophie@amap-guillotiere.fr", "full_name": "Sophie Marchand"},
-    {"email": "lucie.benevole@exemple.fr", "full_name": "Lucie Bonnet"},
-    {"email": "mangeur@exemple.fr", "full_name": "Karim Haddad"},
-    # The other members of the territory's teams.
-    {"email": "bruno.chatelard@exemple.fr", "full_name": "Bruno Chatelard"},
-    {"email": "helene.rivoire@exemple.fr", "full_name": "Hélène Rivoire"},
-    {"email": "thomas.fayolle@exemple.fr", "full_name": "Thomas Fayolle"},
-    {"email": "anne.guinand@exemple.fr", "full_name": "Anne Guinand"},
-    {"email": "julien.poncet@exemple.fr", "full_name": "Julien Poncet"},
-    {"email": "isabelle.thollet@exemple.fr", "full_name": "Isabelle Thollet"},
-    {"email": "remi.grange@exemple.fr", "full_name": "Rémi Grange"},
-    {"email": "nadia.berthaud@exemple.fr", "full_name": "Nadia Berthaud"},
-    {"email": "olivier.villard@exemple.fr", "full_name": "Olivier Villard"},
-    {"email": "camille.joanin@exemple.fr", "full_name": "Camille Joanin"},
-    {"email": "pierre.moulin@exemple.fr", "full_name": "Pierre Moulin"},
-    {"email": "elodie.vial@exemple.fr", "full_name": "Élodie Vial"},
-    {"email": "ines.ferrand@exemple.fr", "full_name": "Inès Ferrand"},
-    {"email": "yann.mercier@exemple.fr", "full_name": "Yann Mercier"},
-    {"email": "martine.crozier@exemple.fr", "full_name": "Martine Crozier"},
-    {"email": "louis.brun@exemple.fr", "full_name": "Louis Brun"},
-    {"email": "aurelie.blanc@exemple.fr", "full_name": "Aurélie Blanc"},
-]
 
 # --- Enterprises ----------------------------------------------------------------------------------
 # `team` maps an email of USERS to a role; `model` chooses is_producer / sells (PRESET_DEFAULTS).
@@ -508,113 +461,6 @@ ENTERPRISES: list[dict] = [
     },
 ]
 
-# (grantor producer, grantee shop, extra permissions). All accepted, except PENDING below.
-RELATIONSHIPS: list[tuple[str, str, tuple[str, ...]]] = [
-    ("ferme-des-collines", "epicerie-croix-rousse", ()),
-    ("chevrerie-des-trois-sapins", "epicerie-croix-rousse", ()),
-    ("fournil-de-la-combe", "epicerie-croix-rousse", ()),
-    ("vergers-du-garon", "epicerie-croix-rousse", ("manage_products",)),
-    ("rucher-des-cretes", "epicerie-croix-rousse", ()),
-    ("domaine-des-grands-coteaux", "epicerie-croix-rousse", ()),
-    ("champignonniere-de-duerne", "epicerie-croix-rousse", ("manage_products",)),
-    ("brasserie-des-monts", "epicerie-croix-rousse", ()),
-    ("vergers-du-garon", "panier-gratte-ciel", ()),
-    ("volailles-de-la-coise", "panier-gratte-ciel", ()),
-    ("ferme-du-bois-joli", "panier-gratte-ciel", ()),
-    ("les-herbes-folles", "panier-gratte-ciel", ()),
-    ("jardins-de-craponne", "panier-gratte-ciel", ()),
-    ("ferme-des-collines", "amap-de-la-guillotiere", ()),
-    ("chevrerie-des-trois-sapins", "amap-de-la-guillotiere", ()),
-    ("fournil-de-la-combe", "amap-de-la-guillotiere", ()),
-    ("vergers-du-garon", "amap-de-la-guillotiere", ()),
-    ("ferme-du-bois-joli", "amap-de-la-guillotiere", ()),
-    ("volailles-de-la-coise", "amap-de-la-guillotiere", ()),
-    ("gaec-de-la-croix-blanche", "amap-de-la-guillotiere", ()),
-    ("jardins-de-craponne", "amap-tassin-demi-lune", ("manage_products",)),
-    ("rucher-des-cretes", "amap-tassin-demi-lune", ()),
-    ("ferme-du-bois-joli", "amap-tassin-demi-lune", ()),
-    ("gaec-de-la-croix-blanche", "amap-tassin-demi-lune", ()),
-    ("gaec-de-la-croix-blanche", "comptoir-des-monts", ("manage_products", "edit_profile")),
-    ("chevrerie-des-trois-sapins", "comptoir-des-monts", ("manage_products",)),
-    ("vergers-du-garon", "comptoir-des-monts", ("manage_products",)),
-    ("rucher-des-cretes", "comptoir-des-monts", ("manage_products", "edit_profile")),
-    ("domaine-des-grands-coteaux", "comptoir-des-monts", ()),
-    ("volailles-de-la-coise", "comptoir-des-monts", ()),
-    ("ferme-de-la-source", "comptoir-des-monts", ("manage_products",)),
-    ("les-herbes-folles", "comptoir-des-monts", ()),
-    ("ferme-des-collines", "drive-fermier-ouest-lyonnais", ()),
-    ("ferme-du-bois-joli", "drive-fermier-ouest-lyonnais", ("manage_products",)),
-    ("ferme-de-la-source", "drive-fermier-ouest-lyonnais", ()),
-    ("domaine-des-grands-coteaux", "drive-fermier-ouest-lyonnais", ()),
-]
-# A request waiting for Claire's answer, so the demo shows the acceptance step.
-PENDING: list[tuple[str, str, str]] = [
-    (
-        "ferme-des-collines",
-        "panier-gratte-ciel",
-        "Bonjour Claire, nos adhérents aimeraient vos légumes le mercredi : seriez-vous d'accord ?",
-    ),
-]
-
-NETWORKS: list[dict] = [
-    {
-        "slug": "cooperative-des-monts-du-lyonnais",
-        "name": "Coopérative des Monts du Lyonnais",
-        "coordinator": "comptoir-des-monts",
-        "description": (
-            "Les fermes des Monts et des Coteaux du Lyonnais qui vendent ensemble : un magasin de "
-            "producteurs à Mornant, une logistique partagée vers Lyon et des prix fixés en commun."
-        ),
-        "members": [
-            "comptoir-des-monts", "ferme-des-collines", "gaec-de-la-croix-blanche",
-            "chevrerie-des-trois-sapins",
-            "fournil-de-la-combe", "vergers-du-garon", "rucher-des-cretes", "domaine-des-grands-coteaux",
-            "volailles-de-la-coise", "champignonniere-de-duerne", "les-herbes-folles", "ferme-de-la-source",
-        ],
-    },
-    {
-        "slug": "reseau-des-amap-du-rhone",
-        "name": "Réseau des AMAP du Rhône",
-        "coordinator": "amap-de-la-guillotiere",
-        "description": (
-            "Les AMAP du Rhône s'entraident : contrats types, formation des bénévoles, recherche de "
-            "paysans pour les nouvelles AMAP et fonds de solidarité en cas de coup dur."
-        ),
-        "members": ["amap-de-la-guillotiere", "amap-tassin-demi-lune"],
-    },
-]
-
-
-@dataclass(frozen=True)
-class DemoSummary:
-    enterprises: int
-    users: int
-    roles: int
-    relationships: int
-    networks: int
-    unlocated: tuple[str, ...]
-    variants: int = 0
-
-
-def _user_upsert(row: dict):
-    User = get_user_model()
-    superuser = row.get("superuser", False)
-    user, _created = User.objects.update_or_create(
-        email=row["email"],
-        defaults={
-            "full_name": row["full_name"],
-            "is_active": True,
-            "is_staff": superuser,
-            "is_superuser": superuser,
-            "deleted_at": None,
-        },
-    )
-    if user.email_confirmed_at is None:
-        user.email_confirmed_at = timezone.now()
-    user.set_password(DEMO_PASSWORD)
-    user.save()
-    return user
-
 
 def _locate(row: dict) -> tuple[float | None, float | None, str]:
     place = geocode_address(row["address"], row["postcode"], row["city"]) or geocode_place(row["city"])
@@ -623,7 +469,7 @@ def _locate(row: dict) -> tuple[float | None, float | None, str]:
     return place.lat, place.lon, GeocodeStatus.OK
 
 
-def _enterprise_upsert(row: dict, labels: dict[str, Label]) -> Enterprise:
+def enterprise_upsert(row: dict, labels: dict[str, Label]) -> Enterprise:
     is_producer, sells = PRESET_DEFAULTS[row["model"]]
     lat, lon, status = _locate(row)
     enterprise, _created = Enterprise.objects.update_or_create(
@@ -650,77 +496,3 @@ def _enterprise_upsert(row: dict, labels: dict[str, Label]) -> Enterprise:
     )
     enterprise.labels.set([labels[slug] for slug in row["labels"]])
     return enterprise
-
-
-@transaction.atomic
-def demo_data_load() -> DemoSummary:
-    """Create or refresh the demo territory (people, enterprises, teams, relationships, networks).
-
-    Idempotent: rows are matched by slug, email or enterprise pair; a second run restores the
-    demo state and creates nothing new.
-    """
-    reference_data_seed()  # in case the database was flushed since it was migrated
-    labels = {label.slug: label for label in Label.objects.all()}
-    missing = {slug for row in ENTERPRISES for slug in row["labels"]} - labels.keys()
-    if missing:
-        raise ValueError(f"Unknown label slugs in the demo data: {sorted(missing)}")
-
-    users = {row["email"]: _user_upsert(row) for row in USERS}
-    enterprises = {row["slug"]: _enterprise_upsert(row, labels) for row in ENTERPRISES}
-
-    roles = 0
-    for row in ENTERPRISES:
-        for email, level in row["team"].items():
-            Role.objects.update_or_create(
-                user=users[email], enterprise=enterprises[row["slug"]], defaults={"role": level}
-            )
-            roles += 1
-
-    for grantor, grantee, extra in RELATIONSHIPS:
-        Relationship.objects.update_or_create(
-            grantor=enterprises[grantor],
-            grantee=enterprises[grantee],
-            defaults={
-                "status": Relationship.Status.ACCEPTED,
-                "add_to_cycles": True,
-                "manage_products": "manage_products" in extra,
-                "edit_profile": "edit_profile" in extra,
-                "message": "",
-            },
-        )
-    for grantor, grantee, message in PENDING:
-        Relationship.objects.update_or_create(
-            grantor=enterprises[grantor],
-            grantee=enterprises[grantee],
-            defaults={
-                "status": Relationship.Status.REQUESTED,
-                "add_to_cycles": True,
-                "manage_products": False,
-                "edit_profile": False,
-                "message": message,
-            },
-        )
-
-    for row in NETWORKS:
-        network, _created = Network.objects.update_or_create(
-            slug=row["slug"],
-            defaults={
-                "name": row["name"],
-                "description": row["description"],
-                "coordinator": enterprises[row["coordinator"]],
-            },
-        )
-        network.members.set([enterprises[slug] for slug in row["members"]])
-
-    variants = demo_products_load(enterprises)
-    demo_cycles_load(enterprises, users)
-
-    return DemoSummary(
-        enterprises=len(enterprises),
-        users=len(users),
-        roles=roles,
-        relationships=len(RELATIONSHIPS) + len(PENDING),
-        networks=len(NETWORKS),
-        variants=variants,
-        unlocated=tuple(slug for slug, e in enterprises.items() if not e.has_position),
-    )

@@ -1,6 +1,6 @@
 """The demo shops: pickup points, delivery, payment methods, fees and one open order cycle each.
 
-Called by `cabas.enterprises.demo.demo_data_load` after the demo catalogue. Each row is matched by
+Called by `cabas.demo.loader.demo_data_load` after the demo catalogue. Each row is matched by
 a natural key (enterprise + name, enterprise + kind, coordinator + cycle name), so a second run
 creates nothing new; the cycles' dates are refreshed on each run so that they stay open
 (opened two days ago, closing in five days, pickup the day after).
