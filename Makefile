@@ -60,6 +60,7 @@ dev: migrate var/.demo-loaded
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py makemigrations --check --dry-run -v 0
 
 test: lint messages
