@@ -4,10 +4,11 @@ from django.urls import include, path
 from django.views.static import serve
 
 from cabas.api.urls import api
-from cabas.enterprises import views_health, views_team
+from cabas.core import views as core_views
+from cabas.enterprises import views_team
 
 urlpatterns = [
-    path("healthz", views_health.healthz, name="healthz"),
+    path("healthz", core_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("cabas.accounts.urls")),
