@@ -1,24 +1,20 @@
 """Account workflows: sign-up and confirmation, API tokens, personal-data export and account deletion."""
 
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
 from django.utils import timezone
 
-from cabas.accounts import emails
+from cabas.accounts import emails, registry
 from cabas.accounts.exceptions import (
     InvalidConfirmationLink,
-    LastOwnerOfEnterprises,
     TooManyTokens,
 )
 from cabas.accounts.models import ApiToken, User
-from cabas.enterprises.models import Enterprise, Invitation, Role
 
 MAX_ACTIVE_TOKENS = 20
 
@@ -124,30 +120,10 @@ def api_token_revoke(*, user: User, token_id: int) -> ApiToken:
 
 # --- Personal data: export --------------------------------------------------------------------
 
-# Each section is (key, callable(user) -> JSON-serialisable data; datetimes and Decimals are fine).
-# Other apps add theirs with @personal_data_section("orders") in a module imported at start-up
-# (their AppConfig.ready()).
-PersonalDataSection = Callable[[User], Any]
-PERSONAL_DATA_SECTIONS: list[tuple[str, PersonalDataSection]] = []
-
-# Callables(user) run inside user_delete's transaction to erase what other apps hold about the user
-# (e.g. delivery addresses), keeping the records a business must keep.
-PERSONAL_DATA_ERASERS: list[Callable[[User], None]] = []
+# Sections, erasers and deletion checks of other apps live in cabas.accounts.registry.
 
 
-def personal_data_section(key: str):
-    """Register a section of the personal-data export under `key`."""
-
-    def register(function: PersonalDataSection) -> PersonalDataSection:
-        if any(existing == key for existing, _ in PERSONAL_DATA_SECTIONS):
-            raise ValueError(f"Personal-data section {key!r} is already registered.")
-        PERSONAL_DATA_SECTIONS.append((key, function))
-        return function
-
-    return register
-
-
-@personal_data_section("account")
+@registry.personal_data_section("account")
 def _account_section(user: User) -> dict:
     return {
         "email": user.email,
@@ -160,21 +136,7 @@ def _account_section(user: User) -> dict:
     }
 
 
-@personal_data_section("roles")
-def _roles_section(user: User) -> list[dict]:
-    roles = Role.objects.filter(user=user).select_related("enterprise").order_by("enterprise__name")
-    return [
-        {
-            "enterprise_slug": role.enterprise.slug,
-            "enterprise_name": role.enterprise.name,
-            "role": role.role,
-            "since": role.created_at,
-        }
-        for role in roles
-    ]
-
-
-@personal_data_section("api_tokens")
+@registry.personal_data_section("api_tokens")
 def _api_tokens_section(user: User) -> list[dict]:
     # Names, prefixes and dates only: never the hash.
     return list(
@@ -184,28 +146,10 @@ def _api_tokens_section(user: User) -> list[dict]:
     )
 
 
-@personal_data_section("pending_invitations")
-def _invitations_section(user: User) -> list[dict]:
-    invitations = (
-        Invitation.objects.filter(email__iexact=user.email, accepted_at__isnull=True)
-        .select_related("enterprise")
-        .order_by("created_at")
-    )
-    return [
-        {
-            "enterprise_slug": invitation.enterprise.slug,
-            "enterprise_name": invitation.enterprise.name,
-            "role": invitation.role,
-            "sent_at": invitation.created_at,
-        }
-        for invitation in invitations
-    ]
-
-
 def personal_data_export(*, user: User) -> dict:
     """Everything Cabas holds about `user`, one key per registered section."""
     data: dict[str, Any] = {"exported_at": timezone.now(), "site": settings.SITE_URL}
-    for key, section in PERSONAL_DATA_SECTIONS:
+    for key, section in registry.PERSONAL_DATA_SECTIONS:
         data[key] = section(user)
     return data
 
@@ -213,31 +157,18 @@ def personal_data_export(*, user: User) -> dict:
 # --- Account deletion -------------------------------------------------------------------------
 
 
-def enterprises_solely_owned(*, user: User) -> list[Enterprise]:
-    """Enterprises where `user` is the only owner (they must hand over before leaving)."""
-    owned = Role.objects.filter(user=user, role=Role.Level.OWNER).values("enterprise")
-    return list(
-        Enterprise.objects.filter(pk__in=owned)
-        .annotate(owner_count=Count("roles", filter=Q(roles__role=Role.Level.OWNER)))
-        .filter(owner_count=1)
-        .order_by("name")
-    )
-
-
 @transaction.atomic
 def user_delete(*, user: User) -> None:
     """Delete an account: erase personal data, keep the row (sales records point to it, anonymised).
 
-    Raises LastOwnerOfEnterprises when an enterprise would be left without an owner.
+    Raises the DomainError of the first registered deletion check that refuses (enterprises: an
+    enterprise would be left without an owner, LastOwnerOfEnterprises).
     """
     user = User.objects.select_for_update().get(pk=user.pk)
-    sole = enterprises_solely_owned(user=user)
-    if sole:
-        raise LastOwnerOfEnterprises(sole)
-    for erase in PERSONAL_DATA_ERASERS:
+    for check in registry.DELETION_CHECKS:
+        check(user)
+    for erase in registry.PERSONAL_DATA_ERASERS:
         erase(user)
-    Invitation.objects.filter(email__iexact=user.email, accepted_at__isnull=True).delete()
-    Role.objects.filter(user=user).delete()
     ApiToken.objects.filter(user=user).delete()
     user.email = f"supprime-{uuid.uuid4()}@invalid.cabas"
     user.full_name = ""

@@ -14,10 +14,9 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cabas.accounts import ratelimit, services
+from cabas.accounts import ratelimit, registry, services
 from cabas.accounts.exceptions import (
     InvalidConfirmationLink,
-    LastOwnerOfEnterprises,
     TooManyTokens,
 )
 from cabas.accounts.forms import (
@@ -31,7 +30,7 @@ from cabas.accounts.forms import (
     SignupForm,
 )
 from cabas.accounts.models import ApiToken
-from cabas.enterprises.models import Role
+from cabas.errors import DomainError
 
 NEW_TOKEN_SESSION_KEY = "accounts:new-api-token"
 SIGNUP_EMAIL_SESSION_KEY = "accounts:signup-email"
@@ -240,11 +239,9 @@ def _profile_page(request, *, form=None, token_form=None, status=200):
     context = {
         "form": form or ProfileForm(instance=request.user),
         "token_form": token_form or ApiTokenForm(),
-        "roles": Role.objects.filter(user=request.user)
-        .select_related("enterprise")
-        .order_by("enterprise__name"),
         "tokens": request.user.api_tokens.active(),
         "new_token": request.session.pop(NEW_TOKEN_SESSION_KEY, None),  # shown once, then forgotten
+        **registry.page_context(registry.PROFILE_CONTEXT, request.user),
     }
     return render(request, "accounts/profile.html", context, status=status)
 
@@ -309,13 +306,12 @@ def export(request):
 
 @login_required
 def delete(request):
-    sole = services.enterprises_solely_owned(user=request.user)
     if request.method == "POST":
         form = DeleteAccountForm(request.user, request.POST, request=request)
         if form.is_valid():
             try:
                 services.user_delete(user=request.user)
-            except LastOwnerOfEnterprises as error:
+            except DomainError as error:  # refused by a deletion check (cabas.accounts.registry)
                 form.add_error(None, error.message)
             else:
                 logout(request)
@@ -323,4 +319,5 @@ def delete(request):
                 return redirect("public:home")
     else:
         form = DeleteAccountForm(request.user)
-    return render(request, "accounts/delete.html", {"form": form, "sole_enterprises": sole})
+    context = {"form": form, **registry.page_context(registry.DELETE_PAGE_CONTEXT, request.user)}
+    return render(request, "accounts/delete.html", context)

@@ -1,7 +1,7 @@
 import pytest
 from django.core import mail
 
-from cabas.accounts import services
+from cabas.accounts import registry, services
 from cabas.accounts.models import ApiToken, User
 from cabas.enterprises.models import Invitation, Role
 from tests.factories import PASSWORD, EnterpriseFactory, RoleFactory
@@ -112,7 +112,11 @@ def test_it_lets_an_owner_leave_once_another_owner_exists(client_for, owner, ent
 
 def test_it_runs_the_erasers_of_other_apps(client_for, customer, monkeypatch):
     erased = []
-    monkeypatch.setattr(services, "PERSONAL_DATA_ERASERS", [lambda user: erased.append(user.email)])
+    monkeypatch.setattr(
+        registry,
+        "PERSONAL_DATA_ERASERS",
+        [*registry.PERSONAL_DATA_ERASERS, lambda user: erased.append(user.email)],
+    )
 
     delete(client_for(customer))
 

@@ -3,7 +3,7 @@ import json
 import pytest
 from django.utils import timezone
 
-from cabas.accounts import services
+from cabas.accounts import registry, services
 from cabas.enterprises.models import Invitation
 from tests.factories import EnterpriseFactory, UserFactory
 
@@ -77,8 +77,8 @@ def test_it_exports_only_my_own_data(client_for, customer):
 
 
 def test_it_includes_sections_registered_by_other_apps(client_for, customer, monkeypatch):
-    monkeypatch.setattr(services, "PERSONAL_DATA_SECTIONS", list(services.PERSONAL_DATA_SECTIONS))
-    services.personal_data_section("orders")(lambda user: [{"number": "A-1", "buyer": user.email}])
+    monkeypatch.setattr(registry, "PERSONAL_DATA_SECTIONS", list(registry.PERSONAL_DATA_SECTIONS))
+    registry.personal_data_section("orders")(lambda user: [{"number": "A-1", "buyer": user.email}])
 
     _response, data = download(client_for(customer))
 
@@ -86,10 +86,10 @@ def test_it_includes_sections_registered_by_other_apps(client_for, customer, mon
 
 
 def test_it_refuses_two_sections_with_the_same_key(monkeypatch):
-    monkeypatch.setattr(services, "PERSONAL_DATA_SECTIONS", list(services.PERSONAL_DATA_SECTIONS))
+    monkeypatch.setattr(registry, "PERSONAL_DATA_SECTIONS", list(registry.PERSONAL_DATA_SECTIONS))
 
     with pytest.raises(ValueError):
-        services.personal_data_section("roles")(lambda user: [])
+        registry.personal_data_section("roles")(lambda user: [])
 
 
 def test_it_asks_to_log_in_first(client, db):
