@@ -16,7 +16,7 @@ urlpatterns = [
     path("manage/", include("cabas.enterprises.urls_manage")),
     path("manage/", include("cabas.catalogue.urls_manage")),
     path("manage/", include("cabas.cycles.urls_manage")),
-    path("cycles/", include("cabas.cycles.urls_public")),
+    path("cycles/", include("cabas.orders.urls_money")),
     path("manage/", include("cabas.orders.urls_manage")),
     path("manage/", include("cabas.payments.urls_manage")),
     path("manage/", include("cabas.solidarity.urls")),

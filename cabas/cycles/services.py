@@ -1,5 +1,5 @@
 """Order cycles: create, edit, clone and delete them; choose their suppliers, variants and
-distributors; repeat them on a schedule; tell each producer what to bring once a cycle closes.
+distributors; repeat them on a schedule.
 
 Dates are stored in UTC and shown, typed and shifted in Europe/Paris (a weekly cycle opening on
 Tuesday at 18:00 keeps opening at 18:00 across daylight-saving changes).
@@ -19,13 +19,11 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cabas.accounts.emails import enqueue_templated_email
 from cabas.catalogue.models import Category, Variant
 from cabas.cycles.exceptions import CycleError
 from cabas.cycles.models import (
@@ -37,9 +35,7 @@ from cabas.cycles.models import (
     Schedule,
     ShippingMethod,
 )
-from cabas.enterprises.models import Enterprise, PriceApproval, Relationship, Role, Sells
-from cabas.enterprises.services import member_emails, site_url
-from cabas.lib.units import format_number
+from cabas.enterprises.models import Enterprise, PriceApproval, Relationship, Sells
 
 logger = logging.getLogger(__name__)
 
@@ -47,9 +43,6 @@ PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 # How far ahead a schedule prepares its next cycle (the next cycle exists once the latest one
 # closes within this horizon).
 SCHEDULE_HORIZON = datetime.timedelta(days=getattr(settings, "CYCLES_SCHEDULE_HORIZON_DAYS", 7))
-# Cycles closed longer ago than this are never announced to their producers (a first run on an
-# old database must not email about last year's cycles).
-NOTIFY_LOOKBACK = datetime.timedelta(days=7)
 
 
 # --- Status and sellability -------------------------------------------------------------------
@@ -252,11 +245,9 @@ def cycle_update(*, cycle: OrderCycle, name: str, opens_at, closes_at, coordinat
 
 def cycle_delete(*, cycle: OrderCycle) -> None:
     """Delete a cycle that never received an order (an order keeps its cycle forever)."""
-    from cabas.orders.models import Order
-
     with transaction.atomic():
         cycle = OrderCycle.objects.select_for_update().get(pk=cycle.pk)
-        if Order.objects.filter(cycle=cycle).exists():
+        if cycle.orders.exists():
             raise CycleError(
                 _(
                     "Ce cycle a reçu des commandes : il ne peut pas être supprimé. "
@@ -621,97 +612,3 @@ def schedules_run(*, now=None, horizon: datetime.timedelta = SCHEDULE_HORIZON) -
     for schedule in Schedule.objects.filter(active=True).order_by("pk"):
         created.extend(schedule_run(schedule=schedule, now=now, horizon=horizon))
     return created
-
-
-# --- What to bring: the email to each producer at close -------------------------------------------
-
-
-def cycle_pick_list(cycle: OrderCycle) -> dict[int, list[dict]]:
-    """For each producer (id), per distributor, the total quantity of each variant in the cycle's
-    placed orders: [{"distributor": …, "pickup": …, "items": [{"product", "variant", "size",
-    "quantity"}]}]. Two queries."""
-    from cabas.orders.models import Line, Order
-
-    rows = (
-        Line.objects.filter(order__cycle=cycle, order__status=Order.Status.PLACED)
-        .values("producer_id", "order__seller_id", "variant_id", "product_name", "variant_name", "size")
-        .annotate(total=Sum("quantity"))
-        .order_by("producer_id", "order__seller_id", "product_name", "variant_name", "variant_id")
-    )
-    distributors = {row.distributor_id: row for row in cycle.distributors.select_related("distributor")}
-    result: dict[int, dict[int, dict]] = {}
-    for row in rows:
-        per_distributor = result.setdefault(row["producer_id"], {})
-        seller_id = row["order__seller_id"]
-        if seller_id not in per_distributor:
-            entry = distributors.get(seller_id)
-            enterprise = entry.distributor if entry else Enterprise.objects.get(pk=seller_id)
-            pickup_at = entry.pickup_at.astimezone(PARIS) if entry and entry.pickup_at else None
-            per_distributor[seller_id] = {
-                "distributor": enterprise.name,
-                "address": " ".join(
-                    p for p in [enterprise.address, enterprise.postcode, enterprise.city] if p
-                ),
-                "pickup": pickup_at.strftime("%d/%m/%Y %H:%M") if pickup_at else "",
-                "note": entry.pickup_note if entry else "",
-                "items": [],
-            }
-        per_distributor[seller_id]["items"].append(
-            {
-                "product": row["product_name"],
-                "variant": row["variant_name"],
-                "size": row["size"],
-                "quantity": format_number(row["total"]),
-            }
-        )
-    return {producer: list(by_seller.values()) for producer, by_seller in result.items()}
-
-
-def cycle_producers_notify(*, cycle: OrderCycle, now=None) -> int:
-    """Email each supplier of a closed cycle what to bring, per distributor — once.
-
-    The cycle is claimed by a conditional UPDATE of `producers_notified_at` in the same transaction
-    as reading the orders: a second run (or a second worker) finds it claimed and sends nothing.
-    The emails leave after commit. Returns the number of producers emailed.
-    """
-    now = now or timezone.now()
-    with transaction.atomic():
-        claimed = OrderCycle.objects.filter(
-            pk=cycle.pk, producers_notified_at__isnull=True, closes_at__lte=now
-        ).update(producers_notified_at=now)
-        if not claimed:
-            return 0
-        cycle = OrderCycle.objects.select_related("coordinator").get(pk=cycle.pk)
-        pick_list = cycle_pick_list(cycle)
-        sent = 0
-        for row in cycle.suppliers.select_related("supplier").order_by("supplier__name"):
-            producer = row.supplier
-            emails = member_emails(producer, levels=(Role.Level.OWNER, Role.Level.MANAGER))
-            if not emails:
-                continue
-            distributors = pick_list.get(producer.pk, [])
-            enqueue_templated_email(
-                "emails/cycles/what_to_bring",
-                to=emails,
-                from_name=cycle.coordinator.name,
-                context={
-                    "producer": producer.name,
-                    "cycle": cycle.name,
-                    "coordinator": cycle.coordinator.name,
-                    "closed_at": cycle.closes_at.astimezone(PARIS).strftime("%d/%m/%Y %H:%M"),
-                    "distributors": distributors,
-                    "url": site_url(reverse("manage:dashboard", args=[producer.slug])),
-                },
-            )
-            sent += 1
-    return sent
-
-
-def cycles_notify_producers(*, now=None) -> int:
-    """Announce every cycle that closed (within the last week) and was not announced yet
-    (the `cycles_notify_producers` command and task). Returns the number of emails."""
-    now = now or timezone.now()
-    due = OrderCycle.objects.filter(
-        producers_notified_at__isnull=True, closes_at__lte=now, closes_at__gt=now - NOTIFY_LOOKBACK
-    ).order_by("closes_at", "pk")
-    return sum(cycle_producers_notify(cycle=cycle, now=now) for cycle in due)

@@ -1,10 +1,9 @@
 """Background jobs of order cycles, run periodically (cron or a systemd timer calling the management
 commands of the same names; see docs/cycles.md) or enqueued as tasks:
 
-- `cycles_schedule_run`: every active schedule creates its next cycle(s) when its latest cycle
-  closes within the horizon (idempotent: a second run creates nothing more);
-- `cycles_notify_producers`: each producer of a cycle that just closed gets one email with what to
-  bring per distributor (sent once, even if the job runs twice or on two workers).
+`cycles_schedule_run`: every active schedule creates its next cycle(s) when its latest cycle
+closes within the horizon (idempotent: a second run creates nothing more). The email telling each
+producer what to bring at close reads orders: `cycles_notify_producers` lives in `cabas.orders.tasks`.
 """
 
 import logging
@@ -23,9 +22,3 @@ def cycles_schedule_run() -> int:
     for cycle in created:
         logger.info("schedule %s: created cycle %s (%s)", cycle.schedule_id, cycle.uuid, cycle.name)
     return len(created)
-
-
-@task()
-def cycles_notify_producers() -> int:
-    """Email the producers of the cycles that closed; returns how many emails were queued."""
-    return services.cycles_notify_producers()

@@ -1,6 +1,7 @@
 """Background tasks of orders: the confirmation email sent once an order is placed (with, for a bank
-transfer, the account, the reference and the EPC QR code as an image embedded in the email), and
-the links of a guest's recent orders, emailed again on request (« Retrouver ma commande »).
+transfer, the account, the reference and the EPC QR code as an image embedded in the email),
+the links of a guest's recent orders, emailed again on request (« Retrouver ma commande »), and
+what to bring, emailed to the producers of the cycles that closed (`cycles_notify_producers`).
 
 A guest order's emails link to its signed page (`cabas.orders.links`): it opens in any browser."""
 
@@ -200,3 +201,12 @@ def order_links_send(*, seller_id: int, email: str, language: str | None = None)
         from_name=seller.name,
         language=language,
     )
+
+
+@task()
+def cycles_notify_producers() -> int:
+    """Email the producers of the cycles that closed what to bring (`cabas.orders.pick_list`);
+    returns how many emails were queued."""
+    from cabas.orders.pick_list import cycles_notify_producers as notify
+
+    return notify()

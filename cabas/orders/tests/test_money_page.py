@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from cabas.cycles.models import OrderCycle
 from cabas.cycles.pricing import percentages
-from cabas.cycles.services_fees import cycle_money
 from cabas.orders.models import FeeLine, Line, Order
+from cabas.orders.money import cycle_money
 from tests.factories import HubFactory, VariantFactory
 
 

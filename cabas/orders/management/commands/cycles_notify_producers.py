@@ -6,12 +6,12 @@ twice, or on two machines, sends nothing more.
 
 from django.core.management.base import BaseCommand
 
-from cabas.cycles import services
+from cabas.orders import pick_list
 
 
 class Command(BaseCommand):
     help = "Email the producers of closed order cycles what to bring, per distributor (once per cycle)."
 
     def handle(self, *args, **options):
-        sent = services.cycles_notify_producers()
+        sent = pick_list.cycles_notify_producers()
         self.stdout.write(f"{sent} email(s) queued")

@@ -1,10 +1,10 @@
-"""Public pages of order cycles: "Où va votre argent", the shares of a cycle's placed orders."""
+"""The public « Où va votre argent » page of a cycle: the shares of its placed orders."""
 
 from django.shortcuts import get_object_or_404, render
 
 from cabas.cycles.models import OrderCycle
-from cabas.cycles.services_fees import cycle_money
 from cabas.enterprises.models import Visibility
+from cabas.orders.money import cycle_money
 
 
 def cycle_money_page(request, uuid):

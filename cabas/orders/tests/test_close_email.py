@@ -9,10 +9,10 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from cabas.cycles import services, tasks
 from cabas.cycles.models import CycleDistributor, CycleSupplier, OrderCycle
 from cabas.cycles.tests.test_cycles_services import DAY, granting_producer, make_cycle
 from cabas.enterprises.models import Relationship
+from cabas.orders import pick_list, tasks
 from cabas.orders.models import Line, Order
 from tests.factories import HubFactory, RelationshipFactory, VariantFactory
 
@@ -67,7 +67,7 @@ def test_it_emails_each_producer_what_to_bring_per_distributor(
     closed_cycle, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        sent = services.cycles_notify_producers()
+        sent = pick_list.cycles_notify_producers()
 
     assert sent == 2
     [message] = _for("gerant@ferme-des-tomates.fr")
@@ -88,9 +88,9 @@ def test_it_emails_each_producer_what_to_bring_per_distributor(
 
 def test_it_sends_once_even_when_the_job_runs_twice(closed_cycle, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        services.cycles_notify_producers()
-        services.cycles_notify_producers()
-        services.cycle_producers_notify(cycle=closed_cycle)
+        pick_list.cycles_notify_producers()
+        pick_list.cycles_notify_producers()
+        pick_list.cycle_producers_notify(cycle=closed_cycle)
         tasks.cycles_notify_producers.enqueue()
         call_command("cycles_notify_producers", stdout=StringIO())
 
@@ -102,7 +102,7 @@ def test_it_does_not_announce_a_cycle_still_open(enterprise, owner, django_captu
     make_cycle(enterprise, opens_in=-DAY)
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.cycles_notify_producers() == 0
+        assert pick_list.cycles_notify_producers() == 0
 
     assert mail.outbox == []
     assert OrderCycle.objects.get().producers_notified_at is None
@@ -111,4 +111,4 @@ def test_it_does_not_announce_a_cycle_still_open(enterprise, owner, django_captu
 def test_it_does_not_email_about_cycles_closed_long_ago(enterprise, owner):
     make_cycle(enterprise, opens_in=-40 * DAY, length=DAY)
 
-    assert services.cycles_notify_producers() == 0
+    assert pick_list.cycles_notify_producers() == 0
