@@ -10,7 +10,6 @@ from cabas.cycles.models import OrderCycle, ShippingMethod
 from cabas.enterprises.models import Relationship
 from cabas.orders.models import Customer, VisibilityRule
 from cabas.orders.visibility import TAG_MAX_LENGTH, tags_parse
-from cabas.payments.models import PaymentMethod
 
 MAX_IMPORT_MB = 5
 
@@ -81,6 +80,13 @@ class CustomerImportForm(forms.Form):
 # --- Visibility rules -------------------------------------------------------------------------
 
 
+def _payment_methods(enterprise):
+    """The payment methods of `enterprise`, reached through the rules' relation (orders does not
+    import payments)."""
+    model = VisibilityRule._meta.get_field("payment_methods").related_model
+    return model.objects.filter(enterprise=enterprise)
+
+
 def rule_choices(enterprise, rule: VisibilityRule | None = None) -> dict[str, list[tuple[str, str]]]:
     """What a rule of `enterprise` may name, by subject, as (uuid, label) pairs (four queries):
     the products it may sell (its own, those of producers letting it add them to cycles), its
@@ -115,9 +121,7 @@ def rule_choices(enterprise, rule: VisibilityRule | None = None) -> dict[str, li
         VisibilityRule.Subject.SHIPPING_METHODS: [
             (str(m.uuid), m.name) for m in ShippingMethod.objects.filter(enterprise=enterprise)
         ],
-        VisibilityRule.Subject.PAYMENT_METHODS: [
-            (str(m.uuid), m.name) for m in PaymentMethod.objects.filter(enterprise=enterprise)
-        ],
+        VisibilityRule.Subject.PAYMENT_METHODS: [(str(m.uuid), m.name) for m in _payment_methods(enterprise)],
         VisibilityRule.Subject.CYCLES: [(str(c.uuid), c.name) for c in cycles],
     }
 

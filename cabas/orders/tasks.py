@@ -1,11 +1,11 @@
-"""Background tasks of orders: the confirmation email sent once an order is placed (with, for a bank
-transfer, the account, the reference and the EPC QR code as an image embedded in the email),
-the links of a guest's recent orders, emailed again on request (« Retrouver ma commande »), and
-what to bring, emailed to the producers of the cycles that closed (`cycles_notify_producers`).
+"""Background tasks of orders: the confirmation email sent once an order is placed (with what the
+apps hooked into `cabas.orders.registry` add: for a bank transfer, the account, the reference and
+the EPC QR code as an image embedded in the email), the links of a guest's recent orders, emailed
+again on request (« Retrouver ma commande »), and what to bring, emailed to the producers of the
+cycles that closed (`cycles_notify_producers`).
 
 A guest order's emails link to its signed page (`cabas.orders.links`): it opens in any browser."""
 
-from email.mime.image import MIMEImage
 from email.utils import formataddr, parseaddr
 
 from django.conf import settings
@@ -16,6 +16,7 @@ from django_tasks import task
 
 from cabas.accounts.tasks import send_templated_email
 from cabas.lib.money import format_eur
+from cabas.orders import registry
 from cabas.orders.links import order_url
 
 GUEST_LINKS_MAX = 10  # the last orders of an address whose links are emailed again
@@ -74,40 +75,16 @@ def confirmation_context(order) -> dict:
         ),
         "payment": payment.name if payment else "",
         "payment_instructions": payment.instructions if payment else "",
-        "transfer": _transfer_context(order),
         "note": order.note,
         "url": order_url(order),
         "guest": order.user_id is None,
     }
 
 
-def _transfer_context(order) -> dict:
-    """For an order to pay by transfer: to whom, how much, which reference ({} otherwise). Just
-    placed, it has received nothing yet."""
-    from cabas.lib.money import ZERO
-    from cabas.payments.qr import EMAIL_QR_CID, order_transfer
-
-    transfer = order_transfer(order, paid=ZERO)
-    if transfer is None:
-        return {}
-    return {
-        "holder": transfer.holder,
-        "iban": transfer.iban_display,
-        "bic": transfer.bic,
-        "amount": format_eur(transfer.amount),
-        "reference": transfer.reference_display,
-        "text": transfer.text,
-        "qr_cid": EMAIL_QR_CID,
-        "qr_size": transfer.qr().symbol_size(scale=5, border=4)[0],
-    }
-
-
-def _send_with_qr(*, order, context: dict, language: str) -> int:
-    """Send the confirmation with the transfer's EPC QR code as a PNG the HTML part shows inline
-    (multipart/related, Content-ID `qr_cid`): mail clients show it without loading anything."""
-    from cabas.lib.money import ZERO
-    from cabas.payments.qr import EMAIL_QR_CID, order_transfer
-
+def _send_with_attachments(*, order, context: dict, attachments: list, language: str) -> int:
+    """Send the confirmation with `attachments` (e.g. a transfer's EPC QR code as a PNG) that the
+    HTML part shows inline (multipart/related, by Content-ID): mail clients show them without
+    loading anything."""
     context = {"site_url": settings.SITE_URL, "site_name": settings.SITE_NAME, **context}
     prefix = "emails/orders/confirmation"
     with translation.override(language):
@@ -125,10 +102,8 @@ def _send_with_qr(*, order, context: dict, language: str) -> int:
     )
     message.attach_alternative(html, "text/html")
     message.mixed_subtype = "related"
-    image = MIMEImage(order_transfer(order, paid=ZERO).png(), "png")
-    image.add_header("Content-ID", f"<{EMAIL_QR_CID}>")
-    image.add_header("Content-Disposition", "inline", filename=f"virement-{order.number}.png")
-    message.attach(image)
+    for attachment in attachments:
+        message.attach(attachment)
     return message.send()
 
 
@@ -147,8 +122,12 @@ def order_confirmation_send(*, order_uuid: str) -> int:
     language = getattr(order.user, "language", None) or settings.LANGUAGE_CODE
     with translation.override(language):
         context = confirmation_context(order)
-    if context["transfer"]:
-        return _send_with_qr(order=order, context=context, language=language)
+        part = registry.confirmation_email_parts(order)  # e.g. how to pay by transfer, its QR code
+    context.update(part.context)
+    if part.attachments:
+        return _send_with_attachments(
+            order=order, context=context, attachments=part.attachments, language=language
+        )
     return send_templated_email.call(
         template_prefix="emails/orders/confirmation",
         context=context,

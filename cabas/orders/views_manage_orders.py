@@ -1,5 +1,6 @@
 """The seller's orders in the back-office: the list (status, payment state, cycle, search) and one
-order's page (with its payments: history, state, record a payment, refund)."""
+order's page (with, from the apps hooked into `cabas.orders.registry`, its payments: history,
+state, record a payment, refund)."""
 
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -10,10 +11,8 @@ from cabas.cycles.models import OrderCycle
 from cabas.enterprises.access import manage_view
 from cabas.enterprises.models import Role
 from cabas.orders.models import Order
+from cabas.orders.registry import ORDERS_LIST_FILTERS, order_page_context
 from cabas.orders.views_my_orders import _order_context
-from cabas.payments.models import PaymentState
-from cabas.payments.services_payments import filter_by_payment_state, order_payment_state, with_paid
-from cabas.payments.views_records import payments_context
 
 PER_PAGE = 50
 
@@ -32,15 +31,23 @@ def order_list(request, enterprise):
     q = request.GET.get("q", "").strip()[:100]
     if q:
         orders = orders.filter(Q(number__icontains=q) | Q(full_name__icontains=q) | Q(email__icontains=q))
-    orders = with_paid(orders)
-    paid_state = request.GET.get("paid", "")
-    if paid_state in PaymentState.values:
-        orders = filter_by_payment_state(orders, paid_state)
+    list_filters = []
+    for list_filter in ORDERS_LIST_FILTERS:  # e.g. the payment state, from payments
+        value = request.GET.get(list_filter.param, "")
+        orders = list_filter.queryset(orders, value)
+        list_filters.append(
+            {
+                "param": list_filter.param,
+                "label": list_filter.label,
+                "choices": list_filter.choices(),
+                "value": value,
+            }
+        )
     page = Paginator(orders.order_by("-placed_at", "-pk"), PER_PAGE).get_page(request.GET.get("page"))
     page.links = list(page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))
     for order in page.object_list:
-        order.payment_state = order_payment_state(order, order.paid)
-        order.payment_state_label = PaymentState(order.payment_state).label
+        for list_filter in ORDERS_LIST_FILTERS:
+            list_filter.decorate(order)
     statuses = [(value, label) for value, label in Order.Status.choices if value != Order.Status.CART]
     return render(
         request,
@@ -53,8 +60,7 @@ def order_list(request, enterprise):
             "status": status,
             "cycles": cycles,
             "cycle": cycle,
-            "payment_states": PaymentState.choices,
-            "paid_state": paid_state,
+            "list_filters": list_filters,
             "q": q,
         },
     )
@@ -77,7 +83,7 @@ def render_order_detail(request, enterprise, order, *, status=200, **payment_for
     order.is_buyer = False
     context = _order_context(request, order)
     context.update(enterprise=enterprise, nav="orders", events=order.events.select_related("user"))
-    context.update(payments_context(order, **payment_forms))
+    context.update(order_page_context(request, order, manager=True, **payment_forms))
     return render(request, "manage/orders/detail.html", context, status=status)
 
 

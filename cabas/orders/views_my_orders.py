@@ -27,8 +27,8 @@ from cabas.orders.exceptions import OrderError
 from cabas.orders.links import guest_token_valid, order_path
 from cabas.orders.models import Order
 from cabas.orders.offers import sellable_cycles
+from cabas.orders.registry import order_page_context
 from cabas.orders.views_checkout import GUEST_ORDERS, remember_guest_order
-from cabas.payments.qr import order_transfer
 
 PER_PAGE = 20
 
@@ -99,7 +99,7 @@ def _order_context(request, order) -> dict:
 
 def _order_page(request, order):
     context = _order_context(request, order)
-    context["transfer"] = order_transfer(order)  # IBAN, amount, reference and QR code of a transfer
+    context.update(order_page_context(request, order, manager=False))  # e.g. how to pay by transfer
     if order.is_buyer and order.user_id is None:
         context["guest_link"] = request.build_absolute_uri(order_path(order))
     return render(request, "shop/order.html", context)

@@ -1,0 +1,107 @@
+"""Hooks through which higher apps add to the order pages, the confirmation email and the
+back-office orders list without orders importing them.
+
+orders sits below payments in the stack (docs/architecture.md, "Layers"): it never imports
+payments or any app above it. An app that has something to show about an order registers its
+functions here, from its `AppConfig.ready()`:
+
+- `register_order_page_section(function)`: `function(request, order, *, manager, **forms)`
+  returns a dict added to the template context of an order's page: the buyer's page
+  (`manager=False`) or the seller's back-office page (`manager=True`, where `forms` are the
+  posted forms the view shows again with their errors).
+- `register_confirmation_email_part(function)`: `function(order)` returns an `EmailPart` (or
+  None): its `context` is added to the confirmation email's template context and its
+  `attachments` (MIME parts with a Content-ID) are embedded in the email, which the HTML part
+  can show inline (`cid:`).
+- `register_orders_list_filter(list_filter)`: an `OrdersListFilter`, a select of the back-office
+  orders list (its GET parameter, label and choices) with the queryset it annotates and filters,
+  and what it sets on each listed order.
+
+Functions run in registration order (the order of INSTALLED_APPS).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from email.mime.base import MIMEBase
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+    from django.http import HttpRequest
+
+    from cabas.orders.models import Order
+
+OrderPageSection = Callable[..., dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class EmailPart:
+    """What an app adds to the confirmation email: template context and inline attachments."""
+
+    context: dict[str, Any]
+    attachments: list[MIMEBase] = field(default_factory=list)
+
+
+ConfirmationEmailPart = Callable[["Order"], EmailPart | None]
+
+
+@dataclass(frozen=True)
+class OrdersListFilter:
+    """A filter of the back-office orders list.
+
+    `param`: its GET parameter (also the select's id, `orders-<param>`); `label` and `choices`:
+    what the select shows; `queryset(orders, value)`: the orders annotated for the list, and
+    filtered when `value` is one of the choices ("" or an unknown value: all of them);
+    `decorate(order)`: sets on a listed order what its row shows.
+    """
+
+    param: str
+    label: Any
+    choices: Callable[[], list[tuple[str, Any]]]
+    queryset: Callable[["QuerySet", str], "QuerySet"]
+    decorate: Callable[["Order"], None]
+
+
+ORDER_PAGE_SECTIONS: list[OrderPageSection] = []
+CONFIRMATION_EMAIL_PARTS: list[ConfirmationEmailPart] = []
+ORDERS_LIST_FILTERS: list[OrdersListFilter] = []
+
+
+def register_order_page_section(function: OrderPageSection) -> OrderPageSection:
+    """Add `function(request, order, *, manager, **forms)`'s dict to an order page's context."""
+    ORDER_PAGE_SECTIONS.append(function)
+    return function
+
+
+def register_confirmation_email_part(function: ConfirmationEmailPart) -> ConfirmationEmailPart:
+    """Add `function(order)`'s `EmailPart` (when not None) to the confirmation email."""
+    CONFIRMATION_EMAIL_PARTS.append(function)
+    return function
+
+
+def register_orders_list_filter(list_filter: OrdersListFilter) -> OrdersListFilter:
+    """Add `list_filter` to the back-office orders list; a parameter is registered once."""
+    if any(existing.param == list_filter.param for existing in ORDERS_LIST_FILTERS):
+        raise ValueError(f"Orders list filter {list_filter.param!r} is already registered.")
+    ORDERS_LIST_FILTERS.append(list_filter)
+    return list_filter
+
+
+def order_page_context(request: "HttpRequest", order: "Order", *, manager: bool, **forms) -> dict[str, Any]:
+    """The merged dicts of the registered order page sections."""
+    context: dict[str, Any] = {}
+    for section in ORDER_PAGE_SECTIONS:
+        context.update(section(request, order, manager=manager, **forms))
+    return context
+
+
+def confirmation_email_parts(order: "Order") -> EmailPart:
+    """The registered confirmation email parts of `order`, merged into one."""
+    context: dict[str, Any] = {}
+    attachments: list[MIMEBase] = []
+    for function in CONFIRMATION_EMAIL_PARTS:
+        part = function(order)
+        if part is not None:
+            context.update(part.context)
+            attachments.extend(part.attachments)
+    return EmailPart(context=context, attachments=attachments)

@@ -1,0 +1,73 @@
+"""What payments adds to the orders' pages and emails through cabas.orders.registry.
+
+Registered in PaymentsConfig.ready(): on the buyer's order page, how to pay by transfer (IBAN,
+amount, reference and EPC QR code); on the seller's order page, the payments part (history,
+state, record a payment, refund); in the confirmation email, the transfer details and the QR code
+as an inline PNG; in the back-office orders list, the payment state filter and column.
+"""
+
+from email.mime.image import MIMEImage
+
+from django.utils.translation import gettext_lazy as _
+
+from cabas.lib.money import ZERO, format_eur
+from cabas.orders import registry
+from cabas.payments.models import PaymentState
+from cabas.payments.qr import EMAIL_QR_CID, order_transfer
+from cabas.payments.services_payments import filter_by_payment_state, order_payment_state, with_paid
+from cabas.payments.views_records import payments_context
+
+
+def order_page_section(request, order, *, manager: bool, **forms) -> dict:
+    if manager:
+        return payments_context(order, **forms)
+    return {"transfer": order_transfer(order)}  # IBAN, amount, reference and QR code of a transfer
+
+
+def confirmation_email_part(order) -> registry.EmailPart | None:
+    """For an order to pay by transfer: to whom, how much, which reference, and the EPC QR code as
+    a PNG the HTML part shows inline (Content-ID `qr_cid`). Just placed, it has received nothing yet."""
+    transfer = order_transfer(order, paid=ZERO)
+    if transfer is None:
+        return None
+    context = {
+        "holder": transfer.holder,
+        "iban": transfer.iban_display,
+        "bic": transfer.bic,
+        "amount": format_eur(transfer.amount),
+        "reference": transfer.reference_display,
+        "text": transfer.text,
+        "qr_cid": EMAIL_QR_CID,
+        "qr_size": transfer.qr().symbol_size(scale=5, border=4)[0],
+    }
+    image = MIMEImage(transfer.png(), "png")
+    image.add_header("Content-ID", f"<{EMAIL_QR_CID}>")
+    image.add_header("Content-Disposition", "inline", filename=f"virement-{order.number}.png")
+    return registry.EmailPart(context={"transfer": context}, attachments=[image])
+
+
+def _payment_state_queryset(orders, value: str):
+    orders = with_paid(orders)
+    if value in PaymentState.values:
+        orders = filter_by_payment_state(orders, value)
+    return orders
+
+
+def _decorate(order) -> None:
+    order.payment_state = order_payment_state(order, order.paid)
+    order.payment_state_label = PaymentState(order.payment_state).label
+
+
+PAYMENT_STATE_FILTER = registry.OrdersListFilter(
+    param="paid",
+    label=_("Paiement"),
+    choices=lambda: PaymentState.choices,
+    queryset=_payment_state_queryset,
+    decorate=_decorate,
+)
+
+
+def register() -> None:
+    registry.register_order_page_section(order_page_section)
+    registry.register_confirmation_email_part(confirmation_email_part)
+    registry.register_orders_list_filter(PAYMENT_STATE_FILTER)
