@@ -10,7 +10,6 @@ from stdnum import exceptions as stdnum_errors
 from stdnum.eu import vat as eu_vat
 from stdnum.fr import siret as fr_siret
 
-from cabas.catalogue.models import Label
 from cabas.enterprises import services, services_networks
 from cabas.enterprises.models import (
     PRESET_DEFAULTS,
@@ -248,12 +247,6 @@ class AddressLegalForm(LegalAndAddressMixin, forms.Form):
 
 class EnterpriseSettingsForm(LegalAndAddressMixin, forms.ModelForm):
     sells = forms.ChoiceField(label=_("Vente"), choices=SELLS_CHOICES, widget=forms.RadioSelect)
-    labels = forms.ModelMultipleChoiceField(
-        label=_("Labels"),
-        queryset=Label.objects.order_by("name"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
     lat = _lat_field()
     lon = _lon_field()
     siret = forms.CharField(
@@ -289,8 +282,12 @@ class EnterpriseSettingsForm(LegalAndAddressMixin, forms.ModelForm):
             "guest_checkout",
             "orders_editable",
         ]
-        labels = {"is_producer": _("Nous produisons nous-mêmes (ferme, atelier)")}
-        widgets = {"visibility": forms.RadioSelect, "description": forms.Textarea(attrs={"rows": 6})}
+        labels = {"is_producer": _("Nous produisons nous-mêmes (ferme, atelier)"), "labels": _("Labels")}
+        widgets = {
+            "visibility": forms.RadioSelect,
+            "description": forms.Textarea(attrs={"rows": 6}),
+            "labels": forms.CheckboxSelectMultiple,
+        }
         help_texts = {
             "visibility": _("Une structure masquée n'apparaît ni dans l'annuaire, ni sur la carte."),
             "logo": _("Image JPEG, PNG ou WebP, 2 Mo au plus."),
@@ -300,6 +297,9 @@ class EnterpriseSettingsForm(LegalAndAddressMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The model field's own choices (its related model, named by a string on Enterprise), by name.
+        labels = self.fields["labels"]
+        labels.queryset = labels.queryset.order_by("name")
         if self.instance.sells == "none":
             # No shop: its settings are neither shown nor reset by an unticked, absent checkbox.
             for name in self.SHOP_FIELDS:

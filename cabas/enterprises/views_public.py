@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, When
+from django.db.models import Case, IntegerField, Prefetch, Q, When
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -15,17 +15,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
-from cabas.catalogue.models import Label, Product, ProductPhoto, Variant
-from cabas.enterprises import geojson
+from cabas.enterprises import geojson, registry
 from cabas.enterprises.forms_public import DirectorySearchForm
-from cabas.enterprises.models import Enterprise, Kind, Network, Relationship, Sells, VatRegime
+from cabas.enterprises.models import Enterprise, Kind, Network, Relationship, VatRegime
 from cabas.enterprises.search import MAX_RADIUS_KM, Near, enterprise_search
 from cabas.lib.geo import parse_latlon
-from cabas.lib.money import format_eur
 
 PER_PAGE = 24
 FEATURED_COUNT = 6
-PRODUCTS_SHOWN = 150
 MAP_DATA_MAX_AGE = 60
 DEFAULT_MAP_KM = 20.0
 # Display order of the groups on a network page.
@@ -52,7 +49,9 @@ def _render_directory(request, context: dict):
 
 
 def _labels_prefetch():
-    return Prefetch("labels", queryset=Label.objects.only("slug", "name", "description"))
+    # The related model is named by a string on Enterprise (catalogue sits above enterprises).
+    label = Enterprise._meta.get_field("labels").related_model
+    return Prefetch("labels", queryset=label.objects.only("slug", "name", "description"))
 
 
 def _directory(request, *, base=None, kinds=None, name_search=True, per_page=PER_PAGE):
@@ -259,64 +258,14 @@ def _meta_description(enterprise: Enterprise) -> str:
     return f"{enterprise.name} : {enterprise.get_kind_display()}{where}"
 
 
-def _variant_line(variant: Variant) -> dict:
-    """What the public page shows of one variant: size, price and price per kg / L / piece."""
-    measure = variant.measure
-    reference = f"{format_eur(variant.reference_price())} / {measure.reference_label()}"
-    if variant.variable_weight:
-        return {"name": variant.name, "size": _("environ %(size)s") % {"size": measure.display()},
-                "price": format_eur(variant.estimated_price()), "reference": reference, "estimated": True}
-    # "1 botte", "1 kg", "1 L": the price is already the price per unit.
-    single = measure.reference_quantity() == 1
-    return {"name": variant.name, "size": measure.display(), "price": format_eur(variant.price),
-            "reference": "" if single else reference, "estimated": False}
-
-
-def _product_groups(producer: Enterprise) -> tuple[list, bool]:
-    """The producer's products on sale, grouped by top-level category, in 4 queries whatever their
-    number; and whether there were more than shown."""
-    variants = Variant.objects.filter(archived_at__isnull=True).order_by("position", "pk")
-    photos = ProductPhoto.objects.order_by("position", "pk")
-    products = list(
-        Product.objects.active()
-        .filter(producer=producer)
-        .filter(Exists(Variant.objects.filter(product=OuterRef("pk"), archived_at__isnull=True)))
-        .select_related("category__parent")
-        .prefetch_related(
-            Prefetch("variants", queryset=variants, to_attr="on_sale"),
-            Prefetch("labels", queryset=Label.objects.only("slug", "name", "name_en", "description")),
-            Prefetch("photos", queryset=photos, to_attr="photo_list"),
-        )
-        .order_by("name", "pk")[: PRODUCTS_SHOWN + 1]
-    )
-    groups = {}
-    for product in products[:PRODUCTS_SHOWN]:
-        root = product.category.parent or product.category
-        product.variant_lines = [_variant_line(v) for v in product.on_sale]
-        product.photo = product.photo_list[0] if product.photo_list else None
-        groups.setdefault(root, []).append(product)
-    ordered = sorted(groups.items(), key=lambda item: (item[0].position, item[0].localized_name))
-    more = len(products) > PRODUCTS_SHOWN
-    return [(root.localized_name, root.slug, items) for root, items in ordered], more
-
-
-def _open_shop_exists():
-    """Annotation: the enterprise sells in a cycle open for orders now (OrderCycle.objects.sellable),
-    computed in the enterprise's own query."""
-    from cabas.cycles.models import CycleDistributor, OrderCycle
-
-    return Exists(
-        CycleDistributor.objects.filter(distributor=OuterRef("pk"), cycle__in=OrderCycle.objects.sellable())
-    )
-
-
 @require_GET
 def enterprise(request, slug):
     obj = get_object_or_404(
-        Enterprise.objects.public().prefetch_related(_labels_prefetch()).annotate(shop_open=_open_shop_exists()),
+        Enterprise.objects.public()
+        .prefetch_related(_labels_prefetch())
+        .annotate(**registry.public_page_annotations()),
         slug=slug,
     )
-    product_groups, more_products = _product_groups(obj) if obj.is_producer else ([], False)
     return _render(
         request,
         "public/enterprise.html",
@@ -327,10 +276,8 @@ def enterprise(request, slug):
             "meta_description": _meta_description(obj),
             "map_features": geojson.dumps(geojson.features_of([obj])) if obj.has_position else "",
             "phone_link": "".join(c for c in obj.phone if c.isdigit() or c == "+"),
-            "product_groups": product_groups,
-            "more_products": more_products,
-            "products_shown": PRODUCTS_SHOWN,
             "vat_franchise": obj.vat_regime == VatRegime.FRANCHISE,
-            "shop_open": obj.shop_open and obj.sells != Sells.NONE,
+            # Products (catalogue), open shop (cycles), ...
+            **registry.public_page_context(obj),
         },
     )
