@@ -17,6 +17,25 @@ functions here, from its `AppConfig.ready()`:
   orders list (its GET parameter, label and choices) with the queryset it annotates and filters,
   and what it sets on each listed order.
 
+And what happens to an order inside the transactions of `cabas.orders.services`:
+
+- `register_order_event_handler(event, function)`: for `event` "placed", `function(*, order,
+  method, user)` is called once the order is numbered and priced, not yet saved (`method`: the
+  chosen payment method or None); it may return the status the order takes ("placed", or
+  "awaiting" while it must still be paid online) or None, and may raise a domain error, which
+  cancels the placing. The first status returned wins; none: the order is placed. For "edited"
+  and "cancelled", `function(*, order, user)` brings what the order's payment took in line with
+  the order just edited or cancelled (before it is saved).
+- `register_edit_blocker(function)`: `function(order)` returns True when the order cannot be
+  edited any more (e.g. its payment is fixed once made): it can only be cancelled.
+- `register_totals_adjuster(function)`: `function(*, order, lines, fee_lines)`, after an edit,
+  once the order's other fee lines are written, replaces the stored fee lines it owns and returns
+  them (they count in the new totals); it may raise OrderNotEditable.
+- `register_price_reducer(function)`: `function(*, seller, customer, user, lines)` returns the
+  reductions a buyer gets on `lines` (e.g. reduced prices for some customers), as fee lines (a
+  list of `FeeLineData`, negative amounts) appended to the order's other fee lines, whenever an
+  order is priced (cart, placing, edit).
+
 Functions run in registration order (the order of INSTALLED_APPS).
 """
 
@@ -62,9 +81,15 @@ class OrdersListFilter:
     decorate: Callable[["Order"], None]
 
 
+ORDER_EVENTS = ("placed", "edited", "cancelled")
+
 ORDER_PAGE_SECTIONS: list[OrderPageSection] = []
 CONFIRMATION_EMAIL_PARTS: list[ConfirmationEmailPart] = []
 ORDERS_LIST_FILTERS: list[OrdersListFilter] = []
+ORDER_EVENT_HANDLERS: dict[str, list[Callable[..., Any]]] = {event: [] for event in ORDER_EVENTS}
+EDIT_BLOCKERS: list[Callable[["Order"], bool]] = []
+TOTALS_ADJUSTERS: list[Callable[..., list]] = []
+PRICE_REDUCERS: list[Callable[..., list]] = []
 
 
 def register_order_page_section(function: OrderPageSection) -> OrderPageSection:
@@ -85,6 +110,69 @@ def register_orders_list_filter(list_filter: OrdersListFilter) -> OrdersListFilt
         raise ValueError(f"Orders list filter {list_filter.param!r} is already registered.")
     ORDERS_LIST_FILTERS.append(list_filter)
     return list_filter
+
+
+def register_order_event_handler(event: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    """Call `function` when an order is "placed", "edited" or "cancelled" (see the module's doc)."""
+    if event not in ORDER_EVENT_HANDLERS:
+        raise ValueError(f"Unknown order event {event!r}: one of {', '.join(ORDER_EVENTS)}.")
+    ORDER_EVENT_HANDLERS[event].append(function)
+    return function
+
+
+def register_edit_blocker(function: Callable[["Order"], bool]) -> Callable[["Order"], bool]:
+    """Forbid editing an order when `function(order)` is True (it can still be cancelled)."""
+    EDIT_BLOCKERS.append(function)
+    return function
+
+
+def register_totals_adjuster(function: Callable[..., list]) -> Callable[..., list]:
+    """Add the fee lines `function(*, order, lines, fee_lines)` rewrites after an edit."""
+    TOTALS_ADJUSTERS.append(function)
+    return function
+
+
+def register_price_reducer(function: Callable[..., list]) -> Callable[..., list]:
+    """Append `function(*, seller, customer, user, lines)`'s reductions to a priced order."""
+    PRICE_REDUCERS.append(function)
+    return function
+
+
+def order_placed(*, order: "Order", method, user=None) -> str | None:
+    """Call the "placed" handlers; the first status one of them returns (None: none did)."""
+    status = None
+    for handler in ORDER_EVENT_HANDLERS["placed"]:
+        result = handler(order=order, method=method, user=user)
+        if status is None:
+            status = result
+    return status
+
+
+def order_changed(event: str, *, order: "Order", user=None) -> None:
+    """Call the handlers of `event` ("edited" or "cancelled")."""
+    for handler in ORDER_EVENT_HANDLERS[event]:
+        handler(order=order, user=user)
+
+
+def order_edit_blocked(order: "Order") -> bool:
+    """Whether a registered blocker forbids editing `order`."""
+    return any(blocker(order) for blocker in EDIT_BLOCKERS)
+
+
+def totals_adjustments(*, order: "Order", lines, fee_lines) -> list:
+    """The fee lines the registered adjusters rewrote after an edit of `order`."""
+    adjusted: list = []
+    for adjuster in TOTALS_ADJUSTERS:
+        adjusted += adjuster(order=order, lines=lines, fee_lines=fee_lines)
+    return adjusted
+
+
+def price_reductions(*, seller, customer, user, lines) -> list:
+    """The reductions (fee lines) the registered reducers give on `lines`."""
+    reductions: list = []
+    for reducer in PRICE_REDUCERS:
+        reductions += reducer(seller=seller, customer=customer, user=user, lines=lines)
+    return reductions
 
 
 def order_page_context(request: "HttpRequest", order: "Order", *, manager: bool, **forms) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from cabas.cycles.models import CycleDistributor, ShippingMethod
 from cabas.cycles.pricing import FeeContext, order_totals
 from cabas.enterprises.models import Enterprise
 from cabas.lib import money
+from cabas.orders import registry
 from cabas.orders.exceptions import (
     CartEmpty,
     CheckoutInvalid,
@@ -42,10 +43,6 @@ from cabas.orders.offers import (
     offered_variants,
     stock_items,
 )
-from cabas.payments.checkout import order_payment_prepare, order_payment_settle, payment_fixed
-from cabas.payments.goodwill import goodwill_refit
-from cabas.payments.models import PaymentMethod
-from cabas.solidarity.services_prices import solidarity_fee_lines
 
 MAX_QUANTITY = 999
 
@@ -228,7 +225,7 @@ def cart_priced(
         line.shop_total = money.round_money(breakdown.unit_price * line.quantity)
         pairs.append((line.variant, line.quantity))
     fee_lines = context.order_fee_lines(pairs, shipping_method, payment_method) if pairs else []
-    fee_lines += solidarity_fee_lines(seller=distributor, customer=customer, user=user, lines=lines)
+    fee_lines += registry.price_reductions(seller=distributor, customer=customer, user=user, lines=lines)
     return CartView(
         lines=lines,
         unavailable=unavailable,
@@ -529,7 +526,7 @@ def order_place(
     city: str = "",
     note: str = "",
     shipping_method: ShippingMethod | None,
-    payment_method: PaymentMethod | None,
+    payment_method,
     idempotency_key: str = "",
     user=None,
     offered: Offered | None = None,
@@ -657,7 +654,9 @@ def _order_place(
     fee_data = context.order_fee_lines(
         [(offers[line.variant_id], line.quantity) for line in lines], shipping_method, payment_method
     )
-    fee_data += solidarity_fee_lines(seller=order.seller, customer=order.customer, user=user, lines=lines)
+    fee_data += registry.price_reductions(
+        seller=order.seller, customer=order.customer, user=user, lines=lines
+    )
     totals = order_totals(lines, fee_data)
     _decrement(lines=lines, offers=offers, items=items)
     # The cart's lines already hold what was shown; write only those whose price or names changed.
@@ -680,7 +679,7 @@ def _order_place(
     order.idempotency_key = idempotency_key
     order.placed_at = timezone.now()
     # The payment method has its say (a transfer reference, a card payment still to make...).
-    status = order_payment_prepare(order=order, method=payment_method, user=user)
+    status = registry.order_placed(order=order, method=payment_method, user=user) or Order.Status.PLACED
     event = order.transition(status, user=user, detail={"number": order.number})
     order.save()
     event.save()
@@ -724,7 +723,7 @@ def order_can_edit(order: Order) -> bool:
     """Whether the buyer may still change the quantities of `order`: as `order_can_change`, except
     for an order paid by card or solidarity allowance (its payment is fixed: cancel it — it is
     refunded — and order again)."""
-    return order_can_change(order) and not payment_fixed(order)
+    return order_can_change(order) and not registry.order_edit_blocked(order)
 
 
 def _check_changeable(order: Order) -> None:
@@ -744,13 +743,13 @@ def _refresh_totals(order: Order, lines: list[Line]) -> None:
     order.fee_lines.exclude(fee_type=FeeLine.GOODWILL).delete()
     pairs = [(variants.get(line.variant_id) or line.variant, line.quantity) for line in lines]
     fee_data = context.order_fee_lines(pairs, order.shipping_method, order.payment_method) if lines else []
-    fee_data += solidarity_fee_lines(
+    fee_data += registry.price_reductions(
         seller=order.seller, customer=order.customer, user=order.user, lines=lines
     )
     _fee_lines_write(order, fee_data)
     # A goodwill reduction granted with a refund stays, split again over what the order now holds.
-    goodwill = goodwill_refit(order=order, lines=lines, fee_lines=fee_data)
-    totals = order_totals(lines, [*fee_data, *goodwill])
+    adjusted = registry.totals_adjustments(order=order, lines=lines, fee_lines=fee_data)
+    totals = order_totals(lines, [*fee_data, *adjusted])
     order.items_total, order.fees_total = totals.items_total, totals.fees_total
     order.total, order.vat_total = totals.total, totals.vat_total
 
@@ -766,7 +765,7 @@ def order_edit(*, order: Order, quantities: dict, user=None) -> Order:
             .get(pk=order.pk)
         )
         _check_changeable(order)
-        if payment_fixed(order):
+        if registry.order_edit_blocked(order):
             raise OrderNotEditable(
                 _(
                     "Une commande payée par carte ou par allocation solidaire ne se modifie pas : "
@@ -813,7 +812,7 @@ def order_edit(*, order: Order, quantities: dict, user=None) -> Order:
                 line.save()
                 lines[key] = line
         _refresh_totals(order, list(lines.values()))
-        order_payment_settle(order=order, user=user)  # e.g. credit: the difference to the account
+        registry.order_changed("edited", order=order, user=user)  # e.g. credit: the difference
         order.save()
         OrderEvent.objects.create(order=order, kind="edited", user=user, detail={"quantities": wanted})
         return order
@@ -831,7 +830,7 @@ def order_cancel(*, order: Order, user=None) -> Order:
         lines = list(order.lines.all())
         _give_back(order=order, quantities={line.variant_id: line.quantity for line in lines})
         event = order.transition(Order.Status.CANCELLED, user=user)
-        order_payment_settle(order=order, user=user)  # e.g. credit or allowance: given back
+        registry.order_changed("cancelled", order=order, user=user)  # e.g. credit: given back
         order.save()
         event.save()
         return order

@@ -3,7 +3,10 @@
 Registered in PaymentsConfig.ready(): on the buyer's order page, how to pay by transfer (IBAN,
 amount, reference and EPC QR code); on the seller's order page, the payments part (history,
 state, record a payment, refund); in the confirmation email, the transfer details and the QR code
-as an inline PNG; in the back-office orders list, the payment state filter and column.
+as an inline PNG; in the back-office orders list, the payment state filter and column. And inside the order
+services' transactions: what the payment method does when an order is placed, edited or cancelled
+(cabas/payments/checkout.py), no edit of an order whose payment is fixed, and the goodwill
+reductions split again after an edit (cabas/payments/goodwill.py).
 """
 
 from email.mime.image import MIMEImage
@@ -12,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cabas.lib.money import ZERO, format_eur
 from cabas.orders import registry
+from cabas.payments.checkout import order_payment_prepare, order_payment_settle, payment_fixed
+from cabas.payments.goodwill import goodwill_refit
 from cabas.payments.models import PaymentState
 from cabas.payments.qr import EMAIL_QR_CID, order_transfer
 from cabas.payments.services_payments import filter_by_payment_state, order_payment_state, with_paid
@@ -71,3 +76,8 @@ def register() -> None:
     registry.register_order_page_section(order_page_section)
     registry.register_confirmation_email_part(confirmation_email_part)
     registry.register_orders_list_filter(PAYMENT_STATE_FILTER)
+    registry.register_order_event_handler("placed", order_payment_prepare)
+    registry.register_order_event_handler("edited", order_payment_settle)
+    registry.register_order_event_handler("cancelled", order_payment_settle)
+    registry.register_edit_blocker(payment_fixed)
+    registry.register_totals_adjuster(goodwill_refit)
