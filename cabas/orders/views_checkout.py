@@ -16,15 +16,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cabas.cycles.models import ShippingMethod
+from cabas.errors import DomainError
 from cabas.orders import cart as carts
-from cabas.orders import services
-from cabas.orders.exceptions import CartEmpty, CheckoutInvalid, InsufficientStock, OrderError
+from cabas.orders import registry, services
+from cabas.orders.exceptions import CartEmpty, CheckoutInvalid, InsufficientStock
 from cabas.orders.links import order_path
 from cabas.orders.offers import OFFER_RELATED
 from cabas.orders.views_shop import shop_load
-from cabas.payments.card import card_methods_offerable
-from cabas.payments.exceptions import PaymentError
-from cabas.payments.services_accounts import checkout_credit
 
 GUEST_ORDERS = "cabas_guest_orders"
 
@@ -147,8 +145,8 @@ def checkout(request, slug):
     distribution = shop.distribution
     methods = list(shop.visibility.shipping_methods(distribution.shipping_methods.filter(active=True)))
     payments = list(shop.visibility.payment_methods(distribution.payment_methods.filter(active=True)))
-    payments = card_methods_offerable(payments, enterprise)  # card only while the seller can take it
-    checkout_credit(payments, user=request.user, enterprise=enterprise)  # balance shown by "credit"
+    # The apps above (payments) narrow and mark them: card only while the seller can take it, etc.
+    payments = registry.checkout_payment_methods(request, enterprise, payments)
     form = CheckoutForm(
         request.POST if request.method == "POST" else None,
         initial=_initial(request, methods, payments),
@@ -186,7 +184,7 @@ def checkout(request, slug):
             return redirect(front)
         except CheckoutInvalid as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        except (OrderError, PaymentError) as exc:  # e.g. a balance too low: nothing placed
+        except DomainError as exc:  # e.g. a balance too low (a payments error): nothing placed
             form.add_error(None, exc.message)
         else:
             if order.pk != cart.pk:  # this key placed another cart already: that order, this cart kept
@@ -194,8 +192,9 @@ def checkout(request, slug):
             carts.cart_forget(request, seller=enterprise, cycle=shop.cycle)
             if order.user_id is None:
                 remember_guest_order(request, order)
-            if order.status == order.Status.AWAITING:  # a card payment: pay now, the stock is reserved
-                return redirect("pay:card_pay", order.uuid)
+            response = registry.after_place_response(request, order)  # e.g. a card order: pay now
+            if response is not None:
+                return response
             messages.success(
                 request, _("Merci ! Votre commande %(number)s est enregistrée.") % {"number": order.number}
             )
