@@ -193,3 +193,55 @@ def confirmation_email_parts(order: "Order") -> EmailPart:
             context.update(part.context)
             attachments.extend(part.attachments)
     return EmailPart(context=context, attachments=attachments)
+
+
+# --- checkout hooks ------------------------------------------------------------------------------
+#
+# - `register_checkout_payment_methods(function)`: `function(request, enterprise, methods)` returns
+#   the payment methods the checkout page offers among `methods` (the shop's active ones it may
+#   drop, e.g. card while the seller cannot take it, or mark for the page, e.g. the buyer's credit
+#   balance). Each registered function gets the previous one's result.
+# - `register_after_place(function)`: `function(request, order)` returns the response to send the
+#   buyer to just after `order` was placed (e.g. the card payment page), or None; the first
+#   response wins, and without one the buyer lands on the order's page.
+
+if TYPE_CHECKING:
+    from django.http import HttpResponse
+
+CheckoutPaymentMethods = Callable[["HttpRequest", Any, list], list]
+AfterPlace = Callable[["HttpRequest", "Order"], "HttpResponse | None"]
+
+CHECKOUT_PAYMENT_METHODS: list[CheckoutPaymentMethods] = []
+AFTER_PLACE: list[AfterPlace] = []
+
+
+def register_checkout_payment_methods(function: CheckoutPaymentMethods) -> CheckoutPaymentMethods:
+    """Let `function(request, enterprise, methods)` narrow or mark the checkout's payment methods."""
+    CHECKOUT_PAYMENT_METHODS.append(function)
+    return function
+
+
+def register_after_place(function: AfterPlace) -> AfterPlace:
+    """Let `function(request, order)` choose where the buyer goes once `order` is placed."""
+    AFTER_PLACE.append(function)
+    return function
+
+
+def checkout_payment_methods(request: "HttpRequest", enterprise, methods) -> list:
+    """`methods` as the registered functions leave them for the checkout page."""
+    methods = list(methods)
+    for function in CHECKOUT_PAYMENT_METHODS:
+        methods = list(function(request, enterprise, methods))
+    return methods
+
+
+def after_place_response(request: "HttpRequest", order: "Order") -> "HttpResponse | None":
+    """The first response a registered function gives for the placed `order`, or None."""
+    for function in AFTER_PLACE:
+        response = function(request, order)
+        if response is not None:
+            return response
+    return None
+
+
+# --- end of checkout hooks -----------------------------------------------------------------------

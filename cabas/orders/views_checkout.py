@@ -16,15 +16,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cabas.cycles.models import ShippingMethod
+from cabas.errors import DomainError
 from cabas.orders import cart as carts
-from cabas.orders import services
-from cabas.orders.exceptions import CartEmpty, CheckoutInvalid, InsufficientStock, OrderError
+from cabas.orders import registry, services
+from cabas.orders.exceptions import CartEmpty, CheckoutInvalid, InsufficientStock
 from cabas.orders.links import order_path
 from cabas.orders.offers import OFFER_RELATED
 from cabas.orders.views_shop import shop_load
-from cabas.payments.card import card_methods_offerable
-from cabas.payments.exceptions import PaymentError
-from cabas.payments.services_accounts import checkout_credit
 
 GUEST_ORDERS = "cabas_guest_orders"
 
@@ -116,112 +114,159 @@ def _cart_lines(cart) -> list:
     return list(cart.lines.select_related(*(f"variant__{r}" for r in OFFER_RELATED))) if cart else []
 
 
-def checkout(request, slug):
-    shop = shop_load(request, slug)
-    enterprise = shop.enterprise
-    context = {"shop": shop, "enterprise": enterprise}
-    confirming = request.method == "POST" and "confirm" in request.POST
-    cart = None
-    if shop.allowed and shop.cycle is not None:
-        cart = carts.cart_find(request, seller=enterprise, cycle=shop.cycle)
-    if request.method == "POST" and cart is None:
-        # A second submit of a placed order (its cart is gone); a second submit while the first one
-        # is being placed finds the cart and waits for it in `order_place`, which returns that order.
-        existing = services.order_by_idempotency_key(
-            seller=enterprise, key=request.POST.get("idempotency_key", "")
-        )
-        if existing is not None:
-            return _order_redirect(request, existing)
+def _already_placed(request, shop, cart):
+    """A second submit of a placed order (its cart is gone): that order's page, else None. A second
+    submit while the first one is being placed finds the cart and waits for it in `order_place`,
+    which returns that order."""
+    if request.method != "POST" or cart is not None:
+        return None
+    existing = services.order_by_idempotency_key(
+        seller=shop.enterprise, key=request.POST.get("idempotency_key", "")
+    )
+    return _order_redirect(request, existing) if existing is not None else None
+
+
+def _closed(request, shop):
+    """The page without its form when nothing can be ordered here now or the buyer must log in."""
+    context = {"shop": shop, "enterprise": shop.enterprise}
     if not shop.allowed or shop.cycle is None:
         return render(request, "shop/checkout.html", context)
-    if not request.user.is_authenticated and not enterprise.guest_checkout:
+    if not request.user.is_authenticated and not shop.enterprise.guest_checkout:
         context["login_required"] = True
         return render(request, "shop/checkout.html", context)
-    front = reverse("shop:front", args=[slug]) + f"?cycle={shop.cycle.uuid}"
-    # Placing reads the lines itself (under the order's lock): the page loads them only to show them.
-    lines = None if confirming and cart is not None else _cart_lines(cart)
-    if cart is None or lines == []:
-        messages.info(request, _("Votre panier est vide."))
-        return redirect(front)
+    return None
 
+
+def _empty_cart(request, front):
+    messages.info(request, _("Votre panier est vide."))
+    return redirect(front)
+
+
+def _offered(request, shop) -> services.Offered:
+    """The distribution and the shipping and payment methods the buyer may choose from."""
     distribution = shop.distribution
-    methods = list(shop.visibility.shipping_methods(distribution.shipping_methods.filter(active=True)))
+    methods = tuple(shop.visibility.shipping_methods(distribution.shipping_methods.filter(active=True)))
     payments = list(shop.visibility.payment_methods(distribution.payment_methods.filter(active=True)))
-    payments = card_methods_offerable(payments, enterprise)  # card only while the seller can take it
-    checkout_credit(payments, user=request.user, enterprise=enterprise)  # balance shown by "credit"
-    form = CheckoutForm(
-        request.POST if request.method == "POST" else None,
-        initial=_initial(request, methods, payments),
-        shipping_methods=methods,
-        payment_methods=payments,
+    # The apps above (payments) narrow and mark them: card only while the seller can take it, etc.
+    payments = registry.checkout_payment_methods(request, shop.enterprise, payments)
+    return services.Offered(distribution, methods, tuple(payments))
+
+
+def _place(request, cart, form, offered):
+    data = form.cleaned_data
+    return services.order_place(
+        cart=cart,
+        email=data["email"],
+        full_name=data["full_name"],
+        phone=data["phone"],
+        address=data["address"],
+        postcode=data["postcode"],
+        city=data["city"],
+        note=data["note"],
+        shipping_method=form.methods[data["shipping_method"]],
+        payment_method=form.payments[data["payment_method"]],
+        idempotency_key=data["idempotency_key"],
+        user=request.user if request.user.is_authenticated else None,
+        offered=offered,
     )
-    changes = []
-    if confirming and form.is_valid():
-        data = form.cleaned_data
-        try:
-            order = services.order_place(
-                cart=cart,
-                email=data["email"],
-                full_name=data["full_name"],
-                phone=data["phone"],
-                address=data["address"],
-                postcode=data["postcode"],
-                city=data["city"],
-                note=data["note"],
-                shipping_method=form.methods[data["shipping_method"]],
-                payment_method=form.payments[data["payment_method"]],
-                idempotency_key=data["idempotency_key"],
-                user=request.user if request.user.is_authenticated else None,
-                offered=services.Offered(distribution, tuple(methods), tuple(payments)),
-            )
-        except InsufficientStock as exc:
-            services.cart_apply_changes(cart=cart, changes=exc.changes)
-            changes = exc.changes
-            lines = _cart_lines(cart)
-            if not lines:
-                messages.error(request, exc.message)
-                return redirect(front)
-        except CartEmpty:
-            messages.info(request, _("Votre panier est vide."))
-            return redirect(front)
-        except CheckoutInvalid as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        except (OrderError, PaymentError) as exc:  # e.g. a balance too low: nothing placed
-            form.add_error(None, exc.message)
-        else:
-            if order.pk != cart.pk:  # this key placed another cart already: that order, this cart kept
-                return _order_redirect(request, order)
-            carts.cart_forget(request, seller=enterprise, cycle=shop.cycle)
-            if order.user_id is None:
-                remember_guest_order(request, order)
-            if order.status == order.Status.AWAITING:  # a card payment: pay now, the stock is reserved
-                return redirect("pay:card_pay", order.uuid)
-            messages.success(
-                request, _("Merci ! Votre commande %(number)s est enregistrée.") % {"number": order.number}
-            )
-            return _order_redirect(request, order)
-    if lines is None:
+
+
+def _placed(request, shop, cart, order):
+    """Where the buyer goes once `order` is placed."""
+    if order.pk != cart.pk:  # this key placed another cart already: that order, this cart kept
+        return _order_redirect(request, order)
+    carts.cart_forget(request, seller=shop.enterprise, cycle=shop.cycle)
+    if order.user_id is None:
+        remember_guest_order(request, order)
+    response = registry.after_place_response(request, order)  # e.g. a card order: pay now
+    if response is not None:
+        return response
+    messages.success(
+        request, _("Merci ! Votre commande %(number)s est enregistrée.") % {"number": order.number}
+    )
+    return _order_redirect(request, order)
+
+
+def _confirm(request, shop, cart, form, offered, front):
+    """Place the order of the valid `form`. Returns `(response, changes, lines)`: the response once
+    placed or when the cart is empty, else None and the page is shown again (with the errors on the
+    form, or the stock `changes` and the `lines` left, which are None when not read again)."""
+    try:
+        order = _place(request, cart, form, offered)
+    except InsufficientStock as exc:
+        services.cart_apply_changes(cart=cart, changes=exc.changes)
         lines = _cart_lines(cart)
         if not lines:
-            messages.info(request, _("Votre panier est vide."))
-            return redirect(front)
+            messages.error(request, exc.message)
+            return redirect(front), [], None
+        return None, exc.changes, lines
+    except CartEmpty:
+        return _empty_cart(request, front), [], None
+    except CheckoutInvalid as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    except DomainError as exc:  # e.g. a balance too low (a payments error): nothing placed
+        form.add_error(None, exc.message)
+    else:
+        return _placed(request, shop, cart, order), [], None
+    return None, [], None
+
+
+def _page(request, shop, *, form, lines, offered, changes, front):
     view = services.cart_priced(
         lines=lines,
         cycle=shop.cycle,
-        distributor=enterprise,
+        distributor=shop.enterprise,
         shipping_method=form.selected_method(),
         payment_method=form.selected_payment(),  # its fee, if any, is in the summary
         customer=shop.customer,
         user=request.user,
     )
-    context.update(
-        form=form,
-        view=view,
-        methods=methods,
-        payments=payments,
-        changes=changes,
-        front=front,
-        has_delivery=any(m.kind == ShippingMethod.Kind.DELIVERY for m in methods),
-        here=request.get_full_path(),
-    )
+    methods = offered.shipping_methods
+    context = {
+        "shop": shop,
+        "enterprise": shop.enterprise,
+        "form": form,
+        "view": view,
+        "methods": methods,
+        "payments": offered.payment_methods,
+        "changes": changes,
+        "front": front,
+        "has_delivery": any(m.kind == ShippingMethod.Kind.DELIVERY for m in methods),
+        "here": request.get_full_path(),
+    }
     return render(request, "shop/checkout.html", context)
+
+
+def checkout(request, slug):
+    shop = shop_load(request, slug)
+    confirming = request.method == "POST" and "confirm" in request.POST
+    cart = None
+    if shop.allowed and shop.cycle is not None:
+        cart = carts.cart_find(request, seller=shop.enterprise, cycle=shop.cycle)
+    response = _already_placed(request, shop, cart)
+    if response is None:
+        response = _closed(request, shop)
+    if response is not None:
+        return response
+    front = reverse("shop:front", args=[slug]) + f"?cycle={shop.cycle.uuid}"
+    # Placing reads the lines itself (under the order's lock): the page loads them only to show them.
+    lines = None if confirming and cart is not None else _cart_lines(cart)
+    if cart is None or lines == []:
+        return _empty_cart(request, front)
+    offered = _offered(request, shop)
+    form = CheckoutForm(
+        request.POST if request.method == "POST" else None,
+        initial=_initial(request, offered.shipping_methods, offered.payment_methods),
+        shipping_methods=offered.shipping_methods,
+        payment_methods=offered.payment_methods,
+    )
+    changes = []
+    if confirming and form.is_valid():
+        response, changes, lines = _confirm(request, shop, cart, form, offered, front)
+        if response is not None:
+            return response
+    if lines is None:
+        lines = _cart_lines(cart)
+        if not lines:
+            return _empty_cart(request, front)
+    return _page(request, shop, form=form, lines=lines, offered=offered, changes=changes, front=front)

@@ -3,22 +3,27 @@
 Registered in PaymentsConfig.ready(): on the buyer's order page, how to pay by transfer (IBAN,
 amount, reference and EPC QR code); on the seller's order page, the payments part (history,
 state, record a payment, refund); in the confirmation email, the transfer details and the QR code
-as an inline PNG; in the back-office orders list, the payment state filter and column. And inside the order
-services' transactions: what the payment method does when an order is placed, edited or cancelled
-(cabas/payments/checkout.py), no edit of an order whose payment is fixed, and the goodwill
+as an inline PNG; in the back-office orders list, the payment state filter and column; at
+checkout, the card methods only while the seller can take card payments, the buyer's credit balance
+next to the credit methods, and the card payment page right after a card order is placed. And inside
+the order services' transactions: what the payment method does when an order is placed, edited or
+cancelled (cabas/payments/checkout.py), no edit of an order whose payment is fixed, and the goodwill
 reductions split again after an edit (cabas/payments/goodwill.py).
 """
 
 from email.mime.image import MIMEImage
 
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from cabas.lib.money import ZERO, format_eur
 from cabas.orders import registry
+from cabas.payments.card import card_methods_offerable
 from cabas.payments.checkout import order_payment_prepare, order_payment_settle, payment_fixed
 from cabas.payments.goodwill import goodwill_refit
 from cabas.payments.models import PaymentState
 from cabas.payments.qr import EMAIL_QR_CID, order_transfer
+from cabas.payments.services_accounts import checkout_credit
 from cabas.payments.services_payments import filter_by_payment_state, order_payment_state, with_paid
 from cabas.payments.views_records import payments_context
 
@@ -72,6 +77,18 @@ PAYMENT_STATE_FILTER = registry.OrdersListFilter(
 )
 
 
+def checkout_payment_methods(request, enterprise, methods) -> list:
+    methods = card_methods_offerable(methods, enterprise)  # card only while the seller can take it
+    checkout_credit(methods, user=request.user, enterprise=enterprise)  # balance shown by "credit"
+    return methods
+
+
+def after_place(request, order):
+    if order.status == order.Status.AWAITING:  # a card payment: pay now, the stock is reserved
+        return redirect("pay:card_pay", order.uuid)
+    return None
+
+
 def register() -> None:
     registry.register_order_page_section(order_page_section)
     registry.register_confirmation_email_part(confirmation_email_part)
@@ -81,3 +98,5 @@ def register() -> None:
     registry.register_order_event_handler("cancelled", order_payment_settle)
     registry.register_edit_blocker(payment_fixed)
     registry.register_totals_adjuster(goodwill_refit)
+    registry.register_checkout_payment_methods(checkout_payment_methods)
+    registry.register_after_place(after_place)
