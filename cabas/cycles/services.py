@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cabas.catalogue.models import Category, Variant
+from cabas.cycles import registry
 from cabas.cycles.exceptions import CycleError
 from cabas.cycles.models import (
     CycleDistributor,
@@ -537,10 +538,8 @@ def cycle_distributor_update(
 
 def cycle_distributor_remove(*, cycle: OrderCycle, distributor: Enterprise) -> None:
     """Remove a distributor that has no order in this cycle."""
-    from cabas.orders.models import Order
-
     with transaction.atomic():
-        if Order.objects.filter(cycle=cycle, seller=distributor).exclude(status=Order.Status.CART).exists():
+        if registry.distributor_in_use(cycle=cycle, distributor=distributor):
             raise CycleError(
                 _("%(name)s a déjà des commandes dans ce cycle : elle ne peut pas en être retirée.")
                 % {"name": distributor.name}
