@@ -694,6 +694,30 @@ def _confirmation_enqueue(order: Order) -> None:
     transaction.on_commit(lambda: order_confirmation_send.enqueue(order_uuid=str(order.uuid)))
 
 
+def order_payment_confirmed(*, order: Order, detail: dict | None = None) -> None:
+    """An order awaiting its payment (a card) is paid: it becomes placed and its confirmation is
+    emailed after commit. Call inside the caller's transaction with `order` locked; an order no
+    longer awaiting is left as it is."""
+    if order.status != Order.Status.AWAITING:
+        return
+    event = order.transition(Order.Status.PLACED, detail={"number": order.number, **(detail or {})})
+    order.save(update_fields=["status", "updated_at"])
+    event.save()
+    _confirmation_enqueue(order)
+
+
+def order_release(*, order: Order, reason: str) -> None:
+    """Cancel an order still awaiting its payment (never paid) and give its stock back. Call inside
+    the caller's transaction with `order` locked; an order no longer awaiting is left as it is."""
+    if order.status != Order.Status.AWAITING:
+        return
+    lines = list(order.lines.all())
+    _give_back(order=order, quantities={line.variant_id: line.quantity for line in lines})
+    event = order.transition(Order.Status.CANCELLED, detail={"reason": reason})
+    order.save(update_fields=["status", "updated_at"])
+    event.save()
+
+
 def order_links_request(*, seller, email: str, language: str) -> None:
     """Email `email` the signed links of its recent guest orders at `seller` (after commit).
 

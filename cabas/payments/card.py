@@ -44,6 +44,7 @@ from cabas.lib import money
 from cabas.orders.exceptions import CheckoutInvalid
 from cabas.orders.links import order_url
 from cabas.orders.models import Order, OrderEvent
+from cabas.orders.services import order_payment_confirmed, order_release
 from cabas.payments import stripe_client
 from cabas.payments.exceptions import PaymentError
 from cabas.payments.goodwill import goodwill_record, order_lock
@@ -446,14 +447,7 @@ def _settle_paid(order: Order, session: dict) -> Order:
                 idempotency_key=key,
             )
         if locked.status == AWAITING:
-            event = locked.transition(
-                PLACED, detail={"number": locked.number, "payment": "card", "reference": session["id"]}
-            )
-            locked.save(update_fields=["status", "updated_at"])
-            event.save()
-            from cabas.orders.services import _confirmation_enqueue
-
-            _confirmation_enqueue(locked)
+            order_payment_confirmed(order=locked, detail={"payment": "card", "reference": session["id"]})
         else:
             OrderEvent.objects.create(
                 order=locked,
@@ -485,8 +479,6 @@ def _settle_ended(order: Order, session_id: str, *, failed: bool, known: bool) -
 def _release(order: Order, *, reason: str, forced: bool = False) -> Order:
     """Cancel an order still awaiting its card payment and give its stock back. Unless `forced`
     (Stripe could not be asked for a whole session lifetime), only when no payment is pending."""
-    from cabas.orders.services import _give_back
-
     with transaction.atomic():
         locked = _lock(order)
         if locked.status != AWAITING:
@@ -494,11 +486,7 @@ def _release(order: Order, *, reason: str, forced: bool = False) -> Order:
         pending = Payment.objects.filter(order=locked, kind=CARD, state=PENDING, amount__gt=0)
         if not forced and pending.exists():
             return locked
-        lines = list(locked.lines.all())
-        _give_back(order=locked, quantities={line.variant_id: line.quantity for line in lines})
-        event = locked.transition(Order.Status.CANCELLED, detail={"reason": reason})
-        locked.save(update_fields=["status", "updated_at"])
-        event.save()
+        order_release(order=locked, reason=reason)
         if reason != "abandoned" and locked.email:
             enqueue_templated_email(
                 "emails/payments/card_expired",
