@@ -19,12 +19,14 @@ from cabas.cycles.models import ShippingMethod
 from cabas.errors import DomainError
 from cabas.orders import cart as carts
 from cabas.orders import registry, services
+from cabas.orders.checkout import Buyer, checkout_offered, order_checkout
 from cabas.orders.exceptions import CartEmpty, CheckoutInvalid, InsufficientStock
 from cabas.orders.links import order_path
-from cabas.orders.offers import OFFER_RELATED
+from cabas.orders.shop import cart_lines
 from cabas.orders.views_shop import shop_load
 
 GUEST_ORDERS = "cabas_guest_orders"
+BUYER_FIELDS = ("email", "full_name", "phone", "address", "postcode", "city", "note")
 
 
 class CheckoutForm(forms.Form):
@@ -78,9 +80,7 @@ class CheckoutForm(forms.Form):
         return self.methods.get(key)
 
     def selected_payment(self):
-        key = (
-            self.data.get("payment_method") if self.is_bound else self.initial.get("payment_method")
-        ) or ""
+        key = (self.data.get("payment_method") if self.is_bound else self.initial.get("payment_method")) or ""
         return self.payments.get(key)
 
 
@@ -108,10 +108,6 @@ def _initial(request, form_methods, form_payments) -> dict:
     if len(form_payments) == 1:
         initial["payment_method"] = str(form_payments[0].uuid)
     return initial
-
-
-def _cart_lines(cart) -> list:
-    return list(cart.lines.select_related(*(f"variant__{r}" for r in OFFER_RELATED))) if cart else []
 
 
 def _already_placed(request, shop, cart):
@@ -142,32 +138,17 @@ def _empty_cart(request, front):
     return redirect(front)
 
 
-def _offered(request, shop) -> services.Offered:
-    """The distribution and the shipping and payment methods the buyer may choose from."""
-    distribution = shop.distribution
-    methods = tuple(shop.visibility.shipping_methods(distribution.shipping_methods.filter(active=True)))
-    payments = list(shop.visibility.payment_methods(distribution.payment_methods.filter(active=True)))
-    # The apps above (payments) narrow and mark them: card only while the seller can take it, etc.
-    payments = registry.checkout_payment_methods(request, shop.enterprise, payments)
-    return services.Offered(distribution, methods, tuple(payments))
-
-
-def _place(request, cart, form, offered):
+def _place(request, shop, cart, form, offered):
     data = form.cleaned_data
-    return services.order_place(
-        cart=cart,
-        email=data["email"],
-        full_name=data["full_name"],
-        phone=data["phone"],
-        address=data["address"],
-        postcode=data["postcode"],
-        city=data["city"],
-        note=data["note"],
-        shipping_method=form.methods[data["shipping_method"]],
-        payment_method=form.payments[data["payment_method"]],
-        idempotency_key=data["idempotency_key"],
-        user=request.user if request.user.is_authenticated else None,
+    return order_checkout(
+        shop=shop,
         offered=offered,
+        cart=cart,
+        shipping_method=data["shipping_method"],
+        payment_method=data["payment_method"],
+        buyer=Buyer(**{name: data[name] for name in BUYER_FIELDS}),
+        idempotency_key=data["idempotency_key"],
+        user=shop.user,
     )
 
 
@@ -192,10 +173,10 @@ def _confirm(request, shop, cart, form, offered, front):
     placed or when the cart is empty, else None and the page is shown again (with the errors on the
     form, or the stock `changes` and the `lines` left, which are None when not read again)."""
     try:
-        order = _place(request, cart, form, offered)
+        order = _place(request, shop, cart, form, offered)
     except InsufficientStock as exc:
         services.cart_apply_changes(cart=cart, changes=exc.changes)
-        lines = _cart_lines(cart)
+        lines = cart_lines(cart)
         if not lines:
             messages.error(request, exc.message)
             return redirect(front), [], None
@@ -250,10 +231,10 @@ def checkout(request, slug):
         return response
     front = reverse("shop:front", args=[slug]) + f"?cycle={shop.cycle.uuid}"
     # Placing reads the lines itself (under the order's lock): the page loads them only to show them.
-    lines = None if confirming and cart is not None else _cart_lines(cart)
+    lines = None if confirming and cart is not None else cart_lines(cart)
     if cart is None or lines == []:
         return _empty_cart(request, front)
-    offered = _offered(request, shop)
+    offered = checkout_offered(shop, shop.distribution, request=request)
     form = CheckoutForm(
         request.POST if request.method == "POST" else None,
         initial=_initial(request, offered.shipping_methods, offered.payment_methods),
@@ -266,7 +247,7 @@ def checkout(request, slug):
         if response is not None:
             return response
     if lines is None:
-        lines = _cart_lines(cart)
+        lines = cart_lines(cart)
         if not lines:
             return _empty_cart(request, front)
     return _page(request, shop, form=form, lines=lines, offered=offered, changes=changes, front=front)

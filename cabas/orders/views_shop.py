@@ -11,13 +11,12 @@ cart summary (out of band); without JavaScript the same URLs serve whole pages a
 """
 
 import hashlib
-from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -25,23 +24,24 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cabas.catalogue.models import Label, ProductPhoto, Variant
-from cabas.cycles.models import CycleDistributor, OrderCycle
 from cabas.cycles.pricing import FeeContext
-from cabas.enterprises.models import Enterprise, Role, Sells, VatRegime
+from cabas.enterprises.models import VatRegime
 from cabas.lib import money
 from cabas.lib.text import fold
 from cabas.orders import cart as carts
 from cabas.orders import services
 from cabas.orders.exceptions import OrderError
-from cabas.orders.models import Line, Order
-from cabas.orders.offers import (
-    OFFER_RELATED,
-    apply_offer_price,
-    available_quantity,
-    cycle_is_sellable,
-    offered_variants,
+from cabas.orders.offers import OFFER_RELATED, apply_offer_price, available_quantity
+from cabas.orders.shop import (
+    Shop,
+    cart_lines,
+    shop_cart_lines,
+    shop_offer,
+    shop_offers,
+    shop_open,
+    shop_variant,
 )
-from cabas.orders.visibility import Subject, customer_for_user, visible_filter
+from cabas.orders.visibility import Subject
 
 PER_PAGE = 30
 LOW_STOCK = 3
@@ -51,78 +51,16 @@ SHOP = "shop/shopfront.html"
 # --- the shop and its cycle -------------------------------------------------------------------
 
 
-@dataclass
-class Shop:
-    """A selling enterprise as the current visitor sees it."""
-
-    enterprise: Enterprise
-    customer: object
-    visibility: object
-    allowed: bool  # False: a private shop and the visitor is not one of its customers
-    distributions: list  # open CycleDistributor rows (with .cycle), the visitor may see
-    distribution: CycleDistributor | None
-
-    @property
-    def cycle(self) -> OrderCycle | None:
-        return self.distribution.cycle if self.distribution else None
-
-
-def _is_member(request, enterprise) -> bool:
-    return (
-        request.user.is_authenticated
-        and Role.objects.filter(user=request.user, enterprise=enterprise).exists()
-    )
-
-
 def shop_load(request, slug, *, cycle_uuid=None) -> Shop:
-    """The shop `slug` (404 when it sells nothing), the visitor's customer record and visibility,
-    and the open cycle asked for (?cycle=<uuid>) or the first one."""
-    enterprise = get_object_or_404(Enterprise.objects.exclude(sells=Sells.NONE), slug=slug)
-    customer = customer_for_user(enterprise, request.user)
-    allowed = not enterprise.shop_private or customer is not None or _is_member(request, enterprise)
-    visibility = visible_filter(enterprise, customer)
-    distributions = []
-    if allowed:
-        from django.utils import timezone
-
-        now = timezone.now()
-        rows = (
-            CycleDistributor.objects.filter(
-                distributor=enterprise, cycle__opens_at__lte=now, cycle__closes_at__gt=now
-            )
-            .select_related("cycle")
-            .order_by("cycle__closes_at", "cycle__pk")
-        )
-        distributions = [
-            d for d in rows if cycle_is_sellable(d.cycle) and visibility.shows("cycles", d.cycle_id)
-        ]
+    """The shop `slug` (404 when it sells nothing) as the visitor sees it, with the open cycle asked
+    for (?cycle=<uuid>) or the first one."""
     wanted = cycle_uuid or request.GET.get("cycle") or request.POST.get("cycle") or ""
-    distribution = next((d for d in distributions if str(d.cycle.uuid) == str(wanted)), None)
-    if distribution is None and distributions:
-        distribution = distributions[0]
-    return Shop(enterprise, customer, visibility, allowed, distributions, distribution)
-
-
-def _cart_lines(request, shop: Shop) -> list[Line]:
-    """The lines of the visitor's cart in the shop's cycle (one query, nothing created)."""
-    if shop.cycle is None:
-        return []
-    lines = Line.objects.filter(
-        order__status=Order.Status.CART, order__seller=shop.enterprise, order__cycle=shop.cycle
-    ).select_related(*(f"variant__{r}" for r in OFFER_RELATED))
-    if request.user.is_authenticated:
-        lines = lines.filter(order__user=request.user)
-    else:
-        guest = request.session.get(carts._session_key_name(shop.enterprise, shop.cycle))
-        if not guest:
-            return []
-        lines = lines.filter(order__uuid=guest, order__user__isnull=True)
-    return list(lines.order_by("pk"))
+    return shop_open(slug, request.user, wanted)
 
 
 def cart_summary(request, shop: Shop, context: FeeContext):
     """The cart summary (number of items and total incl. fees) from the cart's current lines."""
-    lines = _cart_lines(request, shop)
+    lines = shop_cart_lines(request, shop)
     view = services.cart_priced(
         lines=lines,
         cycle=shop.cycle,
@@ -297,46 +235,50 @@ def _page_number(request) -> int:
         return 1
 
 
+def _listing(request, shop: Shop, filters: dict) -> dict:
+    """What the shopfront shows of the shop's cycle: the cart summary, the filter choices and one
+    page of variants, decorated."""
+    fees = FeeContext.for_cycle(shop.cycle, shop.enterprise)
+    summary = cart_summary(request, shop, fees)
+    base = shop_offers(shop, shop.cycle)
+    categories, producers, labels = _facets_cached(shop, base)
+    page = _page_number(request)
+    rows, more = _page_rows(_filtered(base, filters), (page - 1) * PER_PAGE)
+    for variant in rows:
+        decorate(variant, fees, summary.quantities.get(variant.pk, 0))
+    query = {**{k: v for k, v in filters.items() if v}, "cycle": str(shop.cycle.uuid)}
+    return {
+        "summary": summary,
+        "groups": _group(rows),
+        "categories": categories,
+        "producers": producers,
+        "labels": labels,
+        "page": page,
+        "next_url": f"?{urlencode({**query, 'page': page + 1})}" if more else "",
+        "previous_url": f"?{urlencode({**query, 'page': page - 1})}" if page > 1 else "",
+        "here": request.get_full_path(),
+        "searched": any(filters.values()),
+    }
+
+
+def _listing_template(request) -> str:
+    """The part htmx asks for (the results, the next page), else the whole page."""
+    if request.htmx and request.htmx.target == "shop-results":
+        return f"{SHOP}#results"
+    if request.htmx and request.htmx.target == "shop-more":
+        return f"{SHOP}#more"
+    return SHOP
+
+
 @require_GET
 def shopfront(request, slug):
     shop = shop_load(request, slug)
-    context = {
-        "shop": shop,
-        "enterprise": shop.enterprise,
-        "filters": _filters(request),
-    }
-    if shop.cycle is None:
-        response = render(request, SHOP, context)
-        patch_vary_headers(response, ("HX-Request",))
-        return response
-    fees = FeeContext.for_cycle(shop.cycle, shop.enterprise)
-    summary = cart_summary(request, shop, fees)
-    base = shop.visibility.variants(offered_variants(shop.cycle, shop.enterprise))
-    categories, producers, labels = _facets_cached(shop, base)
-    page = _page_number(request)
-    rows, more = _page_rows(_filtered(base, context["filters"]), (page - 1) * PER_PAGE)
-    for variant in rows:
-        decorate(variant, fees, summary.quantities.get(variant.pk, 0))
-    query = {k: v for k, v in context["filters"].items() if v}
-    query["cycle"] = str(shop.cycle.uuid)
-    context.update(
-        summary=summary,
-        groups=_group(rows),
-        categories=categories,
-        producers=producers,
-        labels=labels,
-        page=page,
-        next_url=f"?{urlencode({**query, 'page': page + 1})}" if more else "",
-        previous_url=f"?{urlencode({**query, 'page': page - 1})}" if page > 1 else "",
-        here=request.get_full_path(),
-        searched=any(context["filters"].values()),
-    )
-    if request.htmx and request.htmx.target == "shop-results":
-        template = f"{SHOP}#results"
-    elif request.htmx and request.htmx.target == "shop-more":
-        template = f"{SHOP}#more"
-    else:
-        template = SHOP
+    filters = _filters(request)
+    context = {"shop": shop, "enterprise": shop.enterprise, "filters": filters}
+    template = SHOP
+    if shop.cycle is not None:
+        context.update(_listing(request, shop, filters))
+        template = _listing_template(request)
     response = render(request, template, context)
     patch_vary_headers(response, ("HX-Request",))
     return response
@@ -366,10 +308,7 @@ def cart_set(request, slug):
     """Set the quantity of one variant in the cart (the stepper's buttons or the quantity field)."""
     shop = shop_load(request, slug)
     _require_open(shop)
-    raw = request.POST.get("variant", "")
-    variant = Variant.objects.select_related("product").filter(uuid=raw).first() if _is_uuid(raw) else None
-    if variant is not None and not shop.visibility.shows("products", variant.product_id):
-        variant = None
+    variant = shop_variant(shop, request.POST.get("variant", ""))
     default = reverse("shop:front", args=[slug]) + f"?cycle={shop.cycle.uuid}"
     error = ""
     if variant is None:
@@ -389,26 +328,11 @@ def cart_set(request, slug):
     return redirect(_back(request, default))
 
 
-def _is_uuid(value: str) -> bool:
-    import uuid
-
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return False
-    return True
-
-
 def _row_response(request, shop: Shop, variant: Variant, error: str):
     """The variant's row (shopfront or cart page) and the cart summary out of band."""
     fees = FeeContext.for_cycle(shop.cycle, shop.enterprise)
     summary = cart_summary(request, shop, fees)
-    row = (
-        shop.visibility.variants(offered_variants(shop.cycle, shop.enterprise))
-        .filter(pk=variant.pk)
-        .select_related(*OFFER_RELATED)
-        .first()
-    )
+    row = shop_offer(shop, shop.cycle, variant.pk)
     context = {
         "shop": shop,
         "enterprise": shop.enterprise,
@@ -430,7 +354,7 @@ def cart_page(request, slug):
     context = {"shop": shop, "enterprise": shop.enterprise}
     if shop.cycle is not None:
         cart = carts.cart_find(request, seller=shop.enterprise, cycle=shop.cycle)
-        lines = list(cart.lines.select_related(*(f"variant__{r}" for r in OFFER_RELATED))) if cart else []
+        lines = cart_lines(cart)
         context["view"] = services.cart_priced(
             lines=lines,
             cycle=shop.cycle,

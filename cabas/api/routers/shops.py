@@ -3,8 +3,9 @@ and reading an order.
 
 The rules are the shopfront's: a private shop answers only its customers and members; the visibility
 rules by customer tag (docs/visibility-rules.md) hide cycles, products, shipping and payment
-methods from those they do not concern; an order is placed by `cabas.orders.services.order_place`
-(stock locked, totals computed once, confirmation email after commit).
+methods from those they do not concern. The shop is read by `cabas.orders.shop` and an order is
+placed by `cabas.orders.checkout.order_checkout` (stock locked, totals computed once, confirmation
+email after commit), as on the shop pages; this module parses and answers.
 
 An order number is unique per seller, not across Cabas: `GET /orders/{seller}/{number}` names
 the seller; `GET /orders/{number}` looks among the orders the caller may read (as buyer or as a
@@ -15,8 +16,6 @@ from decimal import Decimal
 from uuid import UUID
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -37,30 +36,23 @@ from cabas.api.schemas_shops import (
 )
 from cabas.cycles.models import CycleDistributor, ShippingMethod
 from cabas.cycles.pricing import FeeContext
-from cabas.enterprises.models import Enterprise, Role, Sells
 from cabas.errors import DomainError
 from cabas.orders import services as order_services
-from cabas.orders.exceptions import (
-    CheckoutInvalid,
-    InsufficientStock,
-    InvalidQuantity,
-    NotOffered,
-    StockChange,
+from cabas.orders.checkout import (
+    Buyer,
+    LineWanted,
+    checkout_distribution,
+    checkout_offered,
+    order_checkout,
 )
+from cabas.orders.exceptions import CheckoutInvalid, InsufficientStock, NotOffered, StockChange
 from cabas.orders.models import Order
-from cabas.orders.offers import (
-    OFFER_RELATED,
-    apply_offer_price,
-    available_quantity,
-    cycle_is_sellable,
-    offered_variants,
-)
-from cabas.orders.visibility import customer_for_user, visible_filter
-from cabas.payments.models import PaymentMethod
+from cabas.orders.offers import apply_offer_price, available_quantity
+from cabas.orders.reading import order_detail, order_readable, orders_readable_by_number
+from cabas.orders.shop import Shop, shop_distributions, shop_for, shop_products_page
 
 router = Router(tags=["Boutiques et commandes"])
 
-MANAGER = Role.RANK[Role.Level.MANAGER]
 # 401: a wrong token, or no token for a private shop; 403: a private shop's stranger.
 READ_RESPONSES = errors(401, 403, 404, 422)
 IdempotencyKey = text(80)
@@ -94,23 +86,11 @@ def _optional_user(request):
     return request.user if request.user.is_authenticated else None
 
 
-class _Shop:
-    """A selling enterprise as one caller sees it: its customer record and visibility."""
-
-    def __init__(self, enterprise: Enterprise, user):
-        self.enterprise = enterprise
-        self.customer = customer_for_user(enterprise, user) if user is not None else None
-        self.visibility = visible_filter(enterprise, self.customer)
-
-
-def _shop(slug: str, user) -> _Shop:
+def _shop(slug: str, user) -> Shop:
     """The shop `slug` (404 when it sells nothing); 401/403 when it is private and the caller is
     neither one of its customers nor a member."""
-    enterprise = Enterprise.objects.exclude(sells=Sells.NONE).filter(slug=slug).first()
-    if enterprise is None:
-        raise Http404
-    shop = _Shop(enterprise, user)
-    if enterprise.shop_private and shop.customer is None:
+    shop = shop_for(slug, user)
+    if not shop.allowed:
         if user is None:
             raise HttpError(
                 401,
@@ -119,37 +99,8 @@ def _shop(slug: str, user) -> _Shop:
                     "qu'elle connaît."
                 ),
             )
-        if not Role.objects.filter(user=user, enterprise=enterprise).exists():
-            raise HttpError(403, _("Cette boutique est réservée à ses clients."))
+        raise HttpError(403, _("Cette boutique est réservée à ses clients."))
     return shop
-
-
-def _distributions(shop: _Shop, cycle_uuid: UUID | None = None) -> list[CycleDistributor]:
-    """The open distributions of the shop the caller may see (with their methods), one query each."""
-    from django.utils import timezone
-
-    now = timezone.now()
-    visibility = shop.visibility
-    rows = (
-        CycleDistributor.objects.filter(
-            distributor=shop.enterprise, cycle__opens_at__lte=now, cycle__closes_at__gt=now
-        )
-        .select_related("cycle__coordinator")
-        .prefetch_related(
-            Prefetch(
-                "shipping_methods",
-                queryset=visibility.shipping_methods(ShippingMethod.objects.filter(active=True)),
-            ),
-            Prefetch(
-                "payment_methods",
-                queryset=visibility.payment_methods(PaymentMethod.objects.filter(active=True)),
-            ),
-        )
-        .order_by("cycle__closes_at", "cycle__pk")
-    )
-    if cycle_uuid is not None:
-        rows = rows.filter(cycle__uuid=cycle_uuid)
-    return [d for d in rows if cycle_is_sellable(d.cycle) and visibility.shows("cycles", d.cycle_id)]
 
 
 # --- Reading: cycles and products -------------------------------------------------------------
@@ -182,10 +133,10 @@ def _cycle(slug: str, distribution: CycleDistributor) -> dict:
         "closes_at": cycle.closes_at,
         "pickup_at": distribution.pickup_at,
         "pickup_note": distribution.pickup_note,
-        "shipping_methods": [_shipping(m) for m in distribution.shipping_methods.all()],
+        "shipping_methods": [_shipping(m) for m in distribution.visible_shipping_methods],
         "payment_methods": [
             {"uuid": m.uuid, "kind": m.kind, "name": m.name, "instructions": m.instructions}
-            for m in distribution.payment_methods.all()
+            for m in distribution.visible_payment_methods
         ],
         "products_url": settings.SITE_URL + path,
     }
@@ -206,7 +157,7 @@ def _cycle(slug: str, distribution: CycleDistributor) -> dict:
 )
 def shop_cycles(request: HttpRequest, slug: Slug):
     shop = _shop(slug, _optional_user(request))
-    return [_cycle(slug, d) for d in _distributions(shop)]
+    return [_cycle(slug, d) for d in shop_distributions(shop, methods=True)]
 
 
 def _breakdown(breakdown) -> dict:
@@ -268,30 +219,48 @@ def shop_cycle_products(request: HttpRequest, slug: Slug, cycle: str, filters: Q
         cycle_uuid = UUID(str(cycle))
     except ValueError:
         raise Http404
-    distributions = _distributions(shop, cycle_uuid)
+    distributions = shop_distributions(shop, cycle_uuid)
     if not distributions:
         raise Http404
     open_cycle = distributions[0].cycle
-    variants = shop.visibility.variants(offered_variants(open_cycle, shop.enterprise))
-    if filters.q.strip():
-        variants = variants.filter(product__name__icontains=filters.q.strip())
-    if filters.category:
-        variants = variants.filter(
-            Q(product__category__slug=filters.category) | Q(product__category__parent__slug=filters.category)
-        )
-    if filters.producer:
-        variants = variants.filter(product__producer__slug=filters.producer)
-    count = variants.count()
-    page = list(
-        variants.select_related(*OFFER_RELATED, "product__category").order_by(
-            "product__name", "product_id", "position", "pk"
-        )[filters.offset : filters.offset + filters.limit]
+    count, page = shop_products_page(
+        shop,
+        open_cycle,
+        q=filters.q,
+        category=filters.category,
+        producer=filters.producer,
+        offset=filters.offset,
+        limit=filters.limit,
     )
     context = FeeContext.for_cycle(open_cycle, shop.enterprise)
     return {"count": count, "items": [_product(v, context) for v in page]}
 
 
 # --- Placing an order -------------------------------------------------------------------------
+
+
+def _line_out(line) -> dict:
+    return {
+        "variant": line.variant.uuid,
+        "product_name": line.product_name,
+        "variant_name": line.variant_name,
+        "size": line.size,
+        "producer": line.producer.slug,
+        "quantity": line.quantity,
+        "unit_price": money(line.unit_price),
+        "tax_rate": rate(line.tax_rate),
+        "total": money(line.total),
+    }
+
+
+def _fee_line_out(fee) -> dict:
+    return {
+        "name": fee.name,
+        "fee_type": fee.fee_type,
+        "enterprise": fee.enterprise.slug,
+        "amount": money(fee.amount),
+        "tax_rate": rate(fee.tax_rate),
+    }
 
 
 def _order_out(order: Order) -> dict:
@@ -313,51 +282,14 @@ def _order_out(order: Order) -> dict:
         "address": order.address,
         "postcode": order.postcode,
         "city": order.city,
-        "lines": [
-            {
-                "variant": line.variant.uuid,
-                "product_name": line.product_name,
-                "variant_name": line.variant_name,
-                "size": line.size,
-                "producer": line.producer.slug,
-                "quantity": line.quantity,
-                "unit_price": money(line.unit_price),
-                "tax_rate": rate(line.tax_rate),
-                "total": money(line.total),
-            }
-            for line in order.lines.all()
-        ],
-        "fee_lines": [
-            {
-                "name": fee.name,
-                "fee_type": fee.fee_type,
-                "enterprise": fee.enterprise.slug,
-                "amount": money(fee.amount),
-                "tax_rate": rate(fee.tax_rate),
-            }
-            for fee in order.fee_lines.all()
-        ],
+        "lines": [_line_out(line) for line in order.lines.all()],
+        "fee_lines": [_fee_line_out(fee) for fee in order.fee_lines.all()],
         "items_total": money(order.items_total),
         "fees_total": money(order.fees_total),
         "total": money(order.total),
         "vat_total": money(order.vat_total),
         "url": settings.SITE_URL + path,
     }
-
-
-def _orders():
-    return (
-        Order.objects.exclude(status=Order.Status.CART)
-        .select_related("seller", "cycle", "shipping_method", "payment_method")
-        .prefetch_related(
-            Prefetch(
-                "lines", queryset=Order.lines.rel.related_model.objects.select_related("variant", "producer")
-            ),
-            Prefetch(
-                "fee_lines", queryset=Order.fee_lines.rel.related_model.objects.select_related("enterprise")
-            ),
-        )
-    )
 
 
 def _stock_conflict(changes: list[StockChange]):
@@ -379,15 +311,42 @@ def _stock_conflict(changes: list[StockChange]):
     )
 
 
-def _stock_changes(offers: dict, lines) -> list[StockChange]:
-    changes = []
-    for line in lines:
-        variant = offers[line.variant]
-        available = available_quantity(variant)
-        if available is not None and line.quantity > available:
-            name = " ".join(p for p in [variant.product.name, variant.name] if p)
-            changes.append(StockChange(str(variant.uuid), name, line.quantity, available))
-    return changes
+def _key_reused():
+    return _invalid("Idempotency-Key", _("Cette clé a déjà servi pour une autre commande."))
+
+
+def _placed_before(shop: Shop, user, key: str, claim) -> Order | None:
+    """The order this key placed before (a retry), or None; KeyReused when the key came from someone
+    else or with another request."""
+    existing = order_services.order_by_idempotency_key(seller=shop.enterprise, key=key) if key else None
+    if existing is not None:
+        if existing.user_id != user.pk:
+            raise idempotency.KeyReused
+        claim()
+    return existing
+
+
+def _place(shop: Shop, payload: OrderIn, user, key: str, claim) -> Order:
+    offered = checkout_offered(shop, checkout_distribution(shop, payload.cycle))
+    return order_checkout(
+        shop=shop,
+        offered=offered,
+        shipping_method=payload.shipping_method,
+        payment_method=payload.payment_method,
+        buyer=Buyer(
+            email=payload.email or user.email,
+            full_name=payload.full_name or user.full_name or user.email,
+            phone=payload.phone or user.phone,
+            address=payload.address,
+            postcode=payload.postcode,
+            city=payload.city,
+            note=payload.note,
+        ),
+        idempotency_key=key,
+        user=user,
+        lines=[LineWanted(line.variant, line.quantity) for line in payload.lines],
+        claim=claim if key else None,  # freed again if nothing is placed
+    )
 
 
 @router.post(
@@ -417,108 +376,26 @@ def shop_order_place(
     key = idempotency_key
     # The same key again: the same request from the same person (a retry), or a refusal.
     request_print = idempotency.fingerprint(payload, user=user.pk)
-    key_reused = _invalid("Idempotency-Key", _("Cette clé a déjà servi pour une autre commande."))
-    if key:
-        existing = order_services.order_by_idempotency_key(seller=shop.enterprise, key=key)
-        if existing is not None:
-            if existing.user_id != user.pk:
-                return key_reused
-            try:
-                idempotency.claim(seller=shop.enterprise, kind="order", key=key, fingerprint=request_print)
-            except idempotency.KeyReused:
-                return key_reused
-            return Status(201, _order_out(_orders().get(pk=existing.pk)))
 
-    distributions = _distributions(shop, payload.cycle)
-    if not distributions:
-        if payload.cycle is not None:
-            return _invalid("cycle", _("Ce cycle n'est pas ouvert aux commandes dans cette boutique."))
-        return _invalid("cycle", _("Aucun cycle n'est ouvert aux commandes dans cette boutique."))
-    if payload.cycle is None and len(distributions) > 1:
-        return _invalid("cycle", _("Plusieurs cycles sont ouverts : indiquez lequel dans `cycle`."))
-    distribution = distributions[0]
-    cycle = distribution.cycle
-
-    shipping = {m.uuid: m for m in distribution.shipping_methods.all()}.get(payload.shipping_method)
-    if shipping is None:
-        return _invalid(
-            "shipping_method", _("Ce mode de retrait ou de livraison n'est pas proposé dans ce cycle.")
-        )
-    payment = {m.uuid: m for m in distribution.payment_methods.all()}.get(payload.payment_method)
-    if payment is None:
-        return _invalid("payment_method", _("Ce moyen de paiement n'est pas proposé dans ce cycle."))
-
-    seen = {}
-    for index, line in enumerate(payload.lines):
-        if line.variant in seen:
-            return _invalid(
-                f"lines.{index}.variant",
-                _("Cette variante est déjà ligne %(n)s.") % {"n": seen[line.variant]},
-            )
-        seen[line.variant] = index
-    offered = shop.visibility.variants(offered_variants(cycle, shop.enterprise)).filter(uuid__in=list(seen))
-    offers = {v.uuid: v for v in offered.select_related(*OFFER_RELATED)}
-    for index, line in enumerate(payload.lines):
-        if line.variant not in offers:
-            return _invalid(f"lines.{index}.variant", _("Ce produit n'est pas proposé dans ce cycle."))
-    changes = _stock_changes(offers, payload.lines)
-    if changes:
-        return _stock_conflict(changes)
+    def claim():
+        idempotency.claim(seller=shop.enterprise, kind="order", key=key, fingerprint=request_print)
 
     try:
-        with transaction.atomic():
-            if key:  # freed again if nothing is placed; a concurrent retry waits here for this one
-                idempotency.claim(seller=shop.enterprise, kind="order", key=key, fingerprint=request_print)
-            cart = Order.objects.create(seller=shop.enterprise, cycle=cycle, user=user)
-            for line in payload.lines:
-                order_services.cart_set_quantity(
-                    cart=cart, variant=offers[line.variant], quantity=line.quantity
-                )
-            order = order_services.order_place(
-                cart=cart,
-                email=payload.email or user.email,
-                full_name=payload.full_name or user.full_name or user.email,
-                phone=payload.phone or user.phone,
-                address=payload.address,
-                postcode=payload.postcode,
-                city=payload.city,
-                note=payload.note,
-                shipping_method=shipping,
-                payment_method=payment,
-                idempotency_key=key,
-                user=user,
-            )
-            if order.pk != cart.pk:  # the same key placed another order meanwhile: drop this cart
-                cart.delete()
+        order = _placed_before(shop, user, key, claim) or _place(shop, payload, user, key, claim)
     except idempotency.KeyReused:
-        return key_reused
+        return _key_reused()
     except InsufficientStock as error:
         return _stock_conflict(error.changes)
-    except InvalidQuantity:
-        # The stock changed between the check above and the cart: answer with what is left now.
-        fresh = {v.uuid: v for v in offered.select_related(*OFFER_RELATED)}
-        changes = _stock_changes(fresh, [line for line in payload.lines if line.variant in fresh])
-        if changes:
-            return _stock_conflict(changes)
-        raise
     except NotOffered as error:
         return _invalid("lines", error.message)
     except CheckoutInvalid as error:
         return _invalid(error.field, error.message)
     except DomainError as error:
         return _invalid("", error.message)
-    return Status(201, _order_out(_orders().get(pk=order.pk)))
+    return Status(201, _order_out(order_detail(order.pk)))
 
 
 # --- Reading an order -------------------------------------------------------------------------
-
-
-def _readable_by(user):
-    """The orders `user` may read: as the buyer, or as a manager or owner of the seller."""
-    managed = Role.objects.filter(user=user, role__in=[Role.Level.MANAGER, Role.Level.OWNER]).values(
-        "enterprise"
-    )
-    return Q(user=user) | Q(seller__in=managed)
 
 
 @router.get(
@@ -533,7 +410,7 @@ def _readable_by(user):
     ),
 )
 def order_of_seller(request: HttpRequest, seller: Slug, number: OrderNumber):
-    order = _orders().filter(_readable_by(request.auth), seller__slug=seller, number=number).first()
+    order = order_readable(request.auth, seller=seller, number=number)
     if order is None:
         raise Http404
     return _order_out(order)
@@ -553,7 +430,7 @@ def order_of_seller(request: HttpRequest, seller: Slug, number: OrderNumber):
     ),
 )
 def order_by_number(request: HttpRequest, number: OrderNumber):
-    orders = list(_orders().filter(_readable_by(request.auth), number=number)[:2])
+    orders = orders_readable_by_number(request.auth, number)
     if not orders:
         raise Http404
     if len(orders) > 1:

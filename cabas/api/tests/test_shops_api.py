@@ -310,16 +310,16 @@ def test_it_answers_409_with_each_line_short_of_stock_and_places_nothing(client,
 
 
 def test_it_answers_409_when_the_stock_runs_out_while_placing(client, world, monkeypatch):
-    from cabas.api.routers import shops
+    from cabas.orders import checkout
 
-    real = shops._stock_changes
+    real = checkout._stock_changes
     calls = []
 
     def stale_first(offers, lines):  # the first check sees the stock as it was a moment before
         calls.append(1)
         return [] if len(calls) == 1 else real(offers, lines)
 
-    monkeypatch.setattr(shops, "_stock_changes", stale_first)
+    monkeypatch.setattr(checkout, "_stock_changes", stale_first)
     Variant.objects.filter(pk=world.tomatoes.pk).update(on_hand=1)
 
     response = place(client, world)

@@ -1,0 +1,197 @@
+"""A shop as one visitor sees it, shared by the shop pages and the API: the selling enterprise, the
+visitor's customer record and visibility rules, whether a private shop lets them in, its open
+distributions (with the shipping and payment methods they may choose from), its offers and the
+visitor's cart.
+
+These are selectors: they read and never write. Placing an order is `cabas.orders.checkout`.
+"""
+
+from dataclasses import dataclass, field
+from uuid import UUID
+
+from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.http import Http404
+from django.utils import timezone
+
+from cabas.catalogue.models import Variant
+from cabas.cycles.models import CycleDistributor, OrderCycle, ShippingMethod
+from cabas.enterprises.models import Enterprise, Role, Sells
+from cabas.orders.cart import _session_key_name
+from cabas.orders.models import Customer, Line, Order
+from cabas.orders.offers import OFFER_RELATED, cycle_is_sellable, offered_variants
+from cabas.orders.visibility import Visibility, customer_for_user, visible_filter
+
+# The lines of a cart with what pricing them reads (the variant's product, producer, tax rates).
+LINE_RELATED = tuple(f"variant__{related}" for related in OFFER_RELATED)
+
+
+@dataclass
+class Shop:
+    """A selling enterprise as one visitor sees it.
+
+    `allowed` is False for a private shop whose visitor is neither one of its customers nor a
+    member; `distributions` (the open ones the visitor may see) and `distribution` (the one chosen)
+    are filled by `shop_open`."""
+
+    enterprise: Enterprise
+    customer: Customer | None
+    visibility: Visibility
+    allowed: bool
+    user: object = None  # the logged-in visitor, or None
+    distributions: list = field(default_factory=list)
+    distribution: CycleDistributor | None = None
+
+    @property
+    def cycle(self) -> OrderCycle | None:
+        return self.distribution.cycle if self.distribution else None
+
+
+def _logged_in(user):
+    return user if user is not None and user.is_authenticated else None
+
+
+def shop_for(slug: str, user) -> Shop:
+    """The shop `slug` as `user` (None or anonymous: a guest) sees it; Http404 when no enterprise
+    selling anything has this slug."""
+    user = _logged_in(user)
+    enterprise = Enterprise.objects.exclude(sells=Sells.NONE).filter(slug=slug).first()
+    if enterprise is None:
+        raise Http404
+    customer = customer_for_user(enterprise, user)
+    allowed = (
+        not enterprise.shop_private
+        or customer is not None
+        or (user is not None and Role.objects.filter(user=user, enterprise=enterprise).exists())
+    )
+    return Shop(enterprise, customer, visible_filter(enterprise, customer), allowed, user)
+
+
+def shop_distributions(
+    shop: Shop, cycle_uuid: UUID | None = None, *, methods: bool = False
+) -> list[CycleDistributor]:
+    """The open distributions of the shop that the visitor may see (with their cycle and its
+    coordinator), the cycle closing first first; only `cycle_uuid`'s when given. With `methods`,
+    each gets the methods the visitor may choose from (see `distribution_methods`). One query (three
+    with the methods)."""
+    now = timezone.now()
+    rows = (
+        CycleDistributor.objects.filter(
+            distributor=shop.enterprise, cycle__opens_at__lte=now, cycle__closes_at__gt=now
+        )
+        .select_related("cycle__coordinator")
+        .order_by("cycle__closes_at", "cycle__pk")
+    )
+    if cycle_uuid is not None:
+        rows = rows.filter(cycle__uuid=cycle_uuid)
+    visibility = shop.visibility
+    distributions = [d for d in rows if cycle_is_sellable(d.cycle) and visibility.shows("cycles", d.cycle_id)]
+    if methods:
+        distribution_methods(shop, distributions)
+    return distributions
+
+
+def shop_open(slug: str, user, cycle_uuid=None) -> Shop:
+    """`shop_for(slug, user)` with its open distributions (none when the visitor may not enter) and
+    the one of `cycle_uuid` chosen, else the first one."""
+    shop = shop_for(slug, user)
+    if shop.allowed:
+        shop.distributions = shop_distributions(shop)
+    wanted = str(cycle_uuid or "")
+    shop.distribution = next((d for d in shop.distributions if str(d.cycle.uuid) == wanted), None)
+    if shop.distribution is None and shop.distributions:
+        shop.distribution = shop.distributions[0]
+    return shop
+
+
+def distribution_methods(shop: Shop, distributions: list[CycleDistributor]) -> None:
+    """Give each of `distributions` `visible_shipping_methods` and `visible_payment_methods`: the
+    active methods it offers that the visitor may see (two queries for all of them; none when they
+    already have them)."""
+    pending = [d for d in distributions if not hasattr(d, "visible_shipping_methods")]
+    if not pending:
+        return
+    payment_model = CycleDistributor._meta.get_field("payment_methods").related_model
+    shipping = shop.visibility.shipping_methods(ShippingMethod.objects.filter(active=True))
+    payments = shop.visibility.payment_methods(payment_model._default_manager.filter(active=True))
+    prefetch_related_objects(
+        pending,
+        Prefetch("shipping_methods", queryset=shipping, to_attr="visible_shipping_methods"),
+        Prefetch("payment_methods", queryset=payments, to_attr="visible_payment_methods"),
+    )
+
+
+# --- offers -------------------------------------------------------------------------------------
+
+
+def shop_offers(shop: Shop, cycle: OrderCycle):
+    """The variants the shop sells in `cycle` that the visitor may see, with their offer (price,
+    stock) annotated (a queryset)."""
+    return shop.visibility.variants(offered_variants(cycle, shop.enterprise))
+
+
+def shop_offers_by_uuid(shop: Shop, cycle: OrderCycle, uuids) -> dict:
+    """The offers of `shop_offers` among the variants `uuids`, by uuid, ready to price (one query)."""
+    offers = shop_offers(shop, cycle).filter(uuid__in=list(uuids)).select_related(*OFFER_RELATED)
+    return {variant.uuid: variant for variant in offers}
+
+
+def shop_offer(shop: Shop, cycle: OrderCycle, variant_pk: int):
+    """One offer of `shop_offers` ready to price, or None."""
+    return shop_offers(shop, cycle).filter(pk=variant_pk).select_related(*OFFER_RELATED).first()
+
+
+def shop_variant(shop: Shop, raw_uuid: str):
+    """The variant of uuid `raw_uuid` (with its product) when the visitor may see its product, else
+    None (also for a malformed uuid). Whether the shop offers it is checked when it goes in a cart."""
+    try:
+        UUID(str(raw_uuid))
+    except ValueError:
+        return None
+    variant = Variant.objects.select_related("product").filter(uuid=raw_uuid).first()
+    if variant is None or not shop.visibility.shows("products", variant.product_id):
+        return None
+    return variant
+
+
+def shop_products_page(shop: Shop, cycle: OrderCycle, *, q="", category="", producer="", offset=0, limit=50):
+    """`(count, variants)`: how many offers match the filters and one page of them by name, ready to
+    price and show (two queries)."""
+    variants = shop_offers(shop, cycle)
+    if q.strip():
+        variants = variants.filter(product__name__icontains=q.strip())
+    if category:
+        variants = variants.filter(
+            Q(product__category__slug=category) | Q(product__category__parent__slug=category)
+        )
+    if producer:
+        variants = variants.filter(product__producer__slug=producer)
+    count = variants.count()
+    page = variants.select_related(*OFFER_RELATED, "product__category").order_by(
+        "product__name", "product_id", "position", "pk"
+    )[offset : offset + limit]
+    return count, list(page)
+
+
+# --- the visitor's cart -------------------------------------------------------------------------
+
+
+def shop_cart_lines(request, shop: Shop) -> list[Line]:
+    """The lines of the visitor's cart in the shop's cycle (one query, nothing created)."""
+    if shop.cycle is None:
+        return []
+    lines = Line.objects.filter(
+        order__status=Order.Status.CART, order__seller=shop.enterprise, order__cycle=shop.cycle
+    ).select_related(*LINE_RELATED)
+    if request.user.is_authenticated:
+        lines = lines.filter(order__user=request.user)
+    else:
+        guest = request.session.get(_session_key_name(shop.enterprise, shop.cycle))
+        if not guest:
+            return []
+        lines = lines.filter(order__uuid=guest, order__user__isnull=True)
+    return list(lines.order_by("pk"))
+
+
+def cart_lines(cart: Order | None) -> list[Line]:
+    """The lines of `cart` (None: no cart, no line), ready to price (one query)."""
+    return list(cart.lines.select_related(*LINE_RELATED)) if cart else []
