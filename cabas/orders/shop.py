@@ -54,7 +54,8 @@ def shop_for(slug: str, user) -> Shop:
     """The shop `slug` as `user` (None or anonymous: a guest) sees it; Http404 when no enterprise
     selling anything has this slug."""
     user = _logged_in(user)
-    enterprise = Enterprise.objects.exclude(sells=Sells.NONE).filter(slug=slug).first()
+    # The slug is unique: no ORDER BY (whose compiling costs more than the query on a wide row).
+    enterprise = next(iter(Enterprise.objects.exclude(sells=Sells.NONE).filter(slug=slug).order_by()), None)
     if enterprise is None:
         raise Http404
     customer = customer_for_user(enterprise, user)
@@ -67,18 +68,18 @@ def shop_for(slug: str, user) -> Shop:
 
 
 def shop_distributions(
-    shop: Shop, cycle_uuid: UUID | None = None, *, methods: bool = False
+    shop: Shop, cycle_uuid: UUID | None = None, *, methods: bool = False, coordinator: bool = False
 ) -> list[CycleDistributor]:
-    """The open distributions of the shop that the visitor may see (with their cycle and its
-    coordinator), the cycle closing first first; only `cycle_uuid`'s when given. With `methods`,
-    each gets the methods the visitor may choose from (see `distribution_methods`). One query (three
-    with the methods)."""
+    """The open distributions of the shop that the visitor may see (with their cycle, and its
+    `coordinator` when asked), the cycle closing first first; only `cycle_uuid`'s when given. With
+    `methods`, each gets the methods the visitor may choose from (see `distribution_methods`). One
+    query (three with the methods)."""
     now = timezone.now()
     rows = (
         CycleDistributor.objects.filter(
             distributor=shop.enterprise, cycle__opens_at__lte=now, cycle__closes_at__gt=now
         )
-        .select_related("cycle__coordinator")
+        .select_related("cycle__coordinator" if coordinator else "cycle")
         .order_by("cycle__closes_at", "cycle__pk")
     )
     if cycle_uuid is not None:
@@ -108,6 +109,16 @@ def distribution_methods(shop: Shop, distributions: list[CycleDistributor]) -> N
     active methods it offers that the visitor may see (two queries for all of them; none when they
     already have them)."""
     pending = [d for d in distributions if not hasattr(d, "visible_shipping_methods")]
+    if len(pending) == 1:  # e.g. the checkout: the same queries without the prefetching machinery
+        (distribution,) = pending
+        visibility = shop.visibility
+        shipping = visibility.shipping_methods(distribution.shipping_methods.filter(active=True))
+        payments = visibility.payment_methods(distribution.payment_methods.filter(active=True))
+        distribution.visible_shipping_methods, distribution.visible_payment_methods = (
+            list(shipping),
+            list(payments),
+        )
+        return
     if not pending:
         return
     payment_model = CycleDistributor._meta.get_field("payment_methods").related_model

@@ -157,7 +157,7 @@ def _cycle(slug: str, distribution: CycleDistributor) -> dict:
 )
 def shop_cycles(request: HttpRequest, slug: Slug):
     shop = _shop(slug, _optional_user(request))
-    return [_cycle(slug, d) for d in shop_distributions(shop, methods=True)]
+    return [_cycle(slug, d) for d in shop_distributions(shop, methods=True, coordinator=True)]
 
 
 def _breakdown(breakdown) -> dict:
