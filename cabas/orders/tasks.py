@@ -10,6 +10,7 @@ from email.utils import formataddr, parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 from django_tasks import task
@@ -189,3 +190,18 @@ def cycles_notify_producers() -> int:
     from cabas.orders.pick_list import cycles_notify_producers as notify
 
     return notify()
+
+
+def order_confirmation_enqueue(order) -> None:
+    """Email the confirmation of `order` once the current transaction commits."""
+    transaction.on_commit(lambda: order_confirmation_send.enqueue(order_uuid=str(order.uuid)))
+
+
+def order_links_request(*, seller, email: str, language: str) -> None:
+    """Email `email` the signed links of its recent guest orders at `seller` (after commit).
+
+    The task looks the orders up and sends nothing when there are none: the request does the same
+    work either way, so neither its answer nor its timing tells whether the address has orders."""
+    transaction.on_commit(
+        lambda: order_links_send.enqueue(seller_id=seller.pk, email=email, language=language)
+    )

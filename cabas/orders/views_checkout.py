@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from cabas.cycles.models import ShippingMethod
 from cabas.errors import DomainError
 from cabas.orders import cart as carts
-from cabas.orders import registry, services
+from cabas.orders import placing, registry
 from cabas.orders.exceptions import CartEmpty, CheckoutInvalid, InsufficientStock
 from cabas.orders.links import order_path
 from cabas.orders.offers import OFFER_RELATED
@@ -120,7 +120,7 @@ def _already_placed(request, shop, cart):
     which returns that order."""
     if request.method != "POST" or cart is not None:
         return None
-    existing = services.order_by_idempotency_key(
+    existing = placing.order_by_idempotency_key(
         seller=shop.enterprise, key=request.POST.get("idempotency_key", "")
     )
     return _order_redirect(request, existing) if existing is not None else None
@@ -142,19 +142,19 @@ def _empty_cart(request, front):
     return redirect(front)
 
 
-def _offered(request, shop) -> services.Offered:
+def _offered(request, shop) -> placing.Offered:
     """The distribution and the shipping and payment methods the buyer may choose from."""
     distribution = shop.distribution
     methods = tuple(shop.visibility.shipping_methods(distribution.shipping_methods.filter(active=True)))
     payments = list(shop.visibility.payment_methods(distribution.payment_methods.filter(active=True)))
     # The apps above (payments) narrow and mark them: card only while the seller can take it, etc.
     payments = registry.checkout_payment_methods(request, shop.enterprise, payments)
-    return services.Offered(distribution, methods, tuple(payments))
+    return placing.Offered(distribution, methods, tuple(payments))
 
 
 def _place(request, cart, form, offered):
     data = form.cleaned_data
-    return services.order_place(
+    return placing.order_place(
         cart=cart,
         email=data["email"],
         full_name=data["full_name"],
@@ -194,7 +194,7 @@ def _confirm(request, shop, cart, form, offered, front):
     try:
         order = _place(request, cart, form, offered)
     except InsufficientStock as exc:
-        services.cart_apply_changes(cart=cart, changes=exc.changes)
+        carts.cart_apply_changes(cart=cart, changes=exc.changes)
         lines = _cart_lines(cart)
         if not lines:
             messages.error(request, exc.message)
@@ -212,7 +212,7 @@ def _confirm(request, shop, cart, form, offered, front):
 
 
 def _page(request, shop, *, form, lines, offered, changes, front):
-    view = services.cart_priced(
+    view = carts.cart_priced(
         lines=lines,
         cycle=shop.cycle,
         distributor=shop.enterprise,

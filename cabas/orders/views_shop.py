@@ -31,7 +31,6 @@ from cabas.enterprises.models import Enterprise, Role, Sells, VatRegime
 from cabas.lib import money
 from cabas.lib.text import fold
 from cabas.orders import cart as carts
-from cabas.orders import services
 from cabas.orders.exceptions import OrderError
 from cabas.orders.models import Line, Order
 from cabas.orders.offers import (
@@ -123,7 +122,7 @@ def _cart_lines(request, shop: Shop) -> list[Line]:
 def cart_summary(request, shop: Shop, context: FeeContext):
     """The cart summary (number of items and total incl. fees) from the cart's current lines."""
     lines = _cart_lines(request, shop)
-    view = services.cart_priced(
+    view = carts.cart_priced(
         lines=lines,
         cycle=shop.cycle,
         distributor=shop.enterprise,
@@ -377,7 +376,7 @@ def cart_set(request, slug):
     else:
         cart = carts.cart_for_request(request, seller=shop.enterprise, cycle=shop.cycle)
         try:
-            services.cart_set_quantity(cart=cart, variant=variant, quantity=_posted_quantity(request))
+            carts.cart_set_quantity(cart=cart, variant=variant, quantity=_posted_quantity(request))
         except OrderError as exc:
             error = exc.message
     if request.htmx and variant is not None and not request.POST.get("page_cart"):
@@ -431,7 +430,7 @@ def cart_page(request, slug):
     if shop.cycle is not None:
         cart = carts.cart_find(request, seller=shop.enterprise, cycle=shop.cycle)
         lines = list(cart.lines.select_related(*(f"variant__{r}" for r in OFFER_RELATED))) if cart else []
-        context["view"] = services.cart_priced(
+        context["view"] = carts.cart_priced(
             lines=lines,
             cycle=shop.cycle,
             distributor=shop.enterprise,
@@ -448,6 +447,6 @@ def cart_clear(request, slug):
     _require_open(shop)
     cart = carts.cart_find(request, seller=shop.enterprise, cycle=shop.cycle)
     if cart is not None:
-        services.cart_clear(cart=cart)
+        carts.cart_clear(cart=cart)
     messages.success(request, _("Votre panier est vide."))
     return redirect(reverse("shop:cart", args=[slug]) + f"?cycle={shop.cycle.uuid}")

@@ -3,7 +3,7 @@ and reading an order.
 
 The rules are the shopfront's: a private shop answers only its customers and members; the visibility
 rules by customer tag (docs/visibility-rules.md) hide cycles, products, shipping and payment
-methods from those they do not concern; an order is placed by `cabas.orders.services.order_place`
+methods from those they do not concern; an order is placed by `cabas.orders.placing.order_place`
 (stock locked, totals computed once, confirmation email after commit).
 
 An order number is unique per seller, not across Cabas: `GET /orders/{seller}/{number}` names
@@ -39,7 +39,8 @@ from cabas.cycles.models import CycleDistributor, ShippingMethod
 from cabas.cycles.pricing import FeeContext
 from cabas.enterprises.models import Enterprise, Role, Sells
 from cabas.errors import DomainError
-from cabas.orders import services as order_services
+from cabas.orders import cart as carts
+from cabas.orders import placing
 from cabas.orders.exceptions import (
     CheckoutInvalid,
     InsufficientStock,
@@ -419,7 +420,7 @@ def shop_order_place(
     request_print = idempotency.fingerprint(payload, user=user.pk)
     key_reused = _invalid("Idempotency-Key", _("Cette clé a déjà servi pour une autre commande."))
     if key:
-        existing = order_services.order_by_idempotency_key(seller=shop.enterprise, key=key)
+        existing = placing.order_by_idempotency_key(seller=shop.enterprise, key=key)
         if existing is not None:
             if existing.user_id != user.pk:
                 return key_reused
@@ -471,10 +472,8 @@ def shop_order_place(
                 idempotency.claim(seller=shop.enterprise, kind="order", key=key, fingerprint=request_print)
             cart = Order.objects.create(seller=shop.enterprise, cycle=cycle, user=user)
             for line in payload.lines:
-                order_services.cart_set_quantity(
-                    cart=cart, variant=offers[line.variant], quantity=line.quantity
-                )
-            order = order_services.order_place(
+                carts.cart_set_quantity(cart=cart, variant=offers[line.variant], quantity=line.quantity)
+            order = placing.order_place(
                 cart=cart,
                 email=payload.email or user.email,
                 full_name=payload.full_name or user.full_name or user.email,
