@@ -14,13 +14,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from cabas.catalogue.models import Variant
-from cabas.cycles.pricing import FeeContext, order_totals
+from cabas.cycles.pricing import FeeContext
 from cabas.lib import money
-from cabas.orders import registry
 from cabas.orders.exceptions import InvalidQuantity, NotOffered, OrderNotEditable, StockChange
 from cabas.orders.lines import clean_quantity, display_name, line_snapshot
 from cabas.orders.models import Line, Order
 from cabas.orders.offers import available_quantity, check_open, offers_by_id
+from cabas.orders.pricing import order_price
 
 
 def _session_key_name(seller, cycle) -> str:
@@ -167,7 +167,7 @@ def cart_priced(
     today's offer in memory (one query; lines no longer offered go to `unavailable`); otherwise
     the lines' variants must have OFFER_RELATED loaded and their snapshot price is used. Each line
     gets `breakdown`, `shop_unit_price` and `shop_total` (incl. per-item fees); fee lines and totals
-    come from the pricing module, so every sum is exact. `customer` (the seller's record of the
+    come from `order_price`, so every sum is exact. `customer` (the seller's record of the
     logged-in `user`) gets its solidarity prices, as negative fee lines."""
     context = context or FeeContext.for_cycle(cycle, distributor)
     lines = list(lines)
@@ -184,19 +184,24 @@ def cart_priced(
             line.available = available_quantity(offer)
             kept.append(line)
         lines = kept
-    pairs = []
     for line in lines:
         breakdown = context.price_breakdown(line.variant, line.quantity, price=line.unit_price)
         line.breakdown = breakdown
         line.shop_unit_price = breakdown.unit_price
         line.shop_total = money.round_money(breakdown.unit_price * line.quantity)
-        pairs.append((line.variant, line.quantity))
-    fee_lines = context.order_fee_lines(pairs, shipping_method, payment_method) if pairs else []
-    fee_lines += registry.price_reductions(seller=distributor, customer=customer, user=user, lines=lines)
+    price = order_price(
+        context=context,
+        lines=lines,
+        shipping_method=shipping_method,
+        payment_method=payment_method,
+        seller=distributor,
+        customer=customer,
+        user=user,
+    )
     return CartView(
         lines=lines,
         unavailable=unavailable,
-        fee_lines=fee_lines,
-        totals=order_totals(lines, fee_lines),
+        fee_lines=price.fee_lines,
+        totals=price.totals,
         item_count=sum(line.quantity for line in lines),
     )

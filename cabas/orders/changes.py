@@ -9,14 +9,15 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cabas.catalogue.models import Variant
-from cabas.cycles.pricing import FeeContext, order_totals
+from cabas.cycles.pricing import FeeContext
 from cabas.lib import money
 from cabas.orders import registry
 from cabas.orders.cart import cart_set_quantity
 from cabas.orders.exceptions import NotOffered, OrderNotEditable, StockChange
-from cabas.orders.lines import clean_quantity, fee_lines_write, line_snapshot
+from cabas.orders.lines import clean_quantity, line_snapshot
 from cabas.orders.models import FeeLine, Line, Order, OrderEvent
 from cabas.orders.offers import available_quantity, cycle_is_sellable, offers_by_id
+from cabas.orders.pricing import order_price
 from cabas.orders.stock import stock_give_back
 from cabas.orders.tasks import order_confirmation_enqueue
 
@@ -80,17 +81,19 @@ def _refresh_totals(order: Order, lines: list[Line]) -> None:
     context = FeeContext.for_cycle(order.cycle, order.seller)
     variants = offers_by_id(order.cycle, order.seller, [line.variant_id for line in lines])
     order.fee_lines.exclude(fee_type=FeeLine.GOODWILL).delete()
-    pairs = [(variants.get(line.variant_id) or line.variant, line.quantity) for line in lines]
-    fee_data = context.order_fee_lines(pairs, order.shipping_method, order.payment_method) if lines else []
-    fee_data += registry.price_reductions(
-        seller=order.seller, customer=order.customer, user=order.user, lines=lines
-    )
-    fee_lines_write(order, fee_data)
     # A goodwill reduction granted with a refund stays, split again over what the order now holds.
-    adjusted = registry.totals_adjustments(order=order, lines=lines, fee_lines=fee_data)
-    totals = order_totals(lines, [*fee_data, *adjusted])
-    order.items_total, order.fees_total = totals.items_total, totals.fees_total
-    order.total, order.vat_total = totals.total, totals.vat_total
+    price = order_price(
+        context=context,
+        lines=lines,
+        shipping_method=order.shipping_method,
+        payment_method=order.payment_method,
+        seller=order.seller,
+        customer=order.customer,
+        user=order.user,
+        order=order,
+        variants=variants,
+    )
+    price.totals_set(order)
 
 
 def order_edit(*, order: Order, quantities: dict, user=None) -> Order:

@@ -19,13 +19,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cabas.cycles.models import CycleDistributor, ShippingMethod
-from cabas.cycles.pricing import FeeContext, order_totals
+from cabas.cycles.pricing import FeeContext
 from cabas.lib import money
 from cabas.orders import registry
 from cabas.orders.exceptions import CartEmpty, CheckoutInvalid, OrderError, ShopClosed
 from cabas.orders.lines import LINE_SNAPSHOT_FIELDS, fee_lines_write, line_snapshot, line_values
 from cabas.orders.models import Customer, Line, Order, OrderNumberSequence
 from cabas.orders.offers import check_open
+from cabas.orders.pricing import order_price
 from cabas.orders.stock import stock_check, stock_lock, stock_take
 from cabas.orders.tasks import order_confirmation_enqueue
 
@@ -316,19 +317,21 @@ def _order_place(
     snapshots = {line.pk: line_values(line) for line in lines}
     for line in lines:
         line_snapshot(line, offers[line.variant_id], line.quantity, context)
-    fee_data = context.order_fee_lines(
-        [(offers[line.variant_id], line.quantity) for line in lines], shipping_method, payment_method
+    price = order_price(
+        context=context,
+        lines=lines,
+        shipping_method=shipping_method,
+        payment_method=payment_method,
+        seller=order.seller,
+        customer=order.customer,
+        user=user,
     )
-    fee_data += registry.price_reductions(
-        seller=order.seller, customer=order.customer, user=user, lines=lines
-    )
-    totals = order_totals(lines, fee_data)
     stock_take(lines=lines, offers=offers, items=items)
     # The cart's lines already hold what was shown; write only those whose price or names changed.
     changed = [line for line in lines if line_values(line) != snapshots[line.pk]]
     if changed:
         Line.objects.bulk_update(changed, LINE_SNAPSHOT_FIELDS)
-    fee_lines_write(order, fee_data)
+    fee_lines_write(order, price.fee_lines)
     order.number = _sequence_next(order.seller)
     order.user = user or order.user
     order.email, order.full_name, order.phone = email[:254], full_name[:160], phone[:30]
@@ -339,8 +342,7 @@ def _order_place(
     order.note = note
     order.shipping_method, order.payment_method = shipping_method, payment_method
     order.pickup_at = distribution.pickup_at
-    order.items_total, order.fees_total = totals.items_total, totals.fees_total
-    order.total, order.vat_total = totals.total, totals.vat_total
+    price.totals_set(order)
     order.idempotency_key = idempotency_key
     order.placed_at = timezone.now()
     # The payment method has its say (a transfer reference, a card payment still to make...).
