@@ -21,6 +21,8 @@ from cabas.orders.pricing import order_price
 from cabas.orders.stock import stock_give_back
 from cabas.orders.tasks import order_confirmation_enqueue
 
+# --- awaiting its payment: paid or released --------------------------------------------------
+
 
 def order_payment_confirmed(*, order: Order, detail: dict | None = None) -> None:
     """An order awaiting its payment (a card) is paid: it becomes placed and its confirmation is
@@ -46,7 +48,7 @@ def order_release(*, order: Order, reason: str) -> None:
     event.save()
 
 
-# --- after placing: edit, cancel, reorder -----------------------------------------------------
+# --- by its buyer: edit, cancel, reorder -----------------------------------------------------
 
 
 def order_can_change(order: Order) -> bool:
