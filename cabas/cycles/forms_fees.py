@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from cabas.catalogue.forms import FrenchDecimalField
 from cabas.catalogue.models import TaxRate
 from cabas.cycles.models import Fee, ShippingMethod
+from cabas.cycles.pricing import parse_tiers
 from cabas.cycles.services_fees import FeeData, fee_type_choices
 from cabas.lib import money
 from cabas.lib.units import format_number
@@ -53,8 +54,6 @@ TIER_LINE = re.compile(
 
 def format_tiers(tiers) -> str:
     """The tiers of a fee as the lines the form shows: 'à partir de 10 articles : 0,30 €'."""
-    from cabas.cycles.pricing import parse_tiers
-
     lines = []
     for start, amount in parse_tiers(tiers):
         noun = "article" if start == 1 else "articles"

@@ -100,24 +100,10 @@ def share_of(fee_type: str) -> str:
 
 
 @dataclass(frozen=True)
-class FeeShare:
-    """One fee on one unit of a variant (VAT included, rounded to the cent)."""
-
-    fee: Fee
-    enterprise: object
-    name: str
-    fee_type: str
-    amount: Decimal
-    tax_rate: Decimal
-
-    def get_fee_type_display(self) -> str:
-        return str(Fee.Type(self.fee_type).label) if self.fee_type in Fee.Type.values else self.fee_type
-
-
-@dataclass(frozen=True)
 class FeeLineData:
-    """One fee charged on an order (what becomes an ``orders.FeeLine``); ``fee`` is None for the
-    shipping fee."""
+    """One fee, VAT included and rounded to the cent: on one unit of a variant (a part of its price,
+    in a ``Breakdown``) or charged on an order (what becomes an ``orders.FeeLine``); ``fee`` is None
+    for the shipping fee and for a reduction."""
 
     fee: Fee | None
     enterprise: object
@@ -155,7 +141,7 @@ class Breakdown:
 
     producer_price: Decimal
     producer_tax_rate: Decimal
-    fees: list[FeeShare]
+    fees: list[FeeLineData]
     unit_price: Decimal
     vat: Decimal
     shares: dict[str, Decimal] = field(default_factory=dict)
@@ -327,7 +313,7 @@ class FeeContext:
                 result.append(fee)
         return result
 
-    def unit_fees(self, variant, quantity: int = 1, *, price: Decimal | None = None) -> list[FeeShare]:
+    def unit_fees(self, variant, quantity: int = 1, *, price: Decimal | None = None) -> list[FeeLineData]:
         """The per-item fees on one unit of `variant` on a line of `quantity` units (zero amounts
         left out). `price` overrides the producer price."""
         price = producer_price(variant) if price is None else round_money(price)
@@ -339,7 +325,7 @@ class FeeContext:
             amount = per_unit_amount(fee, price=price, weight_kg=weight, quantity=quantity)
             if amount:
                 shares.append(
-                    FeeShare(
+                    FeeLineData(
                         fee=fee,
                         enterprise=fee.enterprise,
                         name=fee.name,
@@ -533,7 +519,7 @@ def platform_fees() -> list[Fee]:
 # --- the contract's functions -----------------------------------------------------------------
 
 
-def unit_fees(*, cycle, distributor, variant, quantity: int = 1) -> list[FeeShare]:
+def unit_fees(*, cycle, distributor, variant, quantity: int = 1) -> list[FeeLineData]:
     """The per-item fees on one unit of `variant` sold by `distributor` in `cycle`."""
     return FeeContext.for_cycle(cycle, distributor).unit_fees(variant, quantity)
 

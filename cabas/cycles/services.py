@@ -9,6 +9,8 @@ never row by row: a cycle can offer tens of thousands of variants.
 
 The co-decision of prices lives in `services_approval`; this module only resets an approval when
 a price changes (`_prices_edited`) and answers whether a cycle may sell (`cycle_is_sellable`).
+The reads shared by pages (the cycles of a status, a coordinator's cycles as listed) live in
+`selectors`.
 """
 
 import calendar
@@ -19,8 +21,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -47,18 +48,6 @@ SCHEDULE_HORIZON = datetime.timedelta(days=getattr(settings, "CYCLES_SCHEDULE_HO
 
 
 # --- Status and sellability -------------------------------------------------------------------
-
-
-def status_q(status: str, at=None) -> Q:
-    """The cycles with derived `status` ("upcoming", "open", "closed") at `at` (now)."""
-    at = at or timezone.now()
-    if status == OrderCycle.Status.UPCOMING:
-        return Q(opens_at__gt=at)
-    if status == OrderCycle.Status.OPEN:
-        return Q(opens_at__lte=at, closes_at__gt=at)
-    if status == OrderCycle.Status.CLOSED:
-        return Q(closes_at__lte=at)
-    raise ValueError(status)
 
 
 def approval_required(coordinator: Enterprise) -> bool:
@@ -143,45 +132,6 @@ def _checked_fees(fees, owner: Enterprise) -> list[Fee]:
 
 
 # --- Cycles -------------------------------------------------------------------------------------
-
-
-def cycles_for_list(coordinator: Enterprise, status: str = "", at=None) -> QuerySet:
-    """The coordinator's cycles with their number of suppliers, distributors and variants (three
-    correlated counts: the page costs one query whatever the size of the cycles)."""
-
-    def count(model):
-        return Coalesce(
-            Subquery(
-                model.objects.filter(cycle=OuterRef("pk"))
-                .order_by()
-                .values("cycle")
-                .annotate(n=Count("pk"))
-                .values("n"),
-                output_field=IntegerField(),
-            ),
-            0,
-        )
-
-    cycles = OrderCycle.objects.filter(coordinator=coordinator)
-    if status:
-        cycles = cycles.filter(status_q(status, at))
-    order = ["opens_at", "id"] if status in ("upcoming", "open") else ["-opens_at", "-id"]
-    return cycles.annotate(
-        supplier_count=count(CycleSupplier),
-        distributor_count=count(CycleDistributor),
-        variant_count=count(CycleVariant),
-    ).order_by(*order)
-
-
-def cycle_for_coordinator(coordinator: Enterprise, uuid) -> OrderCycle:
-    """The cycle `uuid` coordinated by `coordinator`, or Http404."""
-    from django.http import Http404
-
-    cycle = OrderCycle.objects.filter(coordinator=coordinator, uuid=uuid).first()
-    if cycle is None:
-        raise Http404
-    cycle.coordinator = coordinator
-    return cycle
 
 
 def _check_dates(coordinator: Enterprise, cycle: OrderCycle | None, opens_at, closes_at) -> None:

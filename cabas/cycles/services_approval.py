@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from cabas.accounts.emails import enqueue_templated_email
 from cabas.cycles.exceptions import ApprovalError
 from cabas.cycles.models import CycleSupplier, CycleVariant, Fee, OrderCycle, PriceDecision
+from cabas.cycles.selectors import status_q
 from cabas.cycles.services import approval_required
 from cabas.enterprises.models import Enterprise, PriceApproval, Role
 from cabas.enterprises.services import member_emails, site_url
@@ -359,8 +360,6 @@ def enterprise_price_approval_set(*, enterprise: Enterprise, value: str) -> None
     upcoming cycles in draft (open ones keep selling); turning it off frees every cycle not closed."""
     if value not in PriceApproval.values:
         raise ApprovalError(_("Choix inconnu."))
-    from cabas.cycles.services import status_q
-
     with transaction.atomic():
         enterprise.price_approval = value
         enterprise.save(update_fields=["price_approval"])

@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from cabas.catalogue.forms import category_tree
-from cabas.cycles import services, services_approval
+from cabas.cycles import selectors, services, services_approval
 from cabas.cycles.exceptions import CycleError
 from cabas.cycles.forms import (
     CloneForm,
@@ -61,7 +61,7 @@ STATUS_TABS = [
 
 
 def _cycle(enterprise, uuid) -> OrderCycle:
-    return services.cycle_for_coordinator(enterprise, uuid)
+    return selectors.cycle_for_coordinator(enterprise, uuid)
 
 
 def _context(enterprise, cycle=None, step="", **extra) -> dict:
@@ -81,7 +81,7 @@ def cycle_list(request, enterprise):
     status = request.GET.get("statut", "")
     if status not in dict(STATUS_TABS):
         status = ""
-    page = Paginator(services.cycles_for_list(enterprise, status), CYCLES_PER_PAGE).get_page(
+    page = Paginator(selectors.cycles_for_list(enterprise, status), CYCLES_PER_PAGE).get_page(
         request.GET.get("page")
     )
     now = timezone.now()

@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cabas.enterprises.exceptions import InvalidTransition
+
 
 class Sells(models.TextChoices):
     NONE = "none", _("ne vend pas directement")
@@ -315,8 +317,6 @@ class Relationship(models.Model):
 
     def set_status(self, status: str) -> None:
         if status not in self.TRANSITIONS[self.Status(self.status)]:
-            from cabas.enterprises.exceptions import InvalidTransition
-
             raise InvalidTransition(self.status, status)
         self.status = status
 

@@ -1,11 +1,26 @@
-"""Finding the cart of the person making a request: one cart (an Order with status `cart`) per
-seller, cycle and buyer — the logged-in user, or the browser's session for a guest.
+"""Carts: finding the cart of the person making a request — one cart (an Order with status `cart`)
+per seller, cycle and buyer, the logged-in user or the browser's session for a guest —, filling it
+and pricing it as it would be placed now.
 
 A guest's cart is remembered in the session by its uuid, so that it survives logging in (Django
 renews the session key then) and becomes the user's cart.
 """
 
-from cabas.orders.models import Order
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from cabas.catalogue.models import Variant
+from cabas.cycles.pricing import FeeContext
+from cabas.lib import money
+from cabas.orders.exceptions import InvalidQuantity, NotOffered, OrderNotEditable, StockChange
+from cabas.orders.lines import clean_quantity, display_name, line_snapshot
+from cabas.orders.models import Line, Order
+from cabas.orders.offers import available_quantity, check_open, offers_by_id
+from cabas.orders.pricing import order_price
 
 
 def _session_key_name(seller, cycle) -> str:
@@ -64,3 +79,129 @@ def cart_for_request(request, *, seller, cycle) -> Order:
 def cart_forget(request, *, seller, cycle) -> None:
     """Forget the guest cart once it became an order."""
     request.session.pop(_session_key_name(seller, cycle), None)
+
+
+def cart_set_quantity(*, cart: Order, variant: Variant, quantity) -> Line | None:
+    """Put `quantity` units of `variant` in `cart` (0 removes it). Returns the line, or None.
+
+    Raises ShopClosed when the cycle no longer sells, NotOffered for a variant this shop does not
+    sell in the cycle, InvalidQuantity for a bad number or more than is left (nothing changes).
+    Stock is not reserved: it is checked again when the order is placed.
+    """
+    quantity = clean_quantity(quantity)
+    if cart.status != Order.Status.CART:
+        raise OrderNotEditable()
+    check_open(cart.cycle)
+    with transaction.atomic():
+        if quantity == 0:
+            Line.objects.filter(order=cart, variant=variant).delete()
+            Order.objects.filter(pk=cart.pk).update(updated_at=timezone.now())
+            return None
+        offer = offers_by_id(cart.cycle, cart.seller, [variant.pk]).get(variant.pk)
+        if offer is None:
+            raise NotOffered(display_name(variant) if hasattr(variant, "product") else "")
+        available = available_quantity(offer)
+        if available is not None and quantity > available:
+            raise InvalidQuantity(
+                StockChange(str(offer.uuid), display_name(offer), quantity, available).message
+            )
+        line = Line.objects.filter(order=cart, variant=offer).first() or Line(order=cart)
+        line_snapshot(line, offer, quantity, FeeContext())
+        line.save()
+        Order.objects.filter(pk=cart.pk).update(updated_at=timezone.now())
+        return line
+
+
+def cart_clear(*, cart: Order) -> None:
+    """Empty `cart`."""
+    if cart.status != Order.Status.CART:
+        raise OrderNotEditable()
+    with transaction.atomic():
+        cart.lines.all().delete()
+
+
+def cart_apply_changes(*, cart: Order, changes: list[StockChange]) -> None:
+    """Bring `cart` down to what is left (the changes an InsufficientStock reported): lines with
+    nothing left go away, the others get the quantity still available."""
+    with transaction.atomic():
+        for change in changes:
+            lines = Line.objects.filter(order=cart, variant__uuid=change.variant_uuid)
+            if change.available <= 0:
+                lines.delete()
+            else:
+                for line in lines:
+                    line.quantity = change.available
+                    line.total = money.round_money(line.unit_price * line.quantity)
+                    line.save(update_fields=["quantity", "total"])
+
+
+@dataclass
+class CartView:
+    """A cart as shown: its lines (with the shop's unit price incl. fees), the lines no longer
+    offered, fee lines and totals."""
+
+    lines: list
+    unavailable: list
+    fee_lines: list
+    totals: object
+    item_count: int
+
+    @property
+    def empty(self) -> bool:
+        return not self.lines
+
+
+def cart_priced(
+    *,
+    lines,
+    cycle,
+    distributor,
+    shipping_method=None,
+    payment_method=None,
+    context=None,
+    refresh=True,
+    customer=None,
+    user=None,
+) -> CartView:
+    """Price cart `lines` as they would be placed now. With `refresh`, each line is brought up to
+    today's offer in memory (one query; lines no longer offered go to `unavailable`); otherwise
+    the lines' variants must have OFFER_RELATED loaded and their snapshot price is used. Each line
+    gets `breakdown`, `shop_unit_price` and `shop_total` (incl. per-item fees); fee lines and totals
+    come from `order_price`, so every sum is exact. `customer` (the seller's record of the
+    logged-in `user`) gets its solidarity prices, as negative fee lines."""
+    context = context or FeeContext.for_cycle(cycle, distributor)
+    lines = list(lines)
+    unavailable = []
+    if refresh:
+        offers = offers_by_id(cycle, distributor, [line.variant_id for line in lines])
+        kept = []
+        for line in lines:
+            offer = offers.get(line.variant_id)
+            if offer is None:
+                unavailable.append(line)
+                continue
+            line_snapshot(line, offer, line.quantity, context)
+            line.available = available_quantity(offer)
+            kept.append(line)
+        lines = kept
+    for line in lines:
+        breakdown = context.price_breakdown(line.variant, line.quantity, price=line.unit_price)
+        line.breakdown = breakdown
+        line.shop_unit_price = breakdown.unit_price
+        line.shop_total = money.round_money(breakdown.unit_price * line.quantity)
+    price = order_price(
+        context=context,
+        lines=lines,
+        shipping_method=shipping_method,
+        payment_method=payment_method,
+        seller=distributor,
+        customer=customer,
+        user=user,
+    )
+    return CartView(
+        lines=lines,
+        unavailable=unavailable,
+        fee_lines=price.fee_lines,
+        totals=price.totals,
+        item_count=sum(line.quantity for line in lines),
+    )

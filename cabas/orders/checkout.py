@@ -15,10 +15,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cabas.cycles.models import CycleDistributor
-from cabas.orders import registry, services
+from cabas.orders import registry
+from cabas.orders.cart import cart_set_quantity
 from cabas.orders.exceptions import CheckoutInvalid, InsufficientStock, InvalidQuantity, StockChange
 from cabas.orders.models import Order
 from cabas.orders.offers import available_quantity
+from cabas.orders.placing import Offered, order_place
 from cabas.orders.shop import Shop, distribution_methods, shop_distributions, shop_offers_by_uuid
 
 
@@ -56,7 +58,7 @@ def checkout_distribution(shop: Shop, cycle_uuid: UUID | None = None) -> CycleDi
     return distributions[0]
 
 
-def checkout_offered(shop: Shop, distribution: CycleDistributor, *, request=None) -> services.Offered:
+def checkout_offered(shop: Shop, distribution: CycleDistributor, *, request=None) -> Offered:
     """The distribution and the shipping and payment methods the buyer may choose from. With the
     checkout page's `request`, the apps above (payments) narrow and mark the payment methods: card
     only while the seller can take it, etc."""
@@ -64,10 +66,10 @@ def checkout_offered(shop: Shop, distribution: CycleDistributor, *, request=None
     payments = list(distribution.visible_payment_methods)
     if request is not None:
         payments = registry.checkout_payment_methods(request, shop.enterprise, payments)
-    return services.Offered(distribution, tuple(distribution.visible_shipping_methods), tuple(payments))
+    return Offered(distribution, tuple(distribution.visible_shipping_methods), tuple(payments))
 
 
-def checkout_methods(offered: services.Offered, shipping_method, payment_method) -> tuple:
+def checkout_methods(offered: Offered, shipping_method, payment_method) -> tuple:
     """The offered shipping and payment methods of these uuids; CheckoutInvalid when not offered."""
     shipping = next((m for m in offered.shipping_methods if str(m.uuid) == str(shipping_method)), None)
     if shipping is None:
@@ -113,7 +115,7 @@ def _line_offers(shop: Shop, cycle, lines: list[LineWanted]) -> dict:
 
 
 def _place(*, cart, buyer: Buyer, shipping, payment, idempotency_key, user, offered) -> Order:
-    return services.order_place(
+    return order_place(
         cart=cart,
         email=buyer.email,
         full_name=buyer.full_name,
@@ -140,7 +142,7 @@ def _place_lines(*, shop: Shop, offered, lines, claim, **placing) -> Order:
                 claim()
             cart = Order.objects.create(seller=shop.enterprise, cycle=cycle, user=placing["user"])
             for line in lines:
-                services.cart_set_quantity(cart=cart, variant=offers[line.variant], quantity=line.quantity)
+                cart_set_quantity(cart=cart, variant=offers[line.variant], quantity=line.quantity)
             order = _place(cart=cart, offered=offered, **placing)
             if order.pk != cart.pk:  # the same key placed another order meanwhile: drop this cart
                 cart.delete()
@@ -157,7 +159,7 @@ def _place_lines(*, shop: Shop, offered, lines, claim, **placing) -> Order:
 def order_checkout(
     *,
     shop: Shop,
-    offered: services.Offered,
+    offered: Offered,
     shipping_method,
     payment_method,
     buyer: Buyer,

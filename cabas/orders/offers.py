@@ -11,6 +11,7 @@ from cabas.catalogue.services_inventory import granting_producers, offers_for
 from cabas.cycles.models import CycleDistributor, CycleVariant, OrderCycle
 from cabas.cycles.services import cycle_is_sellable  # noqa: F401 — the cycles app decides; re-exported
 from cabas.enterprises.models import Enterprise, Sells
+from cabas.orders.exceptions import ShopClosed
 
 
 def sellable_cycles(distributor: Enterprise) -> list[OrderCycle]:
@@ -89,3 +90,15 @@ def available_quantity(variant: Variant) -> int | None:
     if variant.offer_on_demand:
         return None
     return max(0, int(variant.offer_on_hand or 0))
+
+
+def offers_by_id(cycle, distributor, variant_ids) -> dict[int, Variant]:
+    """The offered variants among `variant_ids`, priced at this shop's price, by id (one query)."""
+    rows = offered_variants(cycle, distributor, Variant.objects.filter(pk__in=list(variant_ids)))
+    return {v.pk: apply_offer_price(v) for v in rows.select_related(*OFFER_RELATED)}
+
+
+def check_open(cycle) -> None:
+    """Raise ShopClosed unless `cycle` sells now."""
+    if cycle is None or not cycle_is_sellable(cycle):
+        raise ShopClosed()

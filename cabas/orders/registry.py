@@ -17,7 +17,8 @@ functions here, from its `AppConfig.ready()`:
   orders list (its GET parameter, label and choices) with the queryset it annotates and filters,
   and what it sets on each listed order.
 
-And what happens to an order inside the transactions of `cabas.orders.services`:
+And what happens to an order inside the transactions of `cabas.orders.placing` and
+`cabas.orders.changes`:
 
 - `register_order_event_handler(event, function)`: for `event` "placed", `function(*, order,
   method, user)` is called once the order is numbered and priced, not yet saved (`method`: the

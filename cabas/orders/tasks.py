@@ -10,14 +10,17 @@ from email.utils import formataddr, parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import formats, timezone, translation
 from django_tasks import task
 
 from cabas.accounts.tasks import send_templated_email
+from cabas.enterprises.models import Enterprise
 from cabas.lib.money import format_eur
-from cabas.orders import registry
+from cabas.orders import pick_list, registry
 from cabas.orders.links import order_url
+from cabas.orders.models import Order
 
 GUEST_LINKS_MAX = 10  # the last orders of an address whose links are emailed again
 
@@ -25,8 +28,6 @@ GUEST_LINKS_MAX = 10  # the last orders of an address whose links are emailed ag
 def _when(value) -> str:
     if value is None:
         return ""
-    from django.utils import formats, timezone
-
     return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
 
 
@@ -110,8 +111,6 @@ def _send_with_attachments(*, order, context: dict, attachments: list, language:
 @task()
 def order_confirmation_send(*, order_uuid: str) -> int:
     """Email the buyer the confirmation of a placed order (French, text + HTML)."""
-    from cabas.orders.models import Order
-
     order = (
         Order.objects.select_related("seller", "shipping_method", "payment_method", "user")
         .filter(uuid=order_uuid)
@@ -142,11 +141,6 @@ def order_confirmation_send(*, order_uuid: str) -> int:
 def order_links_send(*, seller_id: int, email: str, language: str | None = None) -> int:
     """Email `email` the signed links of its last guest orders at the seller (not cancelled, at
     most GUEST_LINKS_MAX); nothing when it has none. French, text + HTML, from the seller's name."""
-    from django.utils import formats, timezone
-
-    from cabas.enterprises.models import Enterprise
-    from cabas.orders.models import Order
-
     seller = Enterprise.objects.filter(pk=seller_id).first()
     orders = list(
         Order.objects.filter(seller_id=seller_id, user__isnull=True, email__iexact=email.strip())
@@ -186,6 +180,19 @@ def order_links_send(*, seller_id: int, email: str, language: str | None = None)
 def cycles_notify_producers() -> int:
     """Email the producers of the cycles that closed what to bring (`cabas.orders.pick_list`);
     returns how many emails were queued."""
-    from cabas.orders.pick_list import cycles_notify_producers as notify
+    return pick_list.cycles_notify_producers()
 
-    return notify()
+
+def order_confirmation_enqueue(order) -> None:
+    """Email the confirmation of `order` once the current transaction commits."""
+    transaction.on_commit(lambda: order_confirmation_send.enqueue(order_uuid=str(order.uuid)))
+
+
+def order_links_request(*, seller, email: str, language: str) -> None:
+    """Email `email` the signed links of its recent guest orders at `seller` (after commit).
+
+    The task looks the orders up and sends nothing when there are none: the request does the same
+    work either way, so neither its answer nor its timing tells whether the address has orders."""
+    transaction.on_commit(
+        lambda: order_links_send.enqueue(seller_id=seller.pk, email=email, language=language)
+    )

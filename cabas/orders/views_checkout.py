@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from cabas.cycles.models import ShippingMethod
 from cabas.errors import DomainError
 from cabas.orders import cart as carts
-from cabas.orders import registry, services
+from cabas.orders import placing, registry
 from cabas.orders.checkout import Buyer, checkout_offered, order_checkout
 from cabas.orders.exceptions import CartEmpty, CheckoutInvalid, InsufficientStock
 from cabas.orders.links import order_path
@@ -116,7 +116,7 @@ def _already_placed(request, shop, cart):
     which returns that order."""
     if request.method != "POST" or cart is not None:
         return None
-    existing = services.order_by_idempotency_key(
+    existing = placing.order_by_idempotency_key(
         seller=shop.enterprise, key=request.POST.get("idempotency_key", "")
     )
     return _order_redirect(request, existing) if existing is not None else None
@@ -175,7 +175,7 @@ def _confirm(request, shop, cart, form, offered, front):
     try:
         order = _place(request, shop, cart, form, offered)
     except InsufficientStock as exc:
-        services.cart_apply_changes(cart=cart, changes=exc.changes)
+        carts.cart_apply_changes(cart=cart, changes=exc.changes)
         lines = cart_lines(cart)
         if not lines:
             messages.error(request, exc.message)
@@ -193,7 +193,7 @@ def _confirm(request, shop, cart, form, offered, front):
 
 
 def _page(request, shop, *, form, lines, offered, changes, front):
-    view = services.cart_priced(
+    view = carts.cart_priced(
         lines=lines,
         cycle=shop.cycle,
         distributor=shop.enterprise,

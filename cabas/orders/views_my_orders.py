@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cabas.accounts import ratelimit
 from cabas.enterprises.models import Enterprise, Role, Sells
 from cabas.orders import cart as carts
-from cabas.orders import services
+from cabas.orders import changes, tasks
 from cabas.orders.exceptions import OrderError
 from cabas.orders.links import guest_token_valid, order_path
 from cabas.orders.models import Order
@@ -91,8 +91,8 @@ def _order_context(request, order) -> dict:
     return {
         "order": order,
         "view": view,
-        "can_change": order.is_buyer and services.order_can_change(order),
-        "can_edit": order.is_buyer and services.order_can_edit(order),
+        "can_change": order.is_buyer and changes.order_can_change(order),
+        "can_edit": order.is_buyer and changes.order_can_edit(order),
         "can_reorder": order.is_buyer,
     }
 
@@ -135,7 +135,7 @@ def order_guest(request, uuid, token):
 
 def order_edit(request, uuid):
     order = order_for(request, uuid, buyer_only=True)
-    if not services.order_can_edit(order):
+    if not changes.order_can_edit(order):
         messages.error(request, _("Cette commande ne peut plus être modifiée."))
         return redirect(order_path(order))
     lines = list(order.lines.select_related("variant"))
@@ -145,7 +145,7 @@ def order_edit(request, uuid):
             str(line.variant.uuid): request.POST.get(f"q-{line.variant.uuid}", "") for line in lines
         }
         try:
-            services.order_edit(
+            changes.order_edit(
                 order=order,
                 quantities=quantities,
                 user=request.user if request.user.is_authenticated else None,
@@ -170,7 +170,7 @@ def order_edit(request, uuid):
 def order_cancel(request, uuid):
     order = order_for(request, uuid, buyer_only=True)
     try:
-        services.order_cancel(order=order, user=request.user if request.user.is_authenticated else None)
+        changes.order_cancel(order=order, user=request.user if request.user.is_authenticated else None)
     except OrderError as exc:
         messages.error(request, exc.message)
     else:
@@ -189,7 +189,7 @@ def order_reorder(request, uuid):
         return redirect(order_path(order))
     cycle = cycles[0]
     cart = carts.cart_for_request(request, seller=order.seller, cycle=cycle)
-    notes = services.reorder(order=order, cart=cart)
+    notes = changes.reorder(order=order, cart=cart)
     for note in notes:
         messages.warning(request, note)
     messages.success(
@@ -227,7 +227,7 @@ def find_orders(request, slug):
             status = 429
         else:
             ratelimit.record("order-links", email=email, ip=ip)
-            services.order_links_request(seller=enterprise, email=email, language=translation.get_language())
+            tasks.order_links_request(seller=enterprise, email=email, language=translation.get_language())
             messages.success(
                 request,
                 _(

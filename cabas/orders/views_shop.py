@@ -29,7 +29,6 @@ from cabas.enterprises.models import VatRegime
 from cabas.lib import money
 from cabas.lib.text import fold
 from cabas.orders import cart as carts
-from cabas.orders import services
 from cabas.orders.exceptions import OrderError
 from cabas.orders.offers import OFFER_RELATED, apply_offer_price, available_quantity
 from cabas.orders.shop import (
@@ -61,7 +60,7 @@ def shop_load(request, slug, *, cycle_uuid=None) -> Shop:
 def cart_summary(request, shop: Shop, context: FeeContext):
     """The cart summary (number of items and total incl. fees) from the cart's current lines."""
     lines = shop_cart_lines(request, shop)
-    view = services.cart_priced(
+    view = carts.cart_priced(
         lines=lines,
         cycle=shop.cycle,
         distributor=shop.enterprise,
@@ -316,7 +315,7 @@ def cart_set(request, slug):
     else:
         cart = carts.cart_for_request(request, seller=shop.enterprise, cycle=shop.cycle)
         try:
-            services.cart_set_quantity(cart=cart, variant=variant, quantity=_posted_quantity(request))
+            carts.cart_set_quantity(cart=cart, variant=variant, quantity=_posted_quantity(request))
         except OrderError as exc:
             error = exc.message
     if request.htmx and variant is not None and not request.POST.get("page_cart"):
@@ -355,7 +354,7 @@ def cart_page(request, slug):
     if shop.cycle is not None:
         cart = carts.cart_find(request, seller=shop.enterprise, cycle=shop.cycle)
         lines = cart_lines(cart)
-        context["view"] = services.cart_priced(
+        context["view"] = carts.cart_priced(
             lines=lines,
             cycle=shop.cycle,
             distributor=shop.enterprise,
@@ -372,6 +371,6 @@ def cart_clear(request, slug):
     _require_open(shop)
     cart = carts.cart_find(request, seller=shop.enterprise, cycle=shop.cycle)
     if cart is not None:
-        services.cart_clear(cart=cart)
+        carts.cart_clear(cart=cart)
     messages.success(request, _("Votre panier est vide."))
     return redirect(reverse("shop:cart", args=[slug]) + f"?cycle={shop.cycle.uuid}")

@@ -41,10 +41,10 @@ from django.utils.translation import gettext as _
 from cabas.accounts.emails import enqueue_templated_email
 from cabas.cycles.models import Fee
 from cabas.lib import money
+from cabas.orders.changes import order_payment_confirmed, order_release
 from cabas.orders.exceptions import CheckoutInvalid
 from cabas.orders.links import order_url
 from cabas.orders.models import Order, OrderEvent
-from cabas.orders.services import order_payment_confirmed, order_release
 from cabas.payments import stripe_client
 from cabas.payments.exceptions import PaymentError
 from cabas.payments.goodwill import goodwill_record, order_lock

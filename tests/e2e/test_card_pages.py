@@ -11,7 +11,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from cabas.catalogue.models import Variant
-from cabas.orders import services
+from cabas.orders.cart import cart_set_quantity
 from cabas.orders.models import Order
 from cabas.payments.models import Payment, StripeAccount
 from cabas.payments.tests.stripe_standin import card_shop, running
@@ -47,8 +47,8 @@ def _checkout_by_card(page, login_as, data):
     """The buyer's cart (2 tomatoes, 1 box of eggs), confirmed at checkout with the card."""
     user = UserFactory(email=BUYER)
     cart = Order.objects.create(seller=data.shop, cycle=data.cycle, user=user)
-    services.cart_set_quantity(cart=cart, variant=data.variants[0], quantity=2)
-    services.cart_set_quantity(cart=cart, variant=data.variants[1], quantity=1)
+    cart_set_quantity(cart=cart, variant=data.variants[0], quantity=2)
+    cart_set_quantity(cart=cart, variant=data.variants[1], quantity=1)
     login_as(page, BUYER)
     page.goto(f"/{data.shop.slug}/shop/checkout/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Commander")

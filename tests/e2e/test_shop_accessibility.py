@@ -17,9 +17,10 @@ from cabas.cycles import services as cycle_services
 from cabas.cycles import services_approval
 from cabas.cycles.models import CycleVariant, Fee, OrderCycle, ShippingMethod
 from cabas.enterprises.models import Enterprise, PriceApproval
-from cabas.orders import services as order_services
+from cabas.orders.cart import cart_set_quantity
 from cabas.orders.exceptions import OrderError
 from cabas.orders.models import Order, VisibilityRule
+from cabas.orders.placing import order_place
 from cabas.payments.models import PaymentMethod
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -72,14 +73,14 @@ def placed_order(user) -> Order:
     added = 0
     for cycle_variant in CycleVariant.objects.filter(cycle=cycle).select_related("variant")[:20]:
         try:
-            order_services.cart_set_quantity(cart=cart, variant=cycle_variant.variant, quantity=1)
+            cart_set_quantity(cart=cart, variant=cycle_variant.variant, quantity=1)
         except OrderError:
             continue
         added += 1
         if added == 3:
             break
     assert added == 3
-    return order_services.order_place(
+    return order_place(
         cart=cart,
         email=user.email,
         full_name=user.full_name,

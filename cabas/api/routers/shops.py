@@ -37,7 +37,7 @@ from cabas.api.schemas_shops import (
 from cabas.cycles.models import CycleDistributor, ShippingMethod
 from cabas.cycles.pricing import FeeContext
 from cabas.errors import DomainError
-from cabas.orders import services as order_services
+from cabas.orders import placing
 from cabas.orders.checkout import (
     Buyer,
     LineWanted,
@@ -318,7 +318,7 @@ def _key_reused():
 def _placed_before(shop: Shop, user, key: str, claim) -> Order | None:
     """The order this key placed before (a retry), or None; KeyReused when the key came from someone
     else or with another request."""
-    existing = order_services.order_by_idempotency_key(seller=shop.enterprise, key=key) if key else None
+    existing = placing.order_by_idempotency_key(seller=shop.enterprise, key=key) if key else None
     if existing is not None:
         if existing.user_id != user.pk:
             raise idempotency.KeyReused

@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 
 from cabas.accounts.models import ApiToken
+from cabas.orders.changes import order_cancel
 from cabas.orders.models import Customer, Order
-from cabas.orders.services import order_cancel
 from cabas.orders.tests.shop_setup import open_shop
 from cabas.payments.ledger import account_post
 from cabas.payments.models import Mandate, Payment

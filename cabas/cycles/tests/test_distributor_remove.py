@@ -6,8 +6,8 @@ import pytest
 from cabas.cycles.exceptions import CycleError
 from cabas.cycles.models import CycleDistributor
 from cabas.cycles.services import cycle_distributor_remove
+from cabas.orders.cart import cart_set_quantity
 from cabas.orders.models import Order
-from cabas.orders.services import cart_set_quantity
 from cabas.orders.tests.shop_setup import open_shop
 from cabas.payments.tests.placed import placed_order
 

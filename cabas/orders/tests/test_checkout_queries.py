@@ -10,10 +10,11 @@ from django.urls import reverse
 
 from cabas.catalogue.models import Variant
 from cabas.cycles.models import CycleVariant
-from cabas.orders import services
+from cabas.orders.cart import cart_set_quantity
 from cabas.orders.exceptions import InsufficientStock
 from cabas.orders.links import order_path
 from cabas.orders.models import Order, OrderNumberSequence
+from cabas.orders.placing import order_place
 from cabas.orders.tests.shop_setup import open_shop
 
 pytestmark = pytest.mark.django_db
@@ -86,10 +87,10 @@ def test_it_places_a_three_line_cart_in_at_most_14_queries(django_assert_max_num
     data = _three_line_shop()
     cart = Order.objects.create(seller=data.shop, cycle=data.cycle)
     for variant in data.variants:
-        services.cart_set_quantity(cart=cart, variant=variant, quantity=2)
+        cart_set_quantity(cart=cart, variant=variant, quantity=2)
     OrderNumberSequence.objects.create(seller=data.shop)  # as after the shop's first order
     with django_assert_max_num_queries(14):
-        order = services.order_place(
+        order = order_place(
             cart=cart,
             email="claire@exemple.fr",
             full_name="Claire Martin",
@@ -106,11 +107,11 @@ def test_it_says_plus_de_stock_for_a_line_no_longer_offered_and_places_nothing()
     data = _three_line_shop()
     cart = Order.objects.create(seller=data.shop, cycle=data.cycle)
     for variant in data.variants:
-        services.cart_set_quantity(cart=cart, variant=variant, quantity=1)
+        cart_set_quantity(cart=cart, variant=variant, quantity=1)
     salad = data.variants[2]
     CycleVariant.objects.filter(cycle=data.cycle, variant=salad).delete()
     with pytest.raises(InsufficientStock) as caught:
-        services.order_place(
+        order_place(
             cart=cart,
             email="claire@exemple.fr",
             full_name="Claire Martin",

@@ -15,9 +15,10 @@ import pytest
 from django.db import connection, connections
 
 from cabas.catalogue.models import Variant
-from cabas.orders import services
+from cabas.orders.cart import cart_set_quantity
 from cabas.orders.exceptions import InsufficientStock
 from cabas.orders.models import Line, Order
+from cabas.orders.placing import order_place
 from cabas.orders.tests.shop_setup import open_shop
 
 BUYERS = 20
@@ -37,7 +38,7 @@ def _buy(cart_pk, data, barrier, outcomes, index):
         barrier.wait(timeout=30)
         try:
             with _writer_lock():
-                services.order_place(
+                order_place(
                     cart=cart,
                     email=f"client{index}@exemple.fr",
                     full_name=f"Client {index}",
@@ -64,7 +65,7 @@ def test_it_sells_exactly_the_stock_to_concurrent_buyers():
     carts = []
     for _ in range(BUYERS):
         cart = Order.objects.create(seller=data.shop, cycle=data.cycle)
-        services.cart_set_quantity(cart=cart, variant=tomato, quantity=1)
+        cart_set_quantity(cart=cart, variant=tomato, quantity=1)
         carts.append(cart.pk)
     barrier = threading.Barrier(BUYERS)
     outcomes = []

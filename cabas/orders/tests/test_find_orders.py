@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from cabas.orders import services
+from cabas.orders.changes import order_cancel
 from cabas.orders.tests.shop_setup import open_shop
 from cabas.payments.tests.placed import placed_order
 from tests.factories import EnterpriseFactory
@@ -60,7 +60,7 @@ def test_it_emails_the_links_of_the_guests_orders_in_this_shop(
     first = placed_order(data, email="Claire@Exemple.fr", key="k1")
     second = placed_order(data, key="k2")
     cancelled = placed_order(data, key="k3")
-    services.order_cancel(order=cancelled, user=None)
+    order_cancel(order=cancelled, user=None)
     someone_else = placed_order(data, email="paul@exemple.fr", key="k4")
     with_account = placed_order(data, user=customer, email="claire@exemple.fr", key="k5")
     other_shop = open_shop(shop=EnterpriseFactory(name="Autre Ferme", slug="autre-ferme"))

@@ -3,8 +3,9 @@ from django.test import Client
 from django.urls import reverse
 
 from cabas.catalogue.models import Variant
-from cabas.orders import services
+from cabas.orders.cart import cart_set_quantity
 from cabas.orders.models import Order
+from cabas.orders.placing import order_place
 from cabas.orders.tests.shop_setup import open_shop
 from tests.factories import RoleFactory, UserFactory
 
@@ -13,8 +14,8 @@ pytestmark = pytest.mark.django_db
 
 def _order(data, user, tomatoes=3, key="k"):
     cart = Order.objects.create(seller=data.shop, cycle=data.cycle, user=user)
-    services.cart_set_quantity(cart=cart, variant=data.variants[0], quantity=tomatoes)
-    return services.order_place(
+    cart_set_quantity(cart=cart, variant=data.variants[0], quantity=tomatoes)
+    return order_place(
         cart=cart,
         email=user.email,
         full_name="Claire Martin",

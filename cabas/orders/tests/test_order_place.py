@@ -5,7 +5,7 @@ from django.core import mail
 
 from cabas.catalogue.models import InventoryItem
 from cabas.enterprises.models import Relationship
-from cabas.orders import services
+from cabas.orders.cart import cart_apply_changes, cart_set_quantity
 from cabas.orders.exceptions import (
     CheckoutInvalid,
     InsufficientStock,
@@ -14,6 +14,7 @@ from cabas.orders.exceptions import (
     ShopClosed,
 )
 from cabas.orders.models import Customer, Order, OrderEvent
+from cabas.orders.placing import order_place
 from cabas.orders.tests.shop_setup import open_shop
 from tests.factories import HubFactory, RelationshipFactory, UserFactory
 
@@ -23,9 +24,7 @@ pytestmark = pytest.mark.django_db
 def _cart(data, user=None, **lines):
     cart = Order.objects.create(seller=data.shop, cycle=data.cycle, user=user)
     for variant, quantity in lines.items():
-        services.cart_set_quantity(
-            cart=cart, variant=getattr(data, variant, None) or variant, quantity=quantity
-        )
+        cart_set_quantity(cart=cart, variant=getattr(data, variant, None) or variant, quantity=quantity)
     return cart
 
 
@@ -39,15 +38,15 @@ def _place(cart, data, **kwargs):
         "idempotency_key": "k1",
     }
     values.update(kwargs)
-    return services.order_place(cart=cart, **values)
+    return order_place(cart=cart, **values)
 
 
 def _fill(data, cart, tomatoes=0, eggs=0):
     tomato, egg = data.variants
     if tomatoes:
-        services.cart_set_quantity(cart=cart, variant=tomato, quantity=tomatoes)
+        cart_set_quantity(cart=cart, variant=tomato, quantity=tomatoes)
     if eggs:
-        services.cart_set_quantity(cart=cart, variant=egg, quantity=eggs)
+        cart_set_quantity(cart=cart, variant=egg, quantity=eggs)
     return cart
 
 
@@ -122,7 +121,7 @@ def test_it_places_nothing_and_lists_the_lines_when_stock_ran_out():
     assert cart.status == "cart" and cart.number == ""
     tomato.refresh_from_db()
     assert tomato.on_hand == 2
-    services.cart_apply_changes(cart=cart, changes=caught.value.changes)
+    cart_apply_changes(cart=cart, changes=caught.value.changes)
     assert [(line.variant_id, line.quantity) for line in cart.lines.all()] == [(tomato.pk, 2)]
     order = _place(cart, data)
     tomato.refresh_from_db()
@@ -133,7 +132,7 @@ def test_it_does_not_decrement_on_demand_variants():
     data = open_shop()
     variant = data.add_variant(product__name="Pain", on_hand=0, on_demand=True)
     cart = _cart(data)
-    services.cart_set_quantity(cart=cart, variant=variant, quantity=40)
+    cart_set_quantity(cart=cart, variant=variant, quantity=40)
     _place(cart, data)
     variant.refresh_from_db()
     assert variant.on_hand == 0
@@ -154,9 +153,9 @@ def test_it_takes_a_hubs_own_stock_instead_of_the_producers():
     hub_dist.payment_methods.add(cash)
     cart = Order.objects.create(seller=hub, cycle=data.cycle)
     with pytest.raises(InvalidQuantity, match="plus que 3"):
-        services.cart_set_quantity(cart=cart, variant=tomato, quantity=4)
-    services.cart_set_quantity(cart=cart, variant=tomato, quantity=2)
-    order = services.order_place(
+        cart_set_quantity(cart=cart, variant=tomato, quantity=4)
+    cart_set_quantity(cart=cart, variant=tomato, quantity=2)
+    order = order_place(
         cart=cart,
         email="a@exemple.fr",
         full_name="A B",
@@ -183,7 +182,7 @@ def test_it_checks_the_delivery_postcode_and_minimum_order():
         _place(
             cart, data, shipping_method=data.delivery, address="1 rue Neuve", postcode="69001", city="Lyon"
         )
-    services.cart_set_quantity(cart=cart, variant=data.variants[0], quantity=7)
+    cart_set_quantity(cart=cart, variant=data.variants[0], quantity=7)
     order = _place(
         cart, data, shipping_method=data.delivery, address="1 rue Neuve", postcode="69001", city="Lyon"
     )
@@ -206,13 +205,13 @@ def test_it_refuses_a_closed_cycle_and_variants_not_offered():
     cart = _fill(data, _cart(data), tomatoes=1)
     other = open_shop(shop=HubFactory()).variants[0]
     with pytest.raises(NotOffered):
-        services.cart_set_quantity(cart=cart, variant=other, quantity=1)
+        cart_set_quantity(cart=cart, variant=other, quantity=1)
     data.cycle.closes_at = data.cycle.opens_at + (data.cycle.closes_at - data.cycle.opens_at) / 100
     data.cycle.save()
     with pytest.raises(ShopClosed):
         _place(cart, data)
     with pytest.raises(ShopClosed):
-        services.cart_set_quantity(cart=cart, variant=data.variants[0], quantity=2)
+        cart_set_quantity(cart=cart, variant=data.variants[0], quantity=2)
 
 
 def test_it_keeps_an_existing_customer_and_gives_it_the_account_it_had_not():

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cabas.catalogue.models import Variant
-from cabas.orders import services
+from cabas.orders.changes import order_cancel, order_edit
 from cabas.orders.exceptions import OrderError
 from cabas.orders.models import Customer, Order
 from cabas.orders.tests.shop_setup import open_shop
@@ -352,7 +352,7 @@ def test_cancelling_an_order_paid_by_credit_gives_the_money_back_to_the_account(
     data = credit_shop()
     user, customer = buyer_with_balance(data, "20")
     order = placed_order(data, method=data.credit, user=user)
-    services.order_cancel(order=order, user=user)
+    order_cancel(order=order, user=user)
     assert ledger.account_balance(customer) == Decimal("20.00")
     refund = AccountEntry.objects.latest("id")
     assert (refund.kind, refund.amount, refund.order) == ("refund", TOTAL, order)
@@ -365,15 +365,15 @@ def test_editing_an_order_paid_by_credit_settles_the_difference_with_the_account
     user, customer = buyer_with_balance(data, "12")
     order = placed_order(data, method=data.credit, user=user)  # 9,50: 2,50 left
     eggs, tomatoes = str(data.variants[1].uuid), str(data.variants[0].uuid)
-    services.order_edit(order=order, quantities={eggs: 0}, user=user)  # 2,50 + 0,20 less
+    order_edit(order=order, quantities={eggs: 0}, user=user)  # 2,50 + 0,20 less
     order.refresh_from_db()
     assert order.total == Decimal("6.80") and ledger.account_balance(customer) == Decimal("5.20")
-    services.order_edit(order=order, quantities={tomatoes: 3}, user=user)  # 3,40 more
+    order_edit(order=order, quantities={tomatoes: 3}, user=user)  # 3,40 more
     order.refresh_from_db()
     assert order.total == Decimal("10.20") and ledger.account_balance(customer) == Decimal("1.80")
     assert services_payments.order_payment_state(order) == PaymentState.PAID
     with pytest.raises(OrderError, match="Solde insuffisant"):
-        services.order_edit(order=order, quantities={tomatoes: 5}, user=user)
+        order_edit(order=order, quantities={tomatoes: 5}, user=user)
     order.refresh_from_db()
     assert order.total == Decimal("10.20") and ledger.account_balance(customer) == Decimal("1.80")
 
@@ -382,7 +382,7 @@ def test_cancelling_an_order_paid_otherwise_leaves_the_account_alone():
     data = credit_shop()
     user, customer = buyer_with_balance(data, "20")
     order = placed_order(data, method=data.cheque, user=user)
-    services.order_cancel(order=order, user=user)
+    order_cancel(order=order, user=user)
     assert ledger.account_balance(customer) == Decimal("20.00") and AccountEntry.objects.count() == 1
 
 

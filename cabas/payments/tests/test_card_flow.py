@@ -370,12 +370,13 @@ def test_card_payment_needs_at_least_fifty_cents(standin, customer):
     CycleSupplier.objects.filter(cycle=data.cycle).first().fees.clear()
     data.variants[0].price = Decimal("0.10")
     data.variants[0].save()
-    from cabas.orders import services
+    from cabas.orders.cart import cart_set_quantity
+    from cabas.orders.placing import order_place
 
     cart = Order.objects.create(seller=data.shop, cycle=data.cycle, user=customer)
-    services.cart_set_quantity(cart=cart, variant=data.variants[0], quantity=1)
+    cart_set_quantity(cart=cart, variant=data.variants[0], quantity=1)
     with pytest.raises(Exception, match="au moins 0,50"):
-        services.order_place(
+        order_place(
             cart=cart, email="a@exemple.fr", full_name="A B", shipping_method=data.pickup,
             payment_method=data.card, idempotency_key="petit",
         )
@@ -396,7 +397,7 @@ def test_the_order_page_offers_to_pay_while_the_order_awaits_its_payment(data, s
 def test_an_order_paid_by_card_can_be_cancelled_but_not_edited(
     data, standin, buyer, customer, django_capture_on_commit_callbacks
 ):
-    from cabas.orders import services as order_services
+    from cabas.orders.changes import order_edit
     from cabas.orders.exceptions import OrderNotEditable
 
     data.shop.orders_editable = True
@@ -412,6 +413,6 @@ def test_an_order_paid_by_card_can_be_cancelled_but_not_edited(
     assert "Annuler la commande" in page and "Modifier la commande" not in page
     assert buyer.get(reverse("shop:order_edit", args=[order.uuid])).status_code == 302
     with pytest.raises(OrderNotEditable, match="payée par carte"):
-        order_services.order_edit(order=order, quantities={str(data.variants[0].uuid): 1})
+        order_edit(order=order, quantities={str(data.variants[0].uuid): 1})
     order.refresh_from_db()
     assert order.lines.get(variant=data.variants[0]).quantity == 2

@@ -15,7 +15,7 @@ from django.db import connection
 from django.urls import reverse
 
 from cabas.catalogue.models import Variant
-from cabas.orders import services
+from cabas.orders.changes import order_cancel
 from cabas.orders.models import Order
 from cabas.payments import card
 from cabas.payments.models import Payment
@@ -254,7 +254,7 @@ def test_cancelling_a_placed_order_paid_by_card_refunds_the_card(data, standin, 
     order = _awaiting(data, customer)
     standin.pay(_session(order))
     card.card_sync(order=order)
-    services.order_cancel(order=order, user=customer)
+    order_cancel(order=order, user=customer)
     assert card.card_reconcile() == {"refunded": 1}
     assert order_paid(order) == 0 and _stock(data) == (10, 4)
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from cabas.cycles.pricing import order_totals
 from cabas.enterprises.models import VatRegime
-from cabas.orders import services
+from cabas.orders.changes import order_cancel, order_edit
 from cabas.orders.exceptions import OrderError, OrderNotEditable
 from cabas.orders.models import Customer, Order
 from cabas.orders.tests.shop_setup import open_shop
@@ -54,7 +54,7 @@ def shop():
 def _order_of_17_70(data, user=None, key="k1"):
     """2 tomatoes, 1 box of eggs and 1 jar of honey, with the packing fee: 17,70 €, by transfer."""
     order = placed_order(data, method=data.transfer, user=user, key=key)
-    services.order_edit(order=order, quantities={str(data.honey.uuid): 1})
+    order_edit(order=order, quantities={str(data.honey.uuid): 1})
     order.refresh_from_db()
     assert order.total == Decimal("17.70")
     return order
@@ -125,7 +125,7 @@ def test_a_goodwill_reduction_is_split_over_the_vat_rates_and_keeps_the_vat_exac
 def test_a_refund_of_what_was_overpaid_after_an_edit_is_no_goodwill(shop):
     order = _order_of_17_70(shop)
     payment = payment_record(seller=order.seller, order=order, kind="transfer", amount="17.70")
-    services.order_edit(order=order, quantities={str(shop.honey.uuid): 0})  # 8,20 less: overpaid
+    order_edit(order=order, quantities={str(shop.honey.uuid): 0})  # 8,20 less: overpaid
     order.refresh_from_db()
     assert order.total == Decimal("9.50") and order_payment_state(order) == PaymentState.OVERPAID
     refund = payment_refund(payment=payment, amount="8.20", to="transfer", user=shop.manager)
@@ -158,7 +158,7 @@ def test_a_goodwill_reduction_survives_an_edit_split_again_over_what_is_left(sho
     payment = payment_record(seller=order.seller, order=order, kind="transfer", amount="17.70")
     refund = payment_refund(payment=payment, amount="3.97", to="transfer", user=shop.manager)
     tomatoes, eggs = str(shop.variants[0].uuid), str(shop.variants[1].uuid)
-    services.order_edit(order=order, quantities={tomatoes: 1, eggs: 2})  # 3,40 less, 2,70 more
+    order_edit(order=order, quantities={tomatoes: 1, eggs: 2})  # 3,40 less, 2,70 more
     order.refresh_from_db()
     goodwill = list(order.fee_lines.filter(fee_type="goodwill"))
     assert sum(g.amount for g in goodwill) == Decimal("-3.97") and {g.refund for g in goodwill} == {refund}
@@ -176,7 +176,7 @@ def test_an_edit_leaving_the_order_worth_less_than_its_goodwill_is_refused(shop)
     before = (order.total, list(order.fee_lines.values_list("amount", flat=True)))
     honey, eggs = str(shop.honey.uuid), str(shop.variants[1].uuid)
     with pytest.raises(OrderNotEditable, match="geste commercial de 12,00"):
-        services.order_edit(order=order, quantities={honey: 0, eggs: 0})  # 6,80 left
+        order_edit(order=order, quantities={honey: 0, eggs: 0})  # 6,80 left
     order.refresh_from_db()
     assert (order.total, list(order.fee_lines.values_list("amount", flat=True))) == before
     assert order.lines.count() == 3
@@ -186,7 +186,7 @@ def test_a_cancelled_order_gives_back_all_it_received_even_after_a_goodwill_refu
     order = _order_of_17_70(shop)
     payment = payment_record(seller=order.seller, order=order, kind="transfer", amount="17.70")
     payment_refund(payment=payment, amount="3.97", to="transfer", user=shop.manager)
-    services.order_cancel(order=order)
+    order_cancel(order=order)
     order.refresh_from_db()
     assert order_payment_state(order) == PaymentState.OVERPAID
     html = _manager_page(client_for(shop.manager), order)
@@ -288,11 +288,11 @@ def test_an_order_paid_by_credit_edited_after_a_goodwill_refund_is_not_refunded_
     payment = order.payments.get()
     payment_refund(payment=payment, amount="2.00", to="cash", user=shop.manager)  # goodwill, in cash
     tomatoes = str(shop.variants[0].uuid)
-    services.order_edit(order=order, quantities={tomatoes: 2}, user=user)  # nothing changes
+    order_edit(order=order, quantities={tomatoes: 2}, user=user)  # nothing changes
     order.refresh_from_db()
     assert ledger.account_balance(customer) == Decimal("40.50")  # the 2,00 € are not given back again
     assert order.total == Decimal("7.50") and order_payment_state(order) == PaymentState.PAID
-    services.order_cancel(order=order, user=user)
+    order_cancel(order=order, user=user)
     assert ledger.account_balance(customer) == Decimal("48.00")  # what the order still held
     assert order_paid(order) == ZERO
 
@@ -302,7 +302,7 @@ def test_a_goodwill_refund_to_the_account_then_an_edit_keeps_the_account_right(s
     payment_refund(payment=order.payments.get(), amount="2.00", to="credit", user=shop.manager)
     assert ledger.account_balance(customer) == Decimal("42.50")
     eggs = str(shop.variants[1].uuid)
-    services.order_edit(order=order, quantities={eggs: 0}, user=user)  # 2,70 less: back to the account
+    order_edit(order=order, quantities={eggs: 0}, user=user)  # 2,70 less: back to the account
     order.refresh_from_db()
     assert order.total == Decimal("6.80") - Decimal("2.00")
     assert ledger.account_balance(customer) == Decimal("45.20")
@@ -398,10 +398,10 @@ def test_a_refund_never_makes_what_is_left_to_pay_grow(shop, steps, by_credit):
                 assert after == (due if due >= 0 else min(due + value, ZERO))
             elif kind == "edit":
                 with contextlib.suppress(OrderError):  # e.g. not below its goodwill, not empty
-                    services.order_edit(order=order, quantities={variants[step[1]]: step[2]}, user=user)
+                    order_edit(order=order, quantities={variants[step[1]]: step[2]}, user=user)
             elif kind == "cancel":
                 with contextlib.suppress(OrderError):  # already cancelled
-                    services.order_cancel(order=order, user=user)
+                    order_cancel(order=order, user=user)
             due = _check(order)
         _check(order, every_filter=True)
         transaction.set_rollback(True)

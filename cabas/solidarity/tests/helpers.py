@@ -48,20 +48,20 @@ def fund_setup(*, monthly=Decimal("50.00"), approve=True, member_email="amina@ex
 
 def cart_of(data: OpenShop, user, quantities=(2, 1)) -> Order:
     """A cart of 2 tomatoes (3,20 €) and 1 box of eggs (2,50 €): 9,50 € with the packing fee."""
-    from cabas.orders import services
+    from cabas.orders.cart import cart_set_quantity
 
     cart = Order.objects.create(seller=data.shop, cycle=data.cycle, user=user)
     for variant, quantity in zip(data.variants, quantities, strict=False):
         if quantity:
-            services.cart_set_quantity(cart=cart, variant=variant, quantity=quantity)
+            cart_set_quantity(cart=cart, variant=variant, quantity=quantity)
     return cart
 
 
 def place(setup_or_data, user, method, *, key="k1", email="amina@exemple.fr", quantities=(2, 1)) -> Order:
-    from cabas.orders import services
+    from cabas.orders.placing import order_place
 
     data = setup_or_data.shop if isinstance(setup_or_data, FundSetup) else setup_or_data
-    return services.order_place(
+    return order_place(
         cart=cart_of(data, user, quantities),
         email=email,
         full_name="Amina Diallo",

@@ -280,10 +280,10 @@ def test_a_cart_is_kept_when_the_allowance_is_refused():
     setup = fund_setup(monthly=Decimal("1.00"))
     _grant()
     cart = cart_of(setup.shop, setup.member)
-    from cabas.orders import services
+    from cabas.orders.placing import order_place
 
     with pytest.raises(AllowanceRefused):
-        services.order_place(
+        order_place(
             cart=cart,
             email="amina@exemple.fr",
             full_name="Amina Diallo",
@@ -296,7 +296,7 @@ def test_a_cart_is_kept_when_the_allowance_is_refused():
 
 
 def test_cancelling_an_order_paid_by_allowance_gives_it_back_and_editing_is_refused():
-    from cabas.orders import services as order_services
+    from cabas.orders.changes import order_can_edit, order_cancel, order_edit
     from cabas.orders.exceptions import OrderNotEditable
 
     setup = fund_setup()
@@ -306,11 +306,11 @@ def test_cancelling_an_order_paid_by_allowance_gives_it_back_and_editing_is_refu
     shop.save(update_fields=["orders_editable"])
     order = place(setup, setup.member, setup.allowance)
     assert ledger.account_balance(setup.account) == Decimal("40.50")
-    assert not order_services.order_can_edit(order)
+    assert not order_can_edit(order)
     with pytest.raises(OrderNotEditable, match="allocation solidaire"):
-        order_services.order_edit(order=order, quantities={str(setup.shop.variants[0].uuid): 1})
+        order_edit(order=order, quantities={str(setup.shop.variants[0].uuid): 1})
 
-    order_services.order_cancel(order=order, user=setup.member)
+    order_cancel(order=order, user=setup.member)
 
     order.refresh_from_db()
     assert order.status == Order.Status.CANCELLED

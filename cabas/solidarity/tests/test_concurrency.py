@@ -14,8 +14,8 @@ from decimal import Decimal
 import pytest
 from django.db import connection, connections
 
-from cabas.orders import services
 from cabas.orders.models import Order
+from cabas.orders.placing import order_place
 from cabas.payments import ledger
 from cabas.payments.models import AccountEntry, Payment
 from cabas.solidarity import services_allowances
@@ -64,7 +64,7 @@ def test_concurrent_checkouts_never_spend_more_than_the_allowance():
             cart = Order.objects.get(pk=pk)
             barrier.wait(timeout=30)
             with _writer_lock():
-                services.order_place(
+                order_place(
                     cart=cart,
                     email="amina@exemple.fr",
                     full_name="Amina Diallo",

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from cabas.cycles.pricing import order_totals
 from cabas.lib.money import HUNDRED, round_money
-from cabas.orders import services
+from cabas.orders.changes import order_edit
 from cabas.orders.models import Customer, FeeLine, Order
 from cabas.orders.tests.shop_setup import open_shop
 from cabas.solidarity import services_prices
@@ -127,7 +127,7 @@ def test_editing_an_order_recomputes_the_reduction():
     data.shop.orders_editable = True
     data.shop.save()
     order = place(data, lea, data.cheque, email="lea@exemple.fr")
-    order = services.order_edit(order=order, quantities={str(data.variants[0].uuid): 3}, user=lea)
+    order = order_edit(order=order, quantities={str(data.variants[0].uuid): 3}, user=lea)
     line = order.fee_lines.get(fee_type="solidarity")
     assert line.amount == Decimal("-2.88")  # 3 × 0,96
     assert order.total == Decimal("3") * Decimal("3.40") + Decimal("2.70") - Decimal("2.88")
