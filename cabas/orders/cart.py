@@ -46,15 +46,20 @@ def _cart_find(request, *, seller, cycle) -> Order | None:
             return cart
         if guest_uuid:
             # Filled as a guest, then logged in: the cart becomes the user's.
-            cart = carts.filter(uuid=guest_uuid, user__isnull=True).first()
+            cart = _guest_cart(carts, guest_uuid)
             if cart is not None:
                 cart.user = user
                 cart.save(update_fields=["user", "updated_at"])
             return cart
         return None
     if guest_uuid:
-        return carts.filter(uuid=guest_uuid, user__isnull=True).first()
+        return _guest_cart(carts, guest_uuid)
     return None
+
+
+def _guest_cart(carts, guest_uuid) -> Order | None:
+    # The uuid is unique: no ORDER BY (compiling it over the order's columns costs more than the query).
+    return next(iter(carts.filter(uuid=guest_uuid, user__isnull=True).order_by()), None)
 
 
 def cart_for_request(request, *, seller, cycle) -> Order:

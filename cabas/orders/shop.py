@@ -9,6 +9,7 @@ These are selectors: they read and never write. Placing an order is `cabas.order
 from dataclasses import dataclass, field
 from uuid import UUID
 
+from django.db import connection
 from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
@@ -19,7 +20,7 @@ from cabas.enterprises.models import Enterprise, Role, Sells
 from cabas.orders.cart import _session_key_name
 from cabas.orders.models import Customer, Line, Order
 from cabas.orders.offers import OFFER_RELATED, cycle_is_sellable, offered_variants
-from cabas.orders.visibility import Visibility, customer_for_user, visible_filter
+from cabas.orders.visibility import Subject, Visibility, customer_for_user, visible_filter
 
 # The lines of a cart with what pricing them reads (the variant's product, producer, tax rates).
 LINE_RELATED = tuple(f"variant__{related}" for related in OFFER_RELATED)
@@ -104,19 +105,43 @@ def shop_open(slug: str, user, cycle_uuid=None) -> Shop:
     return shop
 
 
+def _active_methods(
+    relation: str, distribution: CycleDistributor, visibility: Visibility, subject: str
+) -> list:
+    """The active methods of `distribution`'s M2M `relation` that `visibility` shows, in their
+    model's ordering: what `distribution.<relation>.filter(active=True)` reads, written out because
+    the ORM takes longer to build and compile it than the database to run it (on every checkout)."""
+    field = CycleDistributor._meta.get_field(relation)
+    meta, qn = field.related_model._meta, connection.ops.quote_name
+    columns = ", ".join(f"m.{qn(f.column)}" for f in meta.concrete_fields)
+    ordering = ", ".join(
+        f"m.{qn(meta.get_field(name.lstrip('-')).column)}{' DESC' if name.startswith('-') else ''}"
+        for name in meta.ordering
+    )
+    join = f"t.{qn(field.m2m_reverse_name())} = m.{qn(meta.pk.column)}"
+    sql = (
+        f"SELECT {columns} FROM {qn(meta.db_table)} m "  # noqa: S608
+        f"INNER JOIN {qn(field.m2m_db_table())} t ON {join} "
+        f"WHERE t.{qn(field.m2m_column_name())} = %s AND m.{qn(meta.get_field('active').column)} = %s"
+        + (f" ORDER BY {ordering}" if ordering else "")
+    )
+    methods = field.related_model._default_manager.raw(sql, [distribution.pk, True])
+    return [method for method in methods if visibility.shows(subject, method.pk)]
+
+
 def distribution_methods(shop: Shop, distributions: list[CycleDistributor]) -> None:
     """Give each of `distributions` `visible_shipping_methods` and `visible_payment_methods`: the
     active methods it offers that the visitor may see (two queries for all of them; none when they
     already have them)."""
     pending = [d for d in distributions if not hasattr(d, "visible_shipping_methods")]
-    if len(pending) == 1:  # e.g. the checkout: the same queries without the prefetching machinery
+    if len(pending) == 1:  # e.g. the checkout
         (distribution,) = pending
         visibility = shop.visibility
-        shipping = visibility.shipping_methods(distribution.shipping_methods.filter(active=True))
-        payments = visibility.payment_methods(distribution.payment_methods.filter(active=True))
-        distribution.visible_shipping_methods, distribution.visible_payment_methods = (
-            list(shipping),
-            list(payments),
+        distribution.visible_shipping_methods = _active_methods(
+            "shipping_methods", distribution, visibility, Subject.SHIPPING_METHODS
+        )
+        distribution.visible_payment_methods = _active_methods(
+            "payment_methods", distribution, visibility, Subject.PAYMENT_METHODS
         )
         return
     if not pending:
