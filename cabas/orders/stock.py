@@ -11,11 +11,12 @@ from __future__ import annotations
 from django.db import connection
 from django.db.models import F
 
-from cabas.catalogue.models import InventoryItem, Variant
+from cabas.catalogue.models import Category, InventoryItem, Product, TaxRate, Variant
+from cabas.cycles.models import CycleDistributor, CycleVariant
 from cabas.enterprises.models import Enterprise
 from cabas.orders.exceptions import InsufficientStock, StockChange
 from cabas.orders.models import Line, Order
-from cabas.orders.offers import OFFER_RELATED, apply_offer_price, offered_variants, stock_items
+from cabas.orders.offers import OFFER_RELATED, apply_offer_price, is_hub, offered_variants, stock_items
 
 # The producer's columns that placing an order does not read (the producer comes with each variant
 # for `pricing.product_tax_rate`, which reads `vat_regime`): fewer columns to compile and load.
@@ -31,12 +32,105 @@ def stock_lock(*, order: Order, lines: list[Line]) -> tuple[dict[int, Variant], 
     (price, stock), then lock the hub's own stocks of them: one query each. Variants no longer
     offered are neither locked nor returned."""
     ids = sorted({line.variant_id for line in lines})
-    rows = offered_variants(order.cycle, order.seller, Variant.objects.filter(pk__in=ids))
-    rows = rows.select_related(*OFFER_RELATED).select_for_update(of=("self",)).order_by("pk")
-    rows = rows.defer(*_PRODUCER_UNUSED)  # pricing reads only the producer's VAT regime
+    if is_hub(order.seller):
+        rows = offered_variants(order.cycle, order.seller, Variant.objects.filter(pk__in=ids))
+        rows = rows.select_related(*OFFER_RELATED).select_for_update(of=("self",)).order_by("pk")
+        rows = rows.defer(*_PRODUCER_UNUSED)  # pricing reads only the producer's VAT regime
+    else:
+        rows = _producer_offers_locked(order, ids)
     offers = {v.pk: apply_offer_price(v) for v in rows}
     items = stock_items(order.seller, sorted(offers), lock=True) if offers else {}
     return offers, items
+
+
+# What `_producer_offers_locked` reads: each model with its alias and the fields it loads (None: all),
+# as `offered_variants(...).select_related(*OFFER_RELATED).defer(*_PRODUCER_UNUSED)` would.
+_LOCK_PARTS = (
+    (Variant, "v", None),
+    (Product, "p", None),
+    (Enterprise, "e", ("id", "vat_regime")),
+    (Category, "c", None),
+    (TaxRate, "t1", None),
+    (TaxRate, "t2", None),
+)
+
+
+_LOCK_COLUMNS: dict[str, tuple] = {}  # by database vendor
+
+
+def _lock_columns():
+    """[(model, [(field, column, converters)])] of `_LOCK_PARTS`, and the SELECT list (built once)."""
+    if connection.vendor in _LOCK_COLUMNS:
+        return _LOCK_COLUMNS[connection.vendor]
+    parts, select = [], []
+    for model, alias, names in _LOCK_PARTS:
+        fields = [f for f in model._meta.concrete_fields if names is None or f.name in names]
+        columns = []
+        for field in fields:
+            col = field.get_col(alias)
+            converters = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+            columns.append((field, col, converters))
+            select.append(f"{alias}.{connection.ops.quote_name(field.column)}")
+        parts.append((model, columns))
+    _LOCK_COLUMNS[connection.vendor] = parts, ", ".join(select)
+    return _LOCK_COLUMNS[connection.vendor]
+
+
+def _producer_offers_locked(order: Order, ids: list[int]) -> list[Variant]:
+    """`offered_variants(order.cycle, order.seller)` among `ids` for a seller selling its own
+    products (no hub prices or stocks), locked in primary-key order, with what pricing reads (the
+    product, its producer's VAT regime, its category's and the variant's tax rates).
+
+    Written out: on every checkout the ORM took longer to build and compile this query than the
+    database to run it."""
+    qn = connection.ops.quote_name
+    parts, select = _lock_columns()
+    excluded = CycleDistributor.excluded_variants.field
+    t = {m: qn(m._meta.db_table) for m in (Variant, Product, Enterprise, Category, TaxRate)}
+    lock = " FOR UPDATE OF v" if connection.features.has_select_for_update_of else ""
+    sql = (
+        f"SELECT {select} FROM {t[Variant]} v "  # noqa: S608
+        f"INNER JOIN {t[Product]} p ON v.product_id = p.id "
+        f"INNER JOIN {t[Enterprise]} e ON p.producer_id = e.id "
+        f"INNER JOIN {t[Category]} c ON p.category_id = c.id "
+        f"INNER JOIN {t[TaxRate]} t1 ON c.default_tax_rate_id = t1.id "
+        f"LEFT OUTER JOIN {t[TaxRate]} t2 ON v.tax_rate_id = t2.id "
+        f"WHERE v.id IN ({', '.join(['%s'] * len(ids))}) "
+        "AND v.archived_at IS NULL AND p.archived_at IS NULL "
+        f"AND v.id IN (SELECT variant_id FROM {qn(CycleVariant._meta.db_table)} WHERE cycle_id = %s) "
+        f"AND NOT v.id IN (SELECT x.variant_id FROM {qn(excluded.m2m_db_table())} x "
+        f"INNER JOIN {qn(CycleDistributor._meta.db_table)} d ON x.cycledistributor_id = d.id "
+        "WHERE d.cycle_id = %s AND d.distributor_id = %s) "
+        f"ORDER BY v.id{lock}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*ids, order.cycle_id, order.cycle_id, order.seller_id])
+        rows = cursor.fetchall()
+    return [_offer_from_row(parts, row) for row in rows]
+
+
+def _offer_from_row(parts, row) -> Variant:
+    instances, values = [], iter(row)
+    for model, columns in parts:
+        loaded = {}
+        for field, col, converters in columns:
+            value = next(values)
+            for converter in converters:
+                value = converter(value, col, connection)
+            loaded[field.attname] = value
+        if loaded[model._meta.pk.attname] is None:  # the LEFT JOIN found no tax rate of its own
+            instances.append(None)
+            continue
+        instances.append(model.from_db(connection.alias, list(loaded), list(loaded.values())))
+    variant, product, producer, category, default_rate, own_rate = instances
+    category.default_tax_rate = default_rate
+    product.producer, product.category = producer, category
+    variant.product, variant.tax_rate = product, own_rate
+    # The annotations of `offered_variants` for a seller of its own products.
+    variant.override_price = variant.override_on_hand = None
+    variant.offer_price, variant.offer_on_hand = variant.price, variant.on_hand
+    variant.offer_on_demand, variant.offer_visible = variant.on_demand, True
+    return variant
 
 
 def stock_check(*, lines: list[Line], offers: dict[int, Variant], items: dict[int, InventoryItem]) -> None:
