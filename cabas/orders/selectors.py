@@ -7,7 +7,7 @@ from cabas.orders.models import Customer, Order
 
 
 def orders_numbered(
-    number: str, *, user, managed: set[int], seller: str | None = None, limit: int = 3
+    number: str, *, user, managed: set[int], limit: int, seller: str | None = None
 ) -> list[Order]:
     """Up to `limit` placed orders numbered `number` (a number is unique per seller only) that `user`
     bought or whose seller is among `managed` (enterprise ids), of the seller `seller` (a slug) when

@@ -79,7 +79,7 @@ def _order(user, number: str, seller: str | None, *, to_record: bool) -> tuple[O
     seller. 404 when there is none; 409 when several sellers' orders carry that number; when
     recording, 403 for the buyer (who may only read)."""
     managed = enterprises_managed_by(user)
-    orders = orders_numbered(number, user=user, managed=managed, seller=seller)
+    orders = orders_numbered(number, user=user, managed=managed, seller=seller, limit=3)
     candidates = [o for o in orders if o.seller_id in managed] if to_record else orders
     if not candidates:
         if orders:  # the buyer asks to record a payment
