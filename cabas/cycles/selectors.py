@@ -56,10 +56,20 @@ def cycle_variants_for_page(cycle: OrderCycle, filters) -> QuerySet:
     )
 
 
-def cycle_distributor_rows(cycle: OrderCycle) -> list[CycleDistributor]:
-    """The distributors of `cycle` by name, with their enterprise."""
+def cycle_supplier_rows(cycle: OrderCycle) -> list[CycleSupplier]:
+    """The suppliers of `cycle` by name, with their enterprise and fees."""
     return list(
-        CycleDistributor.objects.filter(cycle=cycle)
-        .select_related("distributor")
-        .order_by("distributor__name")
+        CycleSupplier.objects.filter(cycle=cycle)
+        .select_related("supplier")
+        .prefetch_related("fees")
+        .order_by("supplier__name")
     )
+
+
+def cycle_distributor_rows(cycle: OrderCycle, *, with_choices: bool = False) -> list[CycleDistributor]:
+    """The distributors of `cycle` by name, with their enterprise; `with_choices` also fetches
+    their shipping and payment methods and fees."""
+    rows = CycleDistributor.objects.filter(cycle=cycle).select_related("distributor")
+    if with_choices:
+        rows = rows.prefetch_related("shipping_methods", "payment_methods", "fees")
+    return list(rows.order_by("distributor__name"))

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from cabas.cycles import services
+from cabas.cycles import selectors, services
 from cabas.cycles.exceptions import CycleError
 from cabas.cycles.forms import DistributorForm, EnterpriseChoiceForm, FeesForm
 from cabas.cycles.models import CycleDistributor, CycleSupplier, Fee
@@ -42,12 +42,7 @@ def _participant_add(request, *, candidates, label, add, success: str, then):
 @manage_view(min_role=Role.Level.MANAGER)
 def cycle_suppliers(request, enterprise, cycle):
     cycle = coordinator_cycle(enterprise, cycle)
-    rows = list(
-        CycleSupplier.objects.filter(cycle=cycle)
-        .select_related("supplier")
-        .prefetch_related("fees")
-        .order_by("supplier__name")
-    )
+    rows = selectors.cycle_supplier_rows(cycle)
     present = {row.supplier_id for row in rows}
     candidates = [e for e in services.eligible_suppliers(enterprise) if e.pk not in present]
     add_form, done = _participant_add(
@@ -141,12 +136,7 @@ def cycle_supplier_remove(request, enterprise, cycle, supplier):
 @manage_view(min_role=Role.Level.MANAGER)
 def cycle_distributors(request, enterprise, cycle):
     cycle = coordinator_cycle(enterprise, cycle)
-    rows = list(
-        CycleDistributor.objects.filter(cycle=cycle)
-        .select_related("distributor")
-        .prefetch_related("shipping_methods", "payment_methods", "fees")
-        .order_by("distributor__name")
-    )
+    rows = selectors.cycle_distributor_rows(cycle, with_choices=True)
     present = {row.distributor_id for row in rows}
     candidates = [e for e in services.eligible_distributors(enterprise) if e.pk not in present]
     add_form, done = _participant_add(

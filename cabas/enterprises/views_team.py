@@ -57,6 +57,14 @@ def _done(request, enterprise, action, success: str):
     return redirect("manage:team", enterprise.slug)
 
 
+def _member_done(request, enterprise, action, success: str):
+    """Run `action(email)` for the email the member form names (an invalid form gives an empty one,
+    which the service refuses), as `_done` does."""
+    form = MemberForm(request.POST)
+    email = form.cleaned_data["email"] if form.is_valid() else ""
+    return _done(request, enterprise, lambda: action(email), success)
+
+
 @manage_view(min_role=Role.Level.MANAGER)
 @require_POST
 def team_invite(request, enterprise):
@@ -83,12 +91,10 @@ def team_invite(request, enterprise):
 @manage_view(min_role=Role.Level.MANAGER)
 @require_POST
 def invitation_cancel(request, enterprise):
-    form = MemberForm(request.POST)
-    email = form.cleaned_data["email"] if form.is_valid() else ""
-    return _done(
+    return _member_done(
         request,
         enterprise,
-        lambda: services_team.invitation_cancel(enterprise=enterprise, by=request.role, email=email),
+        lambda email: services_team.invitation_cancel(enterprise=enterprise, by=request.role, email=email),
         _("Invitation annulée."),
     )
 
@@ -140,12 +146,10 @@ def team_referent(request, enterprise):
 @manage_view(min_role=Role.Level.OWNER)
 @require_POST
 def team_remove(request, enterprise):
-    form = MemberForm(request.POST)
-    email = form.cleaned_data["email"] if form.is_valid() else ""
-    return _done(
+    return _member_done(
         request,
         enterprise,
-        lambda: services_team.role_remove(enterprise=enterprise, by=request.role, email=email),
+        lambda email: services_team.role_remove(enterprise=enterprise, by=request.role, email=email),
         _("Cette personne ne fait plus partie de l'équipe."),
     )
 
