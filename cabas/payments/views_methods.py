@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cabas.core.toggles import active_toggle
 from cabas.enterprises.access import manage_view
 from cabas.enterprises.models import Role
 from cabas.payments import services as payment_services
@@ -96,27 +97,27 @@ def payment_method_edit(request, enterprise, method):
     return _payment_page(request, enterprise, form, method)
 
 
-def _payment_set_active(request, enterprise, uuid, active):
-    method = _payment_or_404(enterprise, uuid)
-    try:
-        payment_services.payment_method_set_active(method=method, active=active)
-    except PaymentMethodError as error:
-        messages.error(request, error.message)
-        return redirect("payments:payment_methods", enterprise.slug)
-    if active:
-        messages.success(request, _("« %(name)s » est de nouveau proposé.") % {"name": method.name})
-    else:
-        messages.success(request, _("« %(name)s » n'est plus proposé.") % {"name": method.name})
-    return redirect("payments:payment_methods", enterprise.slug)
-
-
 @manage_view(min_role=Role.Level.MANAGER)
 @require_POST
 def payment_method_deactivate(request, enterprise, method):
-    return _payment_set_active(request, enterprise, method, active=False)
+    method = _payment_or_404(enterprise, method)
+    return active_toggle(
+        request,
+        active=False,
+        set_active=lambda active: payment_services.payment_method_set_active(method=method, active=active),
+        text=_("« %(name)s » n'est plus proposé.") % {"name": method.name},
+        then=("payments:payment_methods", enterprise.slug),
+    )
 
 
 @manage_view(min_role=Role.Level.MANAGER)
 @require_POST
 def payment_method_activate(request, enterprise, method):
-    return _payment_set_active(request, enterprise, method, active=True)
+    method = _payment_or_404(enterprise, method)
+    return active_toggle(
+        request,
+        active=True,
+        set_active=lambda active: payment_services.payment_method_set_active(method=method, active=active),
+        text=_("« %(name)s » est de nouveau proposé.") % {"name": method.name},
+        then=("payments:payment_methods", enterprise.slug),
+    )

@@ -1,12 +1,19 @@
-"""Back-office URLs. Every `<slug>/...` view goes through @manage_view; tests/security/test_access_matrix.py
-lists the minimum role of each one (add yours there)."""
+"""URLs of enterprises; the root URLconf mounts each list with its namespace.
+
+- `manage_urlpatterns` (namespace "manage", under /manage/): the back-office home, the creation
+  wizard, and an enterprise's dashboard, settings, team, relationships and networks. Every
+  `<slug>/...` view goes through @manage_view; tests/security/test_access_matrix.py lists the
+  minimum role of each one (add yours there).
+- `invitation_urlpatterns` (no namespace): the invitation link emailed to someone without an account.
+- `public_urlpatterns` (namespace "public", under /): the public pages, ending with the catch-all
+  enterprise page /<slug>/ (mounted last).
+"""
 
 from django.urls import path
 
-from cabas.enterprises import views_manage, views_networks, views_relationships, views_team
+from cabas.enterprises import views_manage, views_networks, views_public, views_relationships, views_team
 
-app_name = "manage"
-urlpatterns = [
+manage_urlpatterns = [
     path("", views_manage.home, name="home"),
     path("new/", views_manage.wizard, name="new"),
     path("<slug:slug>/", views_manage.dashboard, name="dashboard"),
@@ -54,4 +61,19 @@ urlpatterns = [
     path(
         "<slug:slug>/networks/<slug:network_slug>/leave/", views_networks.network_leave, name="network_leave"
     ),
+]
+
+invitation_urlpatterns = [
+    path("invitations/<str:token>/", views_team.invitation, name="invitation"),
+]
+
+public_urlpatterns = [
+    path("", views_public.home, name="home"),
+    path("producers/", views_public.producers, name="producers"),
+    path("shops/", views_public.shops, name="shops"),
+    path("map/", views_public.map_page, name="map"),
+    # Before the catch-all enterprise page below.
+    path("map/data.geojson", views_public.map_data, name="map_data"),
+    path("networks/<slug:slug>/", views_public.network, name="network"),
+    path("<slug:slug>/", views_public.enterprise, name="enterprise"),
 ]
