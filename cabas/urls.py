@@ -18,9 +18,8 @@ urlpatterns = [
     path("manage/", include("cabas.cycles.urls_manage")),
     path("cycles/", include("cabas.orders.urls_money")),
     path("manage/", include("cabas.orders.urls_manage")),
-    path("manage/", include("cabas.payments.urls_manage")),
+    path("", include("cabas.payments.urls")),  # /manage/... and /payments/...
     path("manage/", include("cabas.solidarity.urls")),
-    path("payments/", include("cabas.payments.urls_public")),
     path("invitations/<str:token>/", views_team.invitation, name="invitation"),
     # Shops (/<slug>/shop/...), orders and "my orders": before the public catch-all /<slug>/.
     path("", include("cabas.orders.urls_shop")),

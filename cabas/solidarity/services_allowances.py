@@ -30,7 +30,7 @@ from cabas.enterprises.models import Enterprise
 from cabas.lib import money
 from cabas.orders.models import Customer, Order
 from cabas.orders.visibility import tag_normalize
-from cabas.payments import ledger
+from cabas.payments.accounts import ledger
 from cabas.payments.models import AccountEntry, Payment, PaymentMethod
 from cabas.solidarity.exceptions import AllowanceRefused, SolidarityError
 from cabas.solidarity.models import AllowanceGrant, SolidarityFund

@@ -44,12 +44,12 @@ from cabas.api.schemas_payments import (
 from cabas.enterprises.models import Enterprise, Role
 from cabas.lib import money
 from cabas.orders.models import Customer, Order
-from cabas.payments import services_sepa
+from cabas.payments.accounts.ledger import account_balance
 from cabas.payments.exceptions import PaymentError
 from cabas.payments.goodwill import order_owed
-from cabas.payments.ledger import account_balance
 from cabas.payments.models import AccountEntry, Payment, PaymentMethod, PaymentState
-from cabas.payments.services_payments import order_payment_state, payment_record
+from cabas.payments.records.services import order_payment_state, payment_record
+from cabas.payments.sepa import services as services_sepa
 
 router = Router(tags=["Paiements"])
 
