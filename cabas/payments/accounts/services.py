@@ -2,7 +2,7 @@
 (cash, cheque, transfer), corrections, paying an order from the balance, giving it back when the
 order is cancelled or made smaller, and the reminder when the balance runs low.
 
-Every movement is an entry of the append-only ledger (`cabas.payments.ledger`); money that really
+Every movement is an entry of the append-only ledger (`cabas.payments.accounts.ledger`); money that really
 changed hands (a top-up, an order paid by credit, its refund) is also a Payment, so the seller's
 payment reports and the order's payment state see it.
 """

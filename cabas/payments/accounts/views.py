@@ -23,8 +23,7 @@ from cabas.enterprises.access import manage_view
 from cabas.enterprises.models import Role
 from cabas.lib.money import format_eur
 from cabas.orders.models import Customer
-from cabas.payments.accounts import ledger
-from cabas.payments.accounts import services as services_accounts
+from cabas.payments.accounts import ledger, services
 from cabas.payments.bank_details import iban_display
 from cabas.payments.exceptions import PaymentError
 from cabas.payments.models import PaymentMethod
@@ -52,7 +51,7 @@ class AccountFilterForm(forms.Form):
 class TopUpForm(forms.Form):
     kind = forms.ChoiceField(
         label=gettext_lazy("Reçu par"),
-        choices=services_accounts.top_up_kinds,
+        choices=services.top_up_kinds,
         widget=forms.RadioSelect,
     )
     amount = forms.CharField(label=gettext_lazy("Montant (€)"), max_length=20)
@@ -101,7 +100,7 @@ def account_list(request, enterprise):
         q = form.cleaned_data["q"]
         sort = form.cleaned_data["sort"] or "name"
         everyone = form.cleaned_data["everyone"]
-    accounts = services_accounts.accounts_for_list(enterprise, q=q, sort=sort, everyone=everyone)
+    accounts = services.accounts_for_list(enterprise, q=q, sort=sort, everyone=everyone)
     page = _paged(accounts, PAGE_SIZE, request)
     context = {
         "enterprise": enterprise,
@@ -109,8 +108,8 @@ def account_list(request, enterprise):
         "form": form,
         "page": page,
         "filtered": bool(q or everyone),
-        "total": services_accounts.accounts_total(enterprise),
-        "method": services_accounts.credit_method(enterprise),
+        "total": services.accounts_total(enterprise),
+        "method": services.credit_method(enterprise),
     }
     return render(request, "manage/payments/accounts/list.html", context)
 
@@ -171,7 +170,7 @@ def account_top_up(request, enterprise, customer):
         customer,
         TopUpForm(request.POST, prefix="topup"),
         slot="topup",
-        record=services_accounts.top_up_record,
+        record=services.top_up_record,
         done=_("Approvisionnement de %(amount)s enregistré : le solde est de %(balance)s."),
     )
 
@@ -185,7 +184,7 @@ def account_correction(request, enterprise, customer):
         customer,
         CorrectionForm(request.POST, prefix="fix"),
         slot="correction",
-        record=services_accounts.correction_record,
+        record=services.correction_record,
         done=_("Correction de %(amount)s enregistrée : le solde est de %(balance)s."),
     )
 
@@ -196,24 +195,24 @@ def account_correction(request, enterprise, customer):
 @require_GET
 @login_required
 def my_accounts(request):
-    accounts = list(services_accounts.accounts_of_user(request.user))
+    accounts = list(services.accounts_of_user(request.user))
     return render(request, "shop/accounts.html", {"accounts": accounts})
 
 
 @require_GET
 @login_required
 def my_account(request, customer):
-    account = services_accounts.account_of_user(request.user, customer)
+    account = services.account_of_user(request.user, customer)
     if account is None:
         raise Http404
     entries = _paged(ledger.account_statement(account), STATEMENT_PAGE_SIZE, request)
-    transfer = services_accounts.transfer_details(account.enterprise)
+    transfer = services.transfer_details(account.enterprise)
     context = {
         "account": account,
         "entries": entries,
-        "reference": display(services_accounts.customer_reference(account)),
+        "reference": display(services.customer_reference(account)),
         "transfer": transfer,
         "iban": iban_display(transfer.iban) if transfer else "",
-        "method": services_accounts.credit_method(account.enterprise),
+        "method": services.credit_method(account.enterprise),
     }
     return render(request, "shop/account.html", context)

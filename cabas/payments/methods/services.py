@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from cabas.cycles.models import Fee
 from cabas.enterprises.models import Enterprise
 from cabas.lib import money
-from cabas.payments import bank_details as bank
+from cabas.payments import bank_details
 from cabas.payments.card.connect import card_configured, card_ready
 from cabas.payments.exceptions import PaymentMethodError
 from cabas.payments.models import PaymentMethod
@@ -88,22 +88,28 @@ def fees_for_methods(enterprise: Enterprise, current: Fee | None = None):
 # --- values ----------------------------------------------------------------------------------
 
 
-# What a manager reads when the account of a payment method is refused (cabas.payments.bank).
+# What a manager reads when the account of a payment method is refused (cabas.payments.bank_details).
 IBAN_MESSAGES = {
-    bank.MISSING: gettext_lazy("Indiquez l'IBAN du compte."),
-    bank.COUNTRY: gettext_lazy("Cet IBAN ne commence pas par un code pays connu (ex. FR76 pour la France)."),
-    bank.LENGTH: gettext_lazy("Cet IBAN n'a pas la bonne longueur (27 caractères pour un IBAN français)."),
-    bank.CHECKSUM: gettext_lazy(
+    bank_details.MISSING: gettext_lazy("Indiquez l'IBAN du compte."),
+    bank_details.COUNTRY: gettext_lazy(
+        "Cet IBAN ne commence pas par un code pays connu (ex. FR76 pour la France)."
+    ),
+    bank_details.LENGTH: gettext_lazy(
+        "Cet IBAN n'a pas la bonne longueur (27 caractères pour un IBAN français)."
+    ),
+    bank_details.CHECKSUM: gettext_lazy(
         "Cet IBAN n'est pas valide (clé de contrôle incorrecte) : vérifiez chaque caractère."
     ),
-    bank.CHARACTERS: gettext_lazy(
+    bank_details.CHARACTERS: gettext_lazy(
         "Cet IBAN n'est pas valide : il contient des caractères inattendus ou mal placés."
     ),
-    bank.OUTSIDE_SEPA: gettext_lazy("Seuls les comptes de la zone SEPA (paiements en euros) sont acceptés."),
+    bank_details.OUTSIDE_SEPA: gettext_lazy(
+        "Seuls les comptes de la zone SEPA (paiements en euros) sont acceptés."
+    ),
 }
 BIC_MESSAGES = {
-    bank.LENGTH: gettext_lazy("Un BIC compte 8 ou 11 caractères (ex. AGRIFRPP ou AGRIFRPPXXX)."),
-    bank.CHARACTERS: gettext_lazy("Ce BIC n'est pas valide (ex. AGRIFRPP ou AGRIFRPPXXX)."),
+    bank_details.LENGTH: gettext_lazy("Un BIC compte 8 ou 11 caractères (ex. AGRIFRPP ou AGRIFRPPXXX)."),
+    bank_details.CHARACTERS: gettext_lazy("Ce BIC n'est pas valide (ex. AGRIFRPP ou AGRIFRPPXXX)."),
 }
 
 
@@ -111,23 +117,23 @@ def iban_clean(value: str) -> str:
     """The IBAN `value` compacted ("FR76 3000 6000 ..." → "FR763000600..."); raises
     InvalidPaymentMethod with a French message when it is not a valid IBAN."""
     try:
-        return bank.iban_compact(value)
-    except bank.BankDetailsError as error:
+        return bank_details.iban_compact(value)
+    except bank_details.BankDetailsError as error:
         raise InvalidPaymentMethod("iban", str(IBAN_MESSAGES[error.reason]))
 
 
 def bic_clean(value: str, iban: str = "") -> str:
     """The BIC `value` compacted; empty: the BIC of the bank of `iban` when schwifty knows it."""
     try:
-        bic = bank.bic_compact(value)
-    except bank.BankDetailsError as error:
+        bic = bank_details.bic_compact(value)
+    except bank_details.BankDetailsError as error:
         raise InvalidPaymentMethod("bic", str(BIC_MESSAGES[error.reason]))
-    return bic or (bank.bank_bic(iban) if iban else "")
+    return bic or (bank_details.bank_bic(iban) if iban else "")
 
 
 def creditor_identifier_clean(value: str) -> str:
     """The SEPA creditor identifier (ICS, e.g. "FR72ZZZ123456") compacted, its check digits checked
-    the way a collection checks it (cabas.payments.sepa)."""
+    the way a collection checks it (cabas.payments.sepa.files)."""
     if not (value or "").strip():
         raise InvalidPaymentMethod(
             "creditor_identifier", _("Indiquez l'identifiant créancier SEPA (ICS) donné par votre banque.")

@@ -47,7 +47,7 @@ def payment_refundable(payment: Payment, refunded: Decimal | None = None) -> Dec
 
 
 def card_refunds_available() -> bool:
-    """Whether card refunds can be made (the card module provides `refund_card`)."""
+    """Whether card refunds can be made (the card package provides `refund_card`)."""
     return _card_refunder() is not None
 
 
@@ -77,8 +77,9 @@ def payment_refund(
     """Give back `amount` (positive) of the received `payment`, never more than it can still give
     back. `to`: "credit" (the customer's account is credited: a negative payment and a `refund`
     ledger entry, together), "cash" / "cheque" / "transfer" (a negative payment of that kind), or
-    "card" (through `cabas.payments.card.refunds.refund_card(payment, amount)`, which refunds on the seller's
-    Stripe account and records the negative payment). Returns the refund (a negative Payment).
+    "card" (through `cabas.payments.card.refunds.refund_card(payment, amount)`, which refunds on
+    the seller's Stripe account and records the negative payment). Returns the refund (a negative
+    Payment).
 
     With an `idempotency_key` already used by the seller, returns the refund made the first time
     (a double submit refunds once). Raises PaymentError (French message); nothing is written then."""

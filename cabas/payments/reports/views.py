@@ -1,6 +1,6 @@
 """Payment reports in the back-office (managers): payments by method and period, customer balances at
 a date, SEPA collections; each as a page and as a CSV for a spreadsheet. The figures come from
-`cabas.payments.reports` (aggregated in SQL)."""
+`cabas.payments.reports.tables` (aggregated in SQL)."""
 
 import datetime
 
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 from cabas.enterprises.access import manage_view
 from cabas.enterprises.models import Role
 from cabas.lib import money, spreadsheet
-from cabas.payments.reports import tables as reports
+from cabas.payments.reports import tables
 
 MANAGER = Role.Level.MANAGER
 PER_PAGE = 100
@@ -46,7 +46,7 @@ class RangeForm(forms.Form):
 
 
 class PaymentsReportForm(RangeForm):
-    period = forms.ChoiceField(label=_("Regrouper par"), choices=list(reports.PERIODS.items()))
+    period = forms.ChoiceField(label=_("Regrouper par"), choices=list(tables.PERIODS.items()))
     field_order = ["period", "date_from", "date_to"]
 
     def clean(self):
@@ -108,12 +108,12 @@ def _payments(request, enterprise, *, as_csv: bool):
     if not form.is_valid():
         return _invalid(request, template, context, as_csv=as_csv)
     data = form.cleaned_data
-    report = reports.payments_by_method(
+    report = tables.payments_by_method(
         seller=enterprise, period=data["period"], date_from=data["date_from"], date_to=data["date_to"]
     )
     if as_csv:
         name = f"paiements-{enterprise.slug}-{data['date_from']:%Y-%m-%d}-{data['date_to']:%Y-%m-%d}.csv"
-        return spreadsheet.csv_response(reports.payments_csv(report), name)
+        return spreadsheet.csv_response(tables.payments_csv(report), name)
     context["report"] = report
     return render(request, template, context)
 
@@ -133,10 +133,10 @@ def _balances(request, enterprise, *, as_csv: bool):
     at = form.cleaned_data["at"]
     if as_csv:
         return spreadsheet.csv_response(
-            reports.balances_csv(enterprise=enterprise, at=at), f"soldes-{enterprise.slug}-{at:%Y-%m-%d}.csv"
+            tables.balances_csv(enterprise=enterprise, at=at), f"soldes-{enterprise.slug}-{at:%Y-%m-%d}.csv"
         )
-    total = reports.balances_total(enterprise=enterprise, at=at)
-    paginator = Paginator(reports.customer_balances(enterprise=enterprise, at=at), PER_PAGE)
+    total = tables.balances_total(enterprise=enterprise, at=at)
+    paginator = Paginator(tables.customer_balances(enterprise=enterprise, at=at), PER_PAGE)
     paginator.count = total.accounts  # already counted with the totals: one query less
     page = paginator.get_page(request.GET.get("page"))
     page.links = list(page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))
@@ -170,12 +170,12 @@ def _collections(request, enterprise, *, as_csv: bool):
         return _invalid(request, template, context, as_csv=as_csv)
     data = form.cleaned_data
     rows = list(
-        reports.sepa_collections(seller=enterprise, date_from=data["date_from"], date_to=data["date_to"])
+        tables.sepa_collections(seller=enterprise, date_from=data["date_from"], date_to=data["date_to"])
     )
     if as_csv:
         name = f"prelevements-{enterprise.slug}-{data['date_from']:%Y-%m-%d}-{data['date_to']:%Y-%m-%d}.csv"
-        return spreadsheet.csv_response(reports.collections_csv(rows), name)
-    context.update(rows=rows, total=reports.collections_total(rows))
+        return spreadsheet.csv_response(tables.collections_csv(rows), name)
+    context.update(rows=rows, total=tables.collections_total(rows))
     return render(request, template, context)
 
 

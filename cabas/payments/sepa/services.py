@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from cabas.lib import money
 from cabas.orders.models import Customer, Order
-from cabas.payments import bank_details as bank
+from cabas.payments import bank_details
 from cabas.payments.exceptions import PaymentError
 from cabas.payments.models import Collection, CollectionItem, Mandate, Payment, PaymentMethod
 from cabas.payments.records.services import payment_record, with_paid
@@ -52,35 +52,41 @@ class SepaError(PaymentError):
 # --- Bank details -------------------------------------------------------------------------------
 
 
-# What is said when a debtor's (or the creditor's) account is refused (cabas.payments.bank).
+# What is said when a debtor's (or the creditor's) account is refused (cabas.payments.bank_details).
 IBAN_MESSAGES = {
-    bank.MISSING: gettext_lazy("Indiquez l'IBAN."),
-    bank.COUNTRY: gettext_lazy("IBAN invalide : il commence par le code d'un pays, par exemple FR76…"),
-    bank.LENGTH: gettext_lazy(
+    bank_details.MISSING: gettext_lazy("Indiquez l'IBAN."),
+    bank_details.COUNTRY: gettext_lazy(
+        "IBAN invalide : il commence par le code d'un pays, par exemple FR76…"
+    ),
+    bank_details.LENGTH: gettext_lazy(
         "IBAN invalide : il n'a pas le bon nombre de caractères (27 pour un IBAN français)."
     ),
-    bank.CHECKSUM: gettext_lazy(
+    bank_details.CHECKSUM: gettext_lazy(
         "IBAN invalide : la clé de contrôle ne correspond pas. Vérifiez chaque caractère sur le RIB."
     ),
-    bank.CHARACTERS: gettext_lazy("IBAN invalide : vérifiez-le sur le RIB (lettres et chiffres seulement)."),
-    bank.OUTSIDE_SEPA: gettext_lazy("Cet IBAN n'est pas dans la zone SEPA : il ne peut pas être prélevé."),
+    bank_details.CHARACTERS: gettext_lazy(
+        "IBAN invalide : vérifiez-le sur le RIB (lettres et chiffres seulement)."
+    ),
+    bank_details.OUTSIDE_SEPA: gettext_lazy(
+        "Cet IBAN n'est pas dans la zone SEPA : il ne peut pas être prélevé."
+    ),
 }
 
 
 def iban_clean(value: str) -> str:
-    """The IBAN in its compact form, checked by cabas.payments.bank (country, length, check digits,
+    """The IBAN in its compact form, checked by cabas.payments.bank_details (country, length, check digits,
     the national key and the SEPA zone); SepaError otherwise."""
     try:
-        return bank.iban_compact(value)
-    except bank.BankDetailsError as error:
+        return bank_details.iban_compact(value)
+    except bank_details.BankDetailsError as error:
         raise SepaError(str(IBAN_MESSAGES[error.reason]))
 
 
 def bic_clean(value: str) -> str:
     """The BIC in its compact form, or "" when none is given (it is optional for the debtor)."""
     try:
-        return bank.bic_compact(value)
-    except bank.BankDetailsError:
+        return bank_details.bic_compact(value)
+    except bank_details.BankDetailsError:
         raise SepaError(_("BIC invalide : 8 ou 11 lettres et chiffres, par exemple AGRIFRPP ou AGRIFRPPXXX."))
 
 
@@ -279,7 +285,7 @@ def _creditor(seller, method: PaymentMethod) -> Creditor:
             _("Le compte du moyen de paiement « %(name)s » : %(error)s %(fix)s")
             % {"name": method.name, "error": error.message, "fix": fix}
         )
-    bic = bic or bank.bank_bic(iban)
+    bic = bic or bank_details.bank_bic(iban)
     if not bic:
         raise SepaError(
             _("Indiquez le BIC du compte du moyen de paiement « %(name)s ». %(fix)s")
@@ -309,7 +315,7 @@ def collection_create(
     *, seller, method: PaymentMethod, collection_date: date | None, orders, user=None
 ) -> Collection:
     """Debit the orders `orders` (their uuids) on `collection_date` from the account of `method`:
-    one pending Payment and one CollectionItem per order, and the pain.008 file to send to the bank.
+    one pending Payment and one CollectionItem per order, and the pain.008 file to send to the bank_details.
     Raises SepaError (French message) when the date is past, the account incomplete, or an order is
     no longer to be debited (paid, already in a collection, mandate revoked); nothing is written then."""
     creditor = _creditor(seller, method)

@@ -18,7 +18,7 @@ from cabas.errors import run_action
 from cabas.lib import money
 from cabas.orders.models import Customer
 from cabas.payments.models import Collection, CollectionItem, Mandate
-from cabas.payments.sepa import services as services_sepa
+from cabas.payments.sepa import services
 from cabas.payments.sepa.forms import CollectionForm, MandateForm
 from cabas.payments.sepa.services import SepaError
 
@@ -31,10 +31,10 @@ NAV = "sepa"
 @require_GET
 @manage_view(min_role=Role.Level.MANAGER)
 def mandate_list(request, enterprise):
-    page = Paginator(services_sepa.mandates_for_list(enterprise), PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(services.mandates_for_list(enterprise), PER_PAGE).get_page(request.GET.get("page"))
     page.links = list(page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))
     for mandate in page.object_list:
-        mandate.iban_display = services_sepa.iban_masked(mandate.iban)
+        mandate.iban_display = services.iban_masked(mandate.iban)
     context = {"enterprise": enterprise, "nav": NAV, "tab": "mandates", "page": page}
     return render(request, "manage/payments/sepa/mandates.html", context)
 
@@ -58,7 +58,7 @@ def mandate_create(request, enterprise):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            mandate = services_sepa.mandate_create(
+            mandate = services.mandate_create(
                 seller=enterprise,
                 customer=data["customer"],
                 debtor_name=data["debtor_name"],
@@ -83,12 +83,12 @@ def mandate_create(request, enterprise):
 @manage_view(min_role=Role.Level.MANAGER)
 def mandate_revoke(request, enterprise, mandate):
     try:
-        mandate = services_sepa.mandate_for_seller(enterprise, mandate)
+        mandate = services.mandate_for_seller(enterprise, mandate)
     except Mandate.DoesNotExist:
         raise Http404
     run_action(
         request,
-        lambda: services_sepa.mandate_revoke(mandate=mandate, user=request.user),
+        lambda: services.mandate_revoke(mandate=mandate, user=request.user),
         _("Le mandat %(reference)s est révoqué : il ne sera plus prélevé.")
         % {"reference": mandate.reference},
     )
@@ -101,10 +101,10 @@ def mandate_revoke(request, enterprise, mandate):
 @require_GET
 @manage_view(min_role=Role.Level.MANAGER)
 def collection_list(request, enterprise):
-    years = services_sepa.collection_years(enterprise)
+    years = services.collection_years(enterprise)
     year = request.GET.get("year", "")
     selected = int(year) if year.isdigit() and int(year) in years else (years[0] if years else None)
-    rows = list(services_sepa.collections_for_list(enterprise, selected)) if selected else []
+    rows = list(services.collections_for_list(enterprise, selected)) if selected else []
     totals = {
         name: sum((getattr(row, name) for row in rows), money.ZERO)
         for name in ("total", "received", "pending", "rejected")
@@ -124,13 +124,13 @@ def collection_list(request, enterprise):
 
 @manage_view(min_role=Role.Level.MANAGER)
 def collection_create(request, enterprise):
-    candidates, without_mandate = services_sepa.collection_candidates(enterprise)
-    methods = services_sepa.sepa_methods(enterprise)
+    candidates, without_mandate = services.collection_candidates(enterprise)
+    methods = services.sepa_methods(enterprise)
     form = CollectionForm(request.POST or None, methods=methods, candidates=candidates)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            collection = services_sepa.collection_create(
+            collection = services.collection_create(
                 seller=enterprise,
                 method=data["method"],
                 collection_date=data["collection_date"],
@@ -163,7 +163,7 @@ def collection_create(request, enterprise):
 
 def _collection_or_404(enterprise, uuid) -> Collection:
     try:
-        return services_sepa.collection_for_seller(enterprise, uuid)
+        return services.collection_for_seller(enterprise, uuid)
     except Collection.DoesNotExist:
         raise Http404
 
@@ -172,7 +172,7 @@ def _collection_or_404(enterprise, uuid) -> Collection:
 @manage_view(min_role=Role.Level.MANAGER)
 def collection_detail(request, enterprise, collection):
     collection = _collection_or_404(enterprise, collection)
-    items = list(services_sepa.collection_items(collection))
+    items = list(services.collection_items(collection))
     states = {"succeeded": money.ZERO, "pending": money.ZERO, "failed": money.ZERO}
     for item in items:
         states[item.payment.state] = states.get(item.payment.state, money.ZERO) + item.amount
@@ -203,7 +203,7 @@ def collection_file(request, enterprise, collection):
 @manage_view(min_role=Role.Level.MANAGER)
 def collection_settle(request, enterprise, collection):
     collection = _collection_or_404(enterprise, collection)
-    count = services_sepa.collection_settle(collection=collection, user=request.user)
+    count = services.collection_settle(collection=collection, user=request.user)
     if count:
         messages.success(
             request,
@@ -229,7 +229,7 @@ def collection_item_reject(request, enterprise, collection, payment):
         raise Http404
     run_action(
         request,
-        lambda: services_sepa.collection_item_reject(item=item, user=request.user),
+        lambda: services.collection_item_reject(item=item, user=request.user),
         _(
             "Le prélèvement de la commande %(number)s est marqué comme rejeté : elle pourra être "
             "prélevée de nouveau."

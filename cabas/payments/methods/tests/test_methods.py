@@ -336,7 +336,7 @@ def test_a_visibility_rule_reserves_a_card_or_credit_method_to_tagged_customers(
 
 
 def test_an_account_a_sepa_collection_would_refuse_is_refused_when_the_method_is_saved():
-    """Payment methods and SEPA mandates check an IBAN the same way (cabas.payments.bank): an IBAN
+    """Payment methods and SEPA mandates check an IBAN the same way (cabas.payments.bank_details): an IBAN
     whose check digits are right but whose French RIB key is wrong is refused at once, not later
     when the first collection file is written."""
     from cabas.payments.sepa import services as services_sepa

@@ -1,6 +1,6 @@
 """Refunds: never more than what was received, to the customer's account (a negative payment and a
 ledger entry, together) or given back in cash, by cheque, by transfer, or to the card through the
-card module."""
+card package."""
 
 from decimal import Decimal
 
@@ -135,7 +135,7 @@ def test_the_same_refund_submitted_twice_is_made_once(paid):
     assert order.payments.filter(amount__lt=0).count() == 1 and AccountEntry.objects.count() == 1
 
 
-# --- card refunds go through the card module --------------------------------------------------
+# --- card refunds go through the card package -------------------------------------------------
 
 
 def _card_payment(order):
