@@ -40,6 +40,7 @@ def card_methods_offerable(methods, enterprise) -> list:
 
 
 def account_save(account: StripeAccount, data: dict) -> StripeAccount:
+    """`account` updated with what Stripe says of it (`data`): can it take charges, is it set up."""
     account.charges_enabled = bool(data.get("charges_enabled"))
     account.details_submitted = bool(data.get("details_submitted"))
     account.save(update_fields=["charges_enabled", "details_submitted", "updated_at"])
@@ -85,6 +86,7 @@ def card_account_refresh(*, enterprise) -> StripeAccount | None:
 
 
 def seller_account_id(seller) -> str:
+    """The id of `seller`'s connected Stripe account; raises StripeUnavailable when it has none."""
     accounts = StripeAccount.objects.filter(enterprise_id=seller.pk)
     account_id = accounts.values_list("account_id", flat=True).first()
     if account_id is None:

@@ -163,6 +163,7 @@ def card_refunded_late(order: Order) -> bool:
 
 
 def refund_unowed_quietly(payment: Payment) -> None:
+    """`refund_unowed`, postponed to the periodic job when Stripe cannot do it now."""
     try:
         refund_unowed(payment)
     except PaymentError as error:
@@ -171,6 +172,7 @@ def refund_unowed_quietly(payment: Payment) -> None:
 
 
 def email_context(order: Order, amount: Decimal | None = None) -> dict:
+    """What the card emails (expired reservation, automatic refund) say of `order`."""
     return {
         "number": order.number,
         "seller": order.seller.name,

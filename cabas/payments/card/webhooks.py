@@ -12,11 +12,13 @@ from cabas.orders.models import Order
 from cabas.payments.card import stripe_client
 from cabas.payments.card.checkout import card_sync
 from cabas.payments.card.connect import CARD, account_save
-from cabas.payments.card.refunds import PENDING, refund_sync
+from cabas.payments.card.refunds import refund_sync
 from cabas.payments.card.stripe_client import StripeRefused
 from cabas.payments.models import Payment, ProviderEvent, StripeAccount
 
 log = logging.getLogger(__name__)
+
+PENDING = Payment.State.PENDING
 
 
 def card_webhook(*, payload: bytes, signature: str | None) -> ProviderEvent:
