@@ -153,10 +153,9 @@ class StripeStandIn:
         try:
             result = 200, self._route(method, path, params, account)
         except StandInError as error:
-            result = (
-                error.status,
-                {"error": {"type": error.kind, "message": error.message, "code": error.code}},
-            )
+            result = error.status, {
+                "error": {"type": error.kind, "message": error.message, "code": error.code}
+            }
         if method == "POST" and key:
             self._idempotent[(account, key)] = ((path, params), result)
         return result
@@ -315,8 +314,8 @@ class StripeStandIn:
         if session["status"] != "open":
             raise StandInError(
                 400,
-                f'Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session '
-                f'has a status of "{session["status"]}".',
+                f"Only Checkout Sessions with a status in [\"open\"] can be expired. This Checkout Session "
+                f"has a status of \"{session['status']}\".",
             )
         self._expire(session)
         return self._public(session)
@@ -440,12 +439,7 @@ class StripeStandIn:
     # --- webhooks -------------------------------------------------------------------------------
 
     def event(
-        self,
-        event_type: str,
-        obj: dict,
-        *,
-        account: str | None = None,
-        event_id: str | None = None,
+        self, event_type: str, obj: dict, *, account: str | None = None, event_id: str | None = None,
         secret: str = WEBHOOK_SECRET,
     ) -> tuple[bytes, str]:
         """A webhook body for `obj` and its `Stripe-Signature` header, as Stripe sends them."""

@@ -87,13 +87,9 @@ def test_the_checkout_sends_the_buyer_to_stripe_on_the_sellers_account(
         {"cycle": data.cycle.uuid, "variant": data.variants[0].uuid, "set": "2"},
     )
     form = {
-        "cycle": data.cycle.uuid,
-        "email": "claire@exemple.fr",
-        "full_name": "Claire Martin",
-        "shipping_method": data.pickup.uuid,
-        "payment_method": data.card.uuid,
-        "idempotency_key": "cle-carte",
-        "confirm": "1",
+        "cycle": data.cycle.uuid, "email": "claire@exemple.fr", "full_name": "Claire Martin",
+        "shipping_method": data.pickup.uuid, "payment_method": data.card.uuid,
+        "idempotency_key": "cle-carte", "confirm": "1",
     }
     with django_capture_on_commit_callbacks(execute=True):
         response = buyer.post(reverse("shop:checkout", args=[data.shop.slug]), form)
@@ -185,10 +181,7 @@ def test_the_return_url_completes_the_order_then_the_webhook_changes_nothing(
 
     with django_capture_on_commit_callbacks(execute=True):
         late = _webhook(
-            client,
-            standin,
-            "checkout.session.completed",
-            standin.session(session_id),
+            client, standin, "checkout.session.completed", standin.session(session_id),
             account=data.account.account_id,
         )
     assert late.status_code == 200
@@ -206,10 +199,7 @@ def test_the_webhook_completes_the_order_then_the_return_url_shows_it(
     standin.pay(session_id)
     with django_capture_on_commit_callbacks(execute=True):
         response = _webhook(
-            client,
-            standin,
-            "checkout.session.completed",
-            standin.session(session_id),
+            client, standin, "checkout.session.completed", standin.session(session_id),
             account=data.account.account_id,
         )
     assert response.status_code == 200
@@ -232,12 +222,8 @@ def test_a_webhook_replayed_twice_changes_nothing_the_second_time(
     with django_capture_on_commit_callbacks(execute=True):
         for _ in range(3):
             response = _webhook(
-                client,
-                standin,
-                "checkout.session.completed",
-                obj,
-                account=data.account.account_id,
-                event_id="evt_once",
+                client, standin, "checkout.session.completed", obj,
+                account=data.account.account_id, event_id="evt_once",
             )
             assert response.status_code == 200
     event = ProviderEvent.objects.get()
@@ -392,12 +378,8 @@ def test_card_payment_needs_at_least_fifty_cents(standin, customer):
     services.cart_set_quantity(cart=cart, variant=data.variants[0], quantity=1)
     with pytest.raises(Exception, match="au moins 0,50"):
         services.order_place(
-            cart=cart,
-            email="a@exemple.fr",
-            full_name="A B",
-            shipping_method=data.pickup,
-            payment_method=data.card,
-            idempotency_key="petit",
+            cart=cart, email="a@exemple.fr", full_name="A B", shipping_method=data.pickup,
+            payment_method=data.card, idempotency_key="petit",
         )
 
 

@@ -235,7 +235,9 @@ def test_a_second_charge_of_a_placed_order_is_refunded(data, standin, client, cu
     # A second session for the same order (e.g. made before the first one was recorded) is paid too.
     account = data.account.account_id
     with standin._lock:
-        second = standin._session_create(standin.calls("/v1/checkout/sessions")[0]["params"], account)["id"]
+        second = standin._session_create(
+            standin.calls("/v1/checkout/sessions")[0]["params"], account
+        )["id"]
     standin.pay(second)
     _webhook(client, standin, "checkout.session.completed", standin.session(second), account)
     payments = _card_payments(order)
@@ -363,8 +365,6 @@ def test_a_session_closed_here_but_paid_at_stripe_is_recorded_and_refunded_once(
         assert response.status_code == 200
     amounts = [(p.amount, p.state) for p in _card_payments(order)]
     assert amounts == [
-        (Decimal("9.50"), "cancelled"),
-        (Decimal("9.50"), "succeeded"),
-        (Decimal("-9.50"), "succeeded"),
+        (Decimal("9.50"), "cancelled"), (Decimal("9.50"), "succeeded"), (Decimal("-9.50"), "succeeded")
     ]
     assert order_paid(order) == 0 and len(standin.refunds) == 1

@@ -58,30 +58,13 @@ def test_the_url_is_the_one_to_configure_at_stripe():
     [
         pytest.param(lambda s, p, h: (p, None), id="no-signature"),
         pytest.param(lambda s, p, h: (p, "t=1,v1=abc"), id="garbage-signature"),
-        pytest.param(
-            lambda s, p, h: (
-                p,
-                stripe.WebhookSignature.generate_signature_header(p.decode(), "whsec_someone_else"),
-            ),
-            id="other-secret",
-        ),
+        pytest.param(lambda s, p, h: (p, stripe.WebhookSignature.generate_signature_header(
+            p.decode(), "whsec_someone_else")), id="other-secret"),
         pytest.param(lambda s, p, h: (p.replace(b'"complete"', b'"open"'), h), id="tampered-body"),
-        pytest.param(
-            lambda s, p, h: (
-                p,
-                stripe.WebhookSignature.generate_signature_header(
-                    p.decode(), WEBHOOK_SECRET, timestamp=int(time.time()) - 3600
-                ),
-            ),
-            id="replayed-an-hour-later",
-        ),
-        pytest.param(
-            lambda s, p, h: (
-                b"not json",
-                stripe.WebhookSignature.generate_signature_header("not json", WEBHOOK_SECRET),
-            ),
-            id="signed-garbage",
-        ),
+        pytest.param(lambda s, p, h: (p, stripe.WebhookSignature.generate_signature_header(
+            p.decode(), WEBHOOK_SECRET, timestamp=int(time.time()) - 3600)), id="replayed-an-hour-later"),
+        pytest.param(lambda s, p, h: (b"not json", stripe.WebhookSignature.generate_signature_header(
+            "not json", WEBHOOK_SECRET)), id="signed-garbage"),
     ],
 )
 def test_a_bad_signature_is_refused_with_400_and_nothing_changes(paid, standin, client, forge):
