@@ -22,9 +22,8 @@ urlpatterns = [
     path("manage/", include((cycles_urls.manage_urlpatterns, "cycles"))),
     path("cycles/", include((orders_urls.money_urlpatterns, "cycles_public"))),
     path("manage/", include((orders_urls.manage_urlpatterns, "orders"))),
-    path("manage/", include("cabas.payments.urls_manage")),
+    path("", include("cabas.payments.urls")),  # /manage/... and /payments/...
     path("manage/", include((solidarity_urls.manage_urlpatterns, "solidarity"))),
-    path("payments/", include("cabas.payments.urls_public")),
     path("", include(enterprises_urls.invitation_urlpatterns)),
     # Shops (/<slug>/shop/...), orders and "my orders": before the public catch-all /<slug>/.
     path("", include((orders_urls.shop_urlpatterns, "shop"))),

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from cabas.payments.models import AccountEntry, Payment, PaymentMethod
-from cabas.payments.services_sepa import mandates_for_list
+from cabas.payments.sepa.services import mandates_for_list
 
 
 def payments_of(order) -> list[Payment]:

@@ -45,11 +45,11 @@ from cabas.enterprises.selectors import enterprises_managed_by
 from cabas.lib import money
 from cabas.orders.models import Customer, Order
 from cabas.orders.selectors import customer_of, orders_numbered
-from cabas.payments import services_sepa
+from cabas.payments.accounts.ledger import account_balance
 from cabas.payments.exceptions import PaymentError
 from cabas.payments.goodwill import order_owed
-from cabas.payments.ledger import account_balance
 from cabas.payments.models import Payment, PaymentMethod, PaymentState
+from cabas.payments.records.services import order_payment_state, payment_record
 from cabas.payments.selectors import (
     account_entries,
     mandate_listed,
@@ -57,7 +57,7 @@ from cabas.payments.selectors import (
     payment_method_for,
     payments_of,
 )
-from cabas.payments.services_payments import order_payment_state, payment_record
+from cabas.payments.sepa import services as services_sepa
 
 router = Router(tags=["Paiements"])
 
