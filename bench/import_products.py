@@ -31,7 +31,7 @@ NAMES = ["Carottes", "Tomme", "Miel", "Pain", "Jus", "Confiture", "Pommes", "Sal
 
 def ofn_file(producer: str, rows: int, *, price_shift: int = 0, seed: int = 42) -> bytes:
     """`rows` rows of 5 variants per product, in the OFN template's columns, UTF-8, comma-separated."""
-    from cabas.catalogue.imports import OFN_COLUMNS
+    from cabas.catalogue.import_reading import OFN_COLUMNS
 
     rng = random.Random(seed)
     out = io.StringIO()

@@ -4,8 +4,12 @@ from django.urls import include, path
 from django.views.static import serve
 
 from cabas.api.urls import api
+from cabas.catalogue import urls as catalogue_urls
 from cabas.core import views as core_views
-from cabas.enterprises import views_team
+from cabas.cycles import urls as cycles_urls
+from cabas.enterprises import urls as enterprises_urls
+from cabas.orders import urls as orders_urls
+from cabas.solidarity import urls as solidarity_urls
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
@@ -13,19 +17,18 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("cabas.accounts.urls")),
     path("api/v1/", api.urls),
-    path("manage/", include("cabas.enterprises.urls_manage")),
-    path("manage/", include("cabas.catalogue.urls_manage")),
-    path("manage/", include("cabas.cycles.urls_manage")),
-    path("cycles/", include("cabas.orders.urls_money")),
-    path("manage/", include("cabas.orders.urls_manage")),
-    path("manage/", include("cabas.payments.urls_manage")),
-    path("manage/", include("cabas.solidarity.urls")),
-    path("payments/", include("cabas.payments.urls_public")),
-    path("invitations/<str:token>/", views_team.invitation, name="invitation"),
+    path("manage/", include((enterprises_urls.manage_urlpatterns, "manage"))),
+    path("manage/", include((catalogue_urls.manage_urlpatterns, "catalogue"))),
+    path("manage/", include((cycles_urls.manage_urlpatterns, "cycles"))),
+    path("cycles/", include((orders_urls.money_urlpatterns, "cycles_public"))),
+    path("manage/", include((orders_urls.manage_urlpatterns, "orders"))),
+    path("", include("cabas.payments.urls")),  # /manage/... and /payments/...
+    path("manage/", include((solidarity_urls.manage_urlpatterns, "solidarity"))),
+    path("", include(enterprises_urls.invitation_urlpatterns)),
     # Shops (/<slug>/shop/...), orders and "my orders": before the public catch-all /<slug>/.
-    path("", include("cabas.orders.urls_shop")),
+    path("", include((orders_urls.shop_urlpatterns, "shop"))),
 ]
 if settings.SERVE_MEDIA or settings.TESTING:
     urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))
 # Last: the public pages end with the catch-all /<slug>/ enterprise page.
-urlpatterns.append(path("", include("cabas.enterprises.urls_public")))
+urlpatterns.append(path("", include((enterprises_urls.public_urlpatterns, "public"))))

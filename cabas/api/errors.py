@@ -7,6 +7,7 @@ import logging
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from ninja import Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from cabas.api.schemas import ErrorOut, ValidationErrorOut
@@ -23,6 +24,15 @@ def errors(*statuses: int) -> dict[int, type]:
     """The error answers an operation documents: `statuses` (422 with the invalid fields, the others
     with a `detail`) and 500, which any operation may answer."""
     return {status: ValidationErrorOut if status == 422 else ErrorOut for status in (*sorted(statuses), 500)}
+
+
+def invalid(field: str, message: str) -> Status:
+    """A 422 answer for one invalid value found by the operation itself (`field` empty: the request
+    as a whole), shaped like the answer to a parameter the schema refuses."""
+    detail = _("Paramètres invalides : %(fields)s.") % {"fields": field} if field else message
+    return Status(
+        422, {"detail": detail, "errors": [{"field": field, "message": message, "type": "invalid"}]}
+    )
 
 
 # Locations ninja puts before the field name in a pydantic error's `loc`.

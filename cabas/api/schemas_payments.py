@@ -14,7 +14,7 @@ from ninja import Field, Schema
 
 from cabas.api.schemas import BodyIn, MoneyOut, PageIn, PositiveMoney, text
 from cabas.api.schemas import Date as DateIn
-from cabas.payments.services_sepa import iban_masked
+from cabas.payments.sepa.services import iban_masked
 
 # The ways a payment is recorded by hand (as on the order's page of the back-office); card: a
 # payment on the seller's own terminal at pickup. Credit and allowances go through the account.

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.db.models import Q
 
-from cabas.catalogue.imports import OFN_COLUMNS
+from cabas.catalogue.import_reading import OFN_COLUMNS
 from cabas.catalogue.models import Variant
 from cabas.enterprises.models import Enterprise, Relationship
 from cabas.lib import spreadsheet

@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from cabas.catalogue.exceptions import ImportJobNotReady, ImportRejected
-from cabas.catalogue.imports import ImportSummary, check_upload, product_import
+from cabas.catalogue.import_reading import check_upload
+from cabas.catalogue.imports import ImportSummary, product_import
 from cabas.catalogue.models import ImportJob
 
 logger = logging.getLogger(__name__)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cabas.catalogue.exports import catalogue_csv, catalogue_xlsx
-from cabas.catalogue.imports import NATIVE_COLUMNS, OFN_COLUMNS, max_rows
+from cabas.catalogue.import_reading import NATIVE_COLUMNS, OFN_COLUMNS, max_rows
 from cabas.catalogue.models import ImportJob
 from cabas.catalogue.tasks import import_job_confirm, import_job_create
 from cabas.enterprises.access import manage_view

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from cabas.core.toggles import active_toggle
 from cabas.cycles import services_fees
 from cabas.cycles.forms_fees import CALCULATOR_FIELDS, FeeForm, format_tiers
 from cabas.cycles.models import Fee
@@ -117,21 +118,18 @@ def fee_edit(request, enterprise, fee):
 
 def _set_active(request, enterprise, uuid, active: bool):
     fee = _fee_or_404(enterprise, uuid)
-    try:
-        reopened = services_fees.fee_set_active(fee=fee, active=active)
-    except FeeError as error:
-        messages.error(request, error.message)
+    if active:
+        text = _("Les frais « %(name)s » sont de nouveau appliqués.") % {"name": fee.name}
     else:
-        if active:
-            messages.success(
-                request, _("Les frais « %(name)s » sont de nouveau appliqués.") % {"name": fee.name}
-            )
-        else:
-            messages.success(
-                request, _("Les frais « %(name)s » ne sont plus appliqués.") % {"name": fee.name}
-            )
-        _reopened_message(request, reopened)
-    return redirect("cycles:fees", enterprise.slug)
+        text = _("Les frais « %(name)s » ne sont plus appliqués.") % {"name": fee.name}
+    return active_toggle(
+        request,
+        active=active,
+        set_active=lambda active: services_fees.fee_set_active(fee=fee, active=active),
+        text=text,
+        then=("cycles:fees", enterprise.slug),
+        after=lambda reopened: _reopened_message(request, reopened),
+    )
 
 
 @manage_view(min_role=Role.Level.MANAGER)

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cabas.core.toggles import active_toggle
 from cabas.cycles import services_fees
 from cabas.cycles.forms_fees import WEEKDAYS, ShippingMethodForm
 from cabas.cycles.models import ShippingMethod
@@ -90,12 +91,17 @@ def shipping_edit(request, enterprise, method):
 
 def _shipping_set_active(request, enterprise, uuid, active):
     method = _shipping_or_404(enterprise, uuid)
-    services_fees.shipping_method_set_active(method=method, active=active)
     if active:
-        messages.success(request, _("« %(name)s » est de nouveau proposé.") % {"name": method.name})
+        text = _("« %(name)s » est de nouveau proposé.") % {"name": method.name}
     else:
-        messages.success(request, _("« %(name)s » n'est plus proposé.") % {"name": method.name})
-    return redirect("cycles:shipping", enterprise.slug)
+        text = _("« %(name)s » n'est plus proposé.") % {"name": method.name}
+    return active_toggle(
+        request,
+        active=active,
+        set_active=lambda active: services_fees.shipping_method_set_active(method=method, active=active),
+        text=text,
+        then=("cycles:shipping", enterprise.slug),
+    )
 
 
 @manage_view(min_role=Role.Level.MANAGER)

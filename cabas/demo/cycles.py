@@ -34,7 +34,7 @@ from cabas.enterprises.models import (
     Visibility,
 )
 from cabas.orders.models import Customer
-from cabas.payments.ledger import account_post
+from cabas.payments.accounts.ledger import account_post
 from cabas.payments.models import AccountEntry, PaymentMethod
 
 D = Decimal

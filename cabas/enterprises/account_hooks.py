@@ -11,6 +11,7 @@ from cabas.accounts import registry
 from cabas.accounts.exceptions import LastOwnerOfEnterprises
 from cabas.accounts.models import User
 from cabas.enterprises.models import Enterprise, Invitation, Role
+from cabas.enterprises.selectors import roles_of
 
 
 def enterprises_solely_owned(*, user: User) -> list[Enterprise]:
@@ -25,7 +26,7 @@ def enterprises_solely_owned(*, user: User) -> list[Enterprise]:
 
 
 def roles_section(user: User) -> list[dict]:
-    roles = Role.objects.filter(user=user).select_related("enterprise").order_by("enterprise__name")
+    roles = roles_of(user)
     return [
         {
             "enterprise_slug": role.enterprise.slug,
@@ -69,8 +70,7 @@ def erase_roles_and_invitations(user: User) -> None:
 
 def profile_context(user: User) -> dict:
     """`roles` for the "Mes structures" list of the profile page."""
-    roles = Role.objects.filter(user=user).select_related("enterprise").order_by("enterprise__name")
-    return {"roles": roles}
+    return {"roles": roles_of(user)}
 
 
 def delete_page_context(user: User) -> dict:

@@ -109,16 +109,9 @@ def _wizard_finish(request, data: dict):
 # --- Dashboard and settings -----------------------------------------------------------------
 
 
-def _checklist(enterprise, can_manage: bool) -> list[dict]:
-    counts = Enterprise.objects.filter(pk=enterprise.pk).aggregate(
-        members=Count("roles", distinct=True),
-        requests=Count(
-            "granted_relationships", filter=Q(granted_relationships__status="requested"), distinct=True
-        ),
-    )
-    invited = Invitation.objects.filter(enterprise=enterprise, accepted_at__isnull=True).exists()
-    settings_url = reverse("manage:settings", args=[enterprise.slug]) if can_manage else ""
-    items = [
+def _profile_checklist(enterprise, settings_url: str) -> list[dict]:
+    """The checklist items a manager ticks on the settings page."""
+    return [
         {
             "label": _("Compléter la fiche (accroche, présentation, contact)"),
             "url": settings_url,
@@ -134,12 +127,26 @@ def _checklist(enterprise, can_manage: bool) -> list[dict]:
             "url": settings_url,
             "done": enterprise.geocode_status in (GeocodeStatus.OK, GeocodeStatus.MANUAL),
         },
+    ]
+
+
+def _checklist(enterprise, can_manage: bool) -> list[dict]:
+    counts = Enterprise.objects.filter(pk=enterprise.pk).aggregate(
+        members=Count("roles", distinct=True),
+        requests=Count(
+            "granted_relationships", filter=Q(granted_relationships__status="requested"), distinct=True
+        ),
+    )
+    invited = Invitation.objects.filter(enterprise=enterprise, accepted_at__isnull=True).exists()
+    settings_url = reverse("manage:settings", args=[enterprise.slug]) if can_manage else ""
+    items = _profile_checklist(enterprise, settings_url)
+    items.append(
         {
             "label": _("Inviter l'équipe"),
             "url": reverse("manage:team", args=[enterprise.slug]),
             "done": counts["members"] > 1 or invited,
-        },
-    ]
+        }
+    )
     if can_manage:
         pending = counts["requests"]
         items.append(

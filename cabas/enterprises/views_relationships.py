@@ -99,36 +99,45 @@ def _relationship(request, enterprise, *, as_grantor: bool, form_class=Relations
     return form, qs.select_related("grantor", "grantee").first()
 
 
-@manage_view(min_role=Role.Level.MANAGER)
-@require_POST
-def relationship_accept(request, enterprise):
+def _answer(request, enterprise, *, action, success: str):
+    """A producer answers a request made to it: `action(form, relationship)` runs and `success`
+    (with the grantee's %(name)s) is flashed, or the domain error's message."""
     form, relationship = _relationship(request, enterprise, as_grantor=True)
     if relationship is None:
         messages.error(request, _("Cette demande est introuvable."))
         return _back(enterprise)
     run_action(
         request,
-        lambda: services_relationships.relationship_accept(
-            relationship=relationship, permissions=form.cleaned_data["permissions"]
-        ),
-        _("Vous avez accepté la demande de %(name)s.") % {"name": relationship.grantee.name},
+        lambda: action(form, relationship),
+        success % {"name": relationship.grantee.name},
     )
     return _back(enterprise)
 
 
 @manage_view(min_role=Role.Level.MANAGER)
 @require_POST
-def relationship_refuse(request, enterprise):
-    _form, relationship = _relationship(request, enterprise, as_grantor=True)
-    if relationship is None:
-        messages.error(request, _("Cette demande est introuvable."))
-        return _back(enterprise)
-    run_action(
+def relationship_accept(request, enterprise):
+    return _answer(
         request,
-        lambda: services_relationships.relationship_refuse(relationship=relationship),
-        _("Vous avez refusé la demande de %(name)s.") % {"name": relationship.grantee.name},
+        enterprise,
+        action=lambda form, relationship: services_relationships.relationship_accept(
+            relationship=relationship, permissions=form.cleaned_data["permissions"]
+        ),
+        success=_("Vous avez accepté la demande de %(name)s."),
     )
-    return _back(enterprise)
+
+
+@manage_view(min_role=Role.Level.MANAGER)
+@require_POST
+def relationship_refuse(request, enterprise):
+    return _answer(
+        request,
+        enterprise,
+        action=lambda _form, relationship: services_relationships.relationship_refuse(
+            relationship=relationship
+        ),
+        success=_("Vous avez refusé la demande de %(name)s."),
+    )
 
 
 @manage_view(min_role=Role.Level.MANAGER)

@@ -57,6 +57,14 @@ def _done(request, enterprise, action, success: str):
     return redirect("manage:team", enterprise.slug)
 
 
+def _member_done(request, enterprise, action, success: str):
+    """Run `action(email)` for the email the member form names (an invalid form gives an empty one,
+    which the service refuses), as `_done` does."""
+    form = MemberForm(request.POST)
+    email = form.cleaned_data["email"] if form.is_valid() else ""
+    return _done(request, enterprise, lambda: action(email), success)
+
+
 @manage_view(min_role=Role.Level.MANAGER)
 @require_POST
 def team_invite(request, enterprise):
@@ -83,63 +91,65 @@ def team_invite(request, enterprise):
 @manage_view(min_role=Role.Level.MANAGER)
 @require_POST
 def invitation_cancel(request, enterprise):
-    form = MemberForm(request.POST)
-    email = form.cleaned_data["email"] if form.is_valid() else ""
-    return _done(
+    return _member_done(
         request,
         enterprise,
-        lambda: services_team.invitation_cancel(enterprise=enterprise, by=request.role, email=email),
+        lambda email: services_team.invitation_cancel(enterprise=enterprise, by=request.role, email=email),
         _("Invitation annulée."),
     )
+
+
+def _form_done(request, enterprise, form, *, invalid: str, action, success):
+    """With a valid `form`, run `action(data)` and flash `success(data)` as `_done` does; otherwise
+    flash `invalid`. Either way back to the team page."""
+    if not form.is_valid():
+        messages.error(request, invalid)
+        return redirect("manage:team", enterprise.slug)
+    data = form.cleaned_data
+    return _done(request, enterprise, lambda: action(data), success(data))
 
 
 @manage_view(min_role=Role.Level.OWNER)
 @require_POST
 def team_role(request, enterprise):
-    form = RoleChangeForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choisissez un rôle valable."))
-        return redirect("manage:team", enterprise.slug)
-    data = form.cleaned_data
-    return _done(
+    return _form_done(
         request,
         enterprise,
-        lambda: services_team.role_change(
+        RoleChangeForm(request.POST),
+        invalid=_("Choisissez un rôle valable."),
+        action=lambda data: services_team.role_change(
             enterprise=enterprise, by=request.role, email=data["email"], role=data["role"]
         ),
-        _("Rôle modifié."),
+        success=lambda data: _("Rôle modifié."),
     )
 
 
 @manage_view(min_role=Role.Level.OWNER)
 @require_POST
 def team_referent(request, enterprise):
-    form = ReferentForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Cette personne ne fait pas partie de l'équipe."))
-        return redirect("manage:team", enterprise.slug)
-    data = form.cleaned_data
-    return _done(
+    return _form_done(
         request,
         enterprise,
-        lambda: services_team.role_set_referent(
+        ReferentForm(request.POST),
+        invalid=_("Cette personne ne fait pas partie de l'équipe."),
+        action=lambda data: services_team.role_set_referent(
             enterprise=enterprise, by=request.role, email=data["email"], referent=data["referent"]
         ),
-        _("Référent consommateurs nommé.")
-        if data["referent"]
-        else _("Ce n'est plus un référent consommateurs."),
+        success=lambda data: (
+            _("Référent consommateurs nommé.")
+            if data["referent"]
+            else _("Ce n'est plus un référent consommateurs.")
+        ),
     )
 
 
 @manage_view(min_role=Role.Level.OWNER)
 @require_POST
 def team_remove(request, enterprise):
-    form = MemberForm(request.POST)
-    email = form.cleaned_data["email"] if form.is_valid() else ""
-    return _done(
+    return _member_done(
         request,
         enterprise,
-        lambda: services_team.role_remove(enterprise=enterprise, by=request.role, email=email),
+        lambda email: services_team.role_remove(enterprise=enterprise, by=request.role, email=email),
         _("Cette personne ne fait plus partie de l'équipe."),
     )
 

@@ -19,7 +19,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from cabas.catalogue.exceptions import ImportRejected
-from cabas.catalogue.imports import Problem, decode, fold, sniff_delimiter
+from cabas.catalogue.import_reading import Problem, decode, fold, sniff_delimiter
 from cabas.lib import spreadsheet
 from cabas.orders.exceptions import (
     CustomerCodeTaken,

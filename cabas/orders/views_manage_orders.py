@@ -17,6 +17,24 @@ from cabas.orders.views_my_orders import _order_context
 PER_PAGE = 50
 
 
+def _registry_filters(request, orders):
+    """Apply the filters the apps hooked into the registry add to the list (e.g. the payment state,
+    from payments); returns the filtered orders and the filters for the page."""
+    list_filters = []
+    for list_filter in ORDERS_LIST_FILTERS:
+        value = request.GET.get(list_filter.param, "")
+        orders = list_filter.queryset(orders, value)
+        list_filters.append(
+            {
+                "param": list_filter.param,
+                "label": list_filter.label,
+                "choices": list_filter.choices(),
+                "value": value,
+            }
+        )
+    return orders, list_filters
+
+
 @require_GET
 @manage_view(min_role=Role.Level.MANAGER)
 def order_list(request, enterprise):
@@ -31,39 +49,25 @@ def order_list(request, enterprise):
     q = request.GET.get("q", "").strip()[:100]
     if q:
         orders = orders.filter(Q(number__icontains=q) | Q(full_name__icontains=q) | Q(email__icontains=q))
-    list_filters = []
-    for list_filter in ORDERS_LIST_FILTERS:  # e.g. the payment state, from payments
-        value = request.GET.get(list_filter.param, "")
-        orders = list_filter.queryset(orders, value)
-        list_filters.append(
-            {
-                "param": list_filter.param,
-                "label": list_filter.label,
-                "choices": list_filter.choices(),
-                "value": value,
-            }
-        )
+    orders, list_filters = _registry_filters(request, orders)
     page = Paginator(orders.order_by("-placed_at", "-pk"), PER_PAGE).get_page(request.GET.get("page"))
     page.links = list(page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))
     for order in page.object_list:
         for list_filter in ORDERS_LIST_FILTERS:
             list_filter.decorate(order)
     statuses = [(value, label) for value, label in Order.Status.choices if value != Order.Status.CART]
-    return render(
-        request,
-        "manage/orders/list.html",
-        {
-            "enterprise": enterprise,
-            "nav": "orders",
-            "page": page,
-            "statuses": statuses,
-            "status": status,
-            "cycles": cycles,
-            "cycle": cycle,
-            "list_filters": list_filters,
-            "q": q,
-        },
-    )
+    context = {
+        "enterprise": enterprise,
+        "nav": "orders",
+        "page": page,
+        "statuses": statuses,
+        "status": status,
+        "cycles": cycles,
+        "cycle": cycle,
+        "list_filters": list_filters,
+        "q": q,
+    }
+    return render(request, "manage/orders/list.html", context)
 
 
 def order_for_manager(enterprise, uuid) -> Order:

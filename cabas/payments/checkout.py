@@ -21,6 +21,8 @@ its `AppConfig.ready()` (solidarity: the allowance kind, cabas/solidarity/order_
 from collections.abc import Callable
 
 from cabas.orders.models import Order
+from cabas.payments.accounts.services import order_credit_settle, order_pay_by_credit
+from cabas.payments.card.checkout import card_prepare
 from cabas.payments.models import PaymentMethod
 from cabas.payments.references import order_reference
 
@@ -82,20 +84,14 @@ def _transfer(*, order: Order, method: PaymentMethod, user) -> str:
 
 
 def _credit(*, order: Order, method: PaymentMethod, user) -> str:
-    from cabas.payments.services_accounts import order_pay_by_credit
-
     return order_pay_by_credit(order=order, method=method, user=user)
 
 
 def _card(*, order: Order, method: PaymentMethod, user) -> str:
-    from cabas.payments.card import card_prepare
-
     return card_prepare(order=order, method=method, user=user)
 
 
 def _credit_settle(*, order: Order, user) -> None:
-    from cabas.payments.services_accounts import order_credit_settle
-
     order_credit_settle(order=order, user=user)  # the difference, or all of it back on cancel
 
 

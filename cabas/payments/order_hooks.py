@@ -18,14 +18,14 @@ from django.utils.translation import gettext_lazy as _
 
 from cabas.lib.money import ZERO, format_eur
 from cabas.orders import registry
-from cabas.payments.card import card_methods_offerable
+from cabas.payments.accounts.services import checkout_credit
+from cabas.payments.card.connect import card_methods_offerable
 from cabas.payments.checkout import order_payment_prepare, order_payment_settle, payment_fixed
 from cabas.payments.goodwill import goodwill_refit
 from cabas.payments.models import PaymentState
 from cabas.payments.qr import EMAIL_QR_CID, order_transfer
-from cabas.payments.services_accounts import checkout_credit
-from cabas.payments.services_payments import filter_by_payment_state, order_payment_state, with_paid
-from cabas.payments.views_records import payments_context
+from cabas.payments.records.services import filter_by_payment_state, order_payment_state, with_paid
+from cabas.payments.records.views import payments_context
 
 
 def order_page_section(request, order, *, manager: bool, **forms) -> dict:

@@ -19,17 +19,13 @@ from django.utils.translation import gettext as _
 from segno import helpers
 
 from cabas.lib import money
+from cabas.payments.bank_details import iban_display
 from cabas.payments.models import PaymentMethod
+from cabas.payments.records.services import order_paid
 from cabas.payments.references import display
 
 # Content-ID of the QR code image embedded in the confirmation email.
 EMAIL_QR_CID = "epc-qr"
-
-
-def iban_display(iban: str) -> str:
-    """'FR76 3000 6000 0112 3456 7890 189': an IBAN as printed on a bank document."""
-    compact = "".join((iban or "").split()).upper()
-    return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
 
 
 @dataclass(frozen=True)
@@ -97,8 +93,6 @@ def order_transfer(order, paid: Decimal | None = None) -> TransferDetails | None
     if order.status not in ("placed", "fulfilled"):
         return None
     if paid is None:
-        from cabas.payments.services_payments import order_paid
-
         paid = order_paid(order)
     due = money.round_money(order.total - paid)
     if due < Decimal("0.01"):

@@ -11,7 +11,7 @@ import logging
 
 from django_tasks import task
 
-from cabas.payments import card
+from cabas.payments.card.reconcile import card_reconcile
 
 logger = logging.getLogger(__name__)
 
@@ -19,7 +19,7 @@ logger = logging.getLogger(__name__)
 @task()
 def payments_reconcile() -> dict[str, int]:
     """Catch up with Stripe; returns counts by outcome (placed, cancelled, refunded, errors...)."""
-    counts = card.card_reconcile()
+    counts = card_reconcile()
     if counts:
         logger.info("payments reconcile: %s", counts)
     return counts

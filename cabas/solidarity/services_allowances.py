@@ -10,7 +10,7 @@ the sellers the fund approved, by choosing the seller's "allocation solidaire" p
 - `allowance_refund(...)`: gives an allowance spent on an order back to the member's account
   (a new entry, and a negative payment).
 
-A member's account is the append-only ledger (`payments.ledger`) of the fund's `Customer` row of
+A member's account is the append-only ledger (`payments.accounts.ledger`) of the fund's `Customer` row of
 that person. Spending needs a logged-in buyer: the account is the fund's customer row with the
 email address of the buyer's user account (linked to that user, or to no user yet), never found by
 an email typed at checkout, which anybody could type.
@@ -30,7 +30,7 @@ from cabas.enterprises.models import Enterprise
 from cabas.lib import money
 from cabas.orders.models import Customer, Order
 from cabas.orders.visibility import tag_normalize
-from cabas.payments import ledger
+from cabas.payments.accounts import ledger
 from cabas.payments.models import AccountEntry, Payment, PaymentMethod
 from cabas.solidarity.exceptions import AllowanceRefused, SolidarityError
 from cabas.solidarity.models import AllowanceGrant, SolidarityFund

@@ -1,11 +1,14 @@
-"""Back-office URLs of solidarity, mounted under /manage/ (namespace "solidarity")."""
+"""URLs of solidarity; the root URLconf mounts each list with its namespace.
+
+- `manage_urlpatterns` (namespace "solidarity", under /manage/): the solidarity fund, its report
+  and the solidarity prices.
+"""
 
 from django.urls import path
 
 from cabas.solidarity import views
 
-app_name = "solidarity"
-urlpatterns = [
+manage_urlpatterns = [
     path("<slug:slug>/solidarity/", views.fund, name="fund"),
     path("<slug:slug>/solidarity/report/", views.report, name="report"),
     path("<slug:slug>/solidarity/report.csv", views.report_csv, name="report_csv"),

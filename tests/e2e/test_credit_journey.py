@@ -10,9 +10,9 @@ from playwright.sync_api import expect
 
 from cabas.orders.models import Customer, Order
 from cabas.orders.tests.shop_setup import open_shop
-from cabas.payments import ledger
+from cabas.payments.accounts import ledger
 from cabas.payments.models import PaymentMethod, PaymentState
-from cabas.payments.services_payments import order_payment_state
+from cabas.payments.records.services import order_payment_state
 from tests.factories import RoleFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

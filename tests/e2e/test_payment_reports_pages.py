@@ -9,9 +9,9 @@ import pytest
 from playwright.sync_api import expect
 
 from cabas.orders.models import Customer
-from cabas.payments.ledger import account_post
+from cabas.payments.accounts.ledger import account_post
 from cabas.payments.models import Collection, CollectionItem, Mandate
-from cabas.payments.services_payments import payment_record
+from cabas.payments.records.services import payment_record
 from tests.factories import EnterpriseFactory, RoleFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

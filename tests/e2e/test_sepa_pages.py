@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from cabas.payments import services_payments
 from cabas.payments.models import Collection, Mandate, PaymentState
+from cabas.payments.records import services as services_payments
 from cabas.payments.tests.sepa_setup import pain008_schema, sepa_order, sepa_shop
 from tests.factories import RoleFactory
 

@@ -7,8 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from cabas.orders.tests.shop_setup import open_shop
-from cabas.payments import services_payments
 from cabas.payments.models import PaymentState, StatementImport, StatementLine
+from cabas.payments.records import services as services_payments
 from cabas.payments.references import account_reference
 from cabas.payments.tests.files import statement_bytes
 from cabas.payments.tests.placed import placed_order

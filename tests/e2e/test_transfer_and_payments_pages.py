@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from cabas.orders.models import Order
 from cabas.orders.tests.shop_setup import open_shop
-from cabas.payments import ledger
+from cabas.payments.accounts import ledger
 from cabas.payments.models import PaymentMethod
 from cabas.payments.references import display
 from tests.factories import RoleFactory

@@ -4,6 +4,7 @@ from ninja import Router
 from cabas.api.auth import session_auth, token_auth
 from cabas.api.errors import errors
 from cabas.api.schemas import MeOut
+from cabas.enterprises.selectors import roles_of
 
 router = Router(tags=["Profil"])
 
@@ -20,7 +21,7 @@ router = Router(tags=["Profil"])
 )
 def me(request: HttpRequest):
     user = request.auth
-    roles = user.roles.select_related("enterprise").order_by("enterprise__name")
+    roles = roles_of(user)
     return {
         "email": user.email,
         "full_name": user.full_name,

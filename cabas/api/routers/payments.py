@@ -18,7 +18,6 @@ from decimal import Decimal
 from uuid import UUID
 
 from django.db import transaction
-from django.db.models import Q
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,8 +26,9 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from cabas.api import idempotency
+from cabas.api.access import enterprise_role, forbidden, require_manager
 from cabas.api.auth import token_auth
-from cabas.api.errors import errors
+from cabas.api.errors import errors, invalid
 from cabas.api.pagination import Pagination
 from cabas.api.schemas import OrderNumber, Slug, text
 from cabas.api.schemas_payments import (
@@ -41,19 +41,26 @@ from cabas.api.schemas_payments import (
     PaymentIn,
     PaymentRecordedOut,
 )
-from cabas.enterprises.models import Enterprise, Role
+from cabas.enterprises.selectors import enterprises_managed_by
 from cabas.lib import money
 from cabas.orders.models import Customer, Order
-from cabas.payments import services_sepa
+from cabas.orders.selectors import customer_of, orders_numbered
+from cabas.payments.accounts.ledger import account_balance
 from cabas.payments.exceptions import PaymentError
 from cabas.payments.goodwill import order_owed
-from cabas.payments.ledger import account_balance
-from cabas.payments.models import AccountEntry, Payment, PaymentMethod, PaymentState
-from cabas.payments.services_payments import order_payment_state, payment_record
+from cabas.payments.models import Payment, PaymentMethod, PaymentState
+from cabas.payments.records.services import order_payment_state, payment_record
+from cabas.payments.selectors import (
+    account_entries,
+    mandate_listed,
+    mandates_of,
+    payment_method_for,
+    payments_of,
+)
+from cabas.payments.sepa import services as services_sepa
 
 router = Router(tags=["Paiements"])
 
-MANAGING = (Role.Level.MANAGER, Role.Level.OWNER)
 SUCCEEDED = Payment.State.SUCCEEDED
 # The key is stored with a prefix ("api-"), in Payment.idempotency_key's 80 characters.
 IdempotencyKey = text(76)
@@ -64,44 +71,6 @@ def _money(value) -> str:
     return f"{Decimal(value):.2f}"
 
 
-def _invalid(field: str, message: str):
-    detail = _("Paramètres invalides : %(fields)s.") % {"fields": field} if field else message
-    return Status(
-        422, {"detail": detail, "errors": [{"field": field, "message": message, "type": "invalid"}]}
-    )
-
-
-def _forbidden(enterprise: Enterprise):
-    return HttpError(
-        403,
-        _("Seuls les responsables et gestionnaires de %(name)s peuvent faire cela.")
-        % {"name": enterprise.name},
-    )
-
-
-def _managed(user) -> set[int]:
-    """The enterprises `user` manages (owner or manager)."""
-    return set(Role.objects.filter(user=user, role__in=MANAGING).values_list("enterprise_id", flat=True))
-
-
-def _enterprise_role(user, slug: str) -> tuple[Enterprise, str | None]:
-    """The enterprise `slug` (404 if unknown) and `user`'s role there (None: no role)."""
-    enterprise = Enterprise.objects.filter(slug=slug).first()
-    if enterprise is None:
-        raise Http404
-    role = Role.objects.filter(user=user, enterprise=enterprise).values_list("role", flat=True).first()
-    return enterprise, role
-
-
-def _require_manager(enterprise: Enterprise, role: str | None) -> None:
-    """404 without a role there (nothing tells an outsider what exists), 403 below manager."""
-    if role in MANAGING:
-        return
-    if role is None:
-        raise Http404
-    raise _forbidden(enterprise)
-
-
 # --- An order's payments ----------------------------------------------------------------------
 
 
@@ -109,20 +78,12 @@ def _order(user, number: str, seller: str | None, *, to_record: bool) -> tuple[O
     """The order `number` (of `seller` when given) the caller may read, and whether they manage its
     seller. 404 when there is none; 409 when several sellers' orders carry that number; when
     recording, 403 for the buyer (who may only read)."""
-    managed = _managed(user)
-    orders = (
-        Order.objects.exclude(status=Order.Status.CART)
-        .filter(Q(user=user) | Q(seller_id__in=managed), number=number)
-        .select_related("seller", "payment_method")
-        .order_by("pk")
-    )
-    if seller is not None:
-        orders = orders.filter(seller__slug=seller)
-    orders = list(orders[:3])
+    managed = enterprises_managed_by(user)
+    orders = orders_numbered(number, user=user, managed=managed, seller=seller, limit=3)
     candidates = [o for o in orders if o.seller_id in managed] if to_record else orders
     if not candidates:
         if orders:  # the buyer asks to record a payment
-            raise _forbidden(orders[0].seller)
+            raise forbidden(orders[0].seller)
         raise Http404
     if len(candidates) > 1:
         raise HttpError(
@@ -171,14 +132,8 @@ def _summary(order: Order, payments: list[Payment]) -> dict:
     }
 
 
-def _payments_of(order: Order) -> list[Payment]:
-    return list(
-        order.payments.select_related("method", "refund_of").order_by("received_on", "created_at", "pk")
-    )
-
-
 def _order_payments(order: Order, *, manager: bool) -> dict:
-    payments = _payments_of(order)
+    payments = payments_of(order)
     return {**_summary(order, payments), "payments": [_payment(p, manager=manager) for p in payments]}
 
 
@@ -217,19 +172,10 @@ def order_payments(request: HttpRequest, number: OrderNumber):
     return _order_payments(order, manager=manager)
 
 
-def _method_for(order: Order, kind: str) -> PaymentMethod | None:
-    """The seller's method of `kind` the payment is attached to: the order's own when of that kind,
-    else the seller's first of that kind (None when it has none)."""
-    if order.payment_method is not None and order.payment_method.kind == kind:
-        return order.payment_method
-    methods = PaymentMethod.objects.filter(enterprise_id=order.seller_id, kind=kind)
-    return methods.order_by("-active", "position", "pk").first()
-
-
 def _record(request, order: Order, payload: PaymentIn, key: str):
     received_on = payload.date or timezone.localdate()
     if received_on > timezone.localdate():
-        return _invalid("date", _("La date de réception ne peut pas être dans le futur."))
+        return invalid("date", _("La date de réception ne peut pas être dans le futur."))
     try:
         with transaction.atomic():
             if key:  # the same key again: the same order and body, or a refusal (see cabas.api.idempotency)
@@ -244,7 +190,7 @@ def _record(request, order: Order, payload: PaymentIn, key: str):
                 kind=payload.kind,
                 amount=payload.amount,
                 order=order,
-                method=_method_for(order, payload.kind),
+                method=payment_method_for(order, payload.kind),
                 received_on=received_on,
                 cheque_number=payload.cheque_number if payload.kind == PaymentMethod.Kind.CHEQUE else "",
                 note=payload.note,
@@ -252,10 +198,10 @@ def _record(request, order: Order, payload: PaymentIn, key: str):
                 user=request.auth,
             )
     except idempotency.KeyReused:
-        return _invalid("Idempotency-Key", _("Cette clé a déjà servi pour un autre paiement."))
+        return invalid("Idempotency-Key", _("Cette clé a déjà servi pour un autre paiement."))
     except PaymentError as error:
-        return _invalid("", error.message)
-    payments = _payments_of(order)
+        return invalid("", error.message)
+    payments = payments_of(order)
     recorded = next(p for p in payments if p.pk == payment.pk)
     return Status(201, {**_payment(recorded, manager=True), "order": _summary(order, payments)})
 
@@ -331,22 +277,18 @@ def _customer_ref(customer: Customer) -> dict:
 )
 def customer_account(request: HttpRequest, slug: Slug, uuid: UUID, filters: Query[AccountFilters]):
     user = request.auth
-    enterprise, role = _enterprise_role(user, slug)
-    customer = Customer.objects.filter(enterprise=enterprise, uuid=uuid).first()
+    enterprise, role = enterprise_role(user, slug)
+    customer = customer_of(enterprise, uuid)
     if customer is None or customer.user_id != user.pk:  # not their own account
-        _require_manager(enterprise, role)
+        require_manager(enterprise, role)
     if customer is None:
         raise Http404
-    entries = AccountEntry.objects.filter(customer=customer)
-    count = entries.count()
-    page = entries.select_related("order", "spent_at").order_by("-created_at", "-id")[
-        filters.offset : filters.offset + filters.limit
-    ]
+    page = account_entries(customer, offset=filters.offset, limit=filters.limit)
     return {
         "enterprise": enterprise.slug,
         "customer": _customer_ref(customer),
         "balance": _money(account_balance(customer)),
-        "count": count,
+        "count": page.count,
         "limit": filters.limit,
         "offset": filters.offset,
         "entries": [
@@ -361,7 +303,7 @@ def customer_account(request: HttpRequest, slug: Slug, uuid: UUID, filters: Quer
                 "order": entry.order.number if entry.order_id else None,
                 "spent_at": entry.spent_at.slug if entry.spent_at_id else None,
             }
-            for entry in page
+            for entry in page.entries
         ],
     }
 
@@ -383,12 +325,9 @@ def customer_account(request: HttpRequest, slug: Slug, uuid: UUID, filters: Quer
 )
 @paginate(Pagination)
 def mandate_list(request: HttpRequest, slug: Slug, filters: Query[MandateFilters]):
-    enterprise, role = _enterprise_role(request.auth, slug)
-    _require_manager(enterprise, role)
-    mandates = services_sepa.mandates_for_list(enterprise)
-    if filters.status:
-        mandates = mandates.filter(status=filters.status)
-    return mandates
+    enterprise, role = enterprise_role(request.auth, slug)
+    require_manager(enterprise, role)
+    return mandates_of(enterprise, status=filters.status or "")
 
 
 @router.post(
@@ -406,11 +345,11 @@ def mandate_list(request: HttpRequest, slug: Slug, filters: Query[MandateFilters
     ),
 )
 def mandate_create(request: HttpRequest, slug: Slug, payload: MandateIn):
-    enterprise, role = _enterprise_role(request.auth, slug)
-    _require_manager(enterprise, role)
-    customer = Customer.objects.filter(enterprise=enterprise, uuid=payload.customer).first()
+    enterprise, role = enterprise_role(request.auth, slug)
+    require_manager(enterprise, role)
+    customer = customer_of(enterprise, payload.customer)
     if customer is None:
-        return _invalid("customer", _("Ce client n'est pas un client de votre structure."))
+        return invalid("customer", _("Ce client n'est pas un client de votre structure."))
     try:
         mandate = services_sepa.mandate_create(
             seller=enterprise,
@@ -423,5 +362,5 @@ def mandate_create(request: HttpRequest, slug: Slug, payload: MandateIn):
             user=request.auth,
         )
     except PaymentError as error:
-        return _invalid("", error.message)
-    return Status(201, services_sepa.mandates_for_list(enterprise).get(pk=mandate.pk))
+        return invalid("", error.message)
+    return Status(201, mandate_listed(enterprise, mandate.pk))

@@ -7,74 +7,39 @@ with no role there gets 404 (nothing tells them the product exists), a volunteer
 
 from uuid import UUID
 
-from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
+from cabas.api.access import optional_user
 from cabas.api.auth import token_auth
-from cabas.api.errors import errors
+from cabas.api.errors import errors, invalid
 from cabas.api.pagination import Pagination
+from cabas.api.product_payloads import BodyError, product_data, variants_data
 from cabas.api.schemas import Slug
 from cabas.api.schemas_products import ProductFilters, ProductIn, ProductOut, ProductPatch
 from cabas.catalogue import services as product_services
-from cabas.catalogue.models import Category, Label, Product, ProductPhoto, TaxRate, Variant
-from cabas.enterprises.models import Enterprise, Relationship, Role, Visibility
+from cabas.catalogue.selectors import (
+    producer_products_for_api,
+    product_for_api,
+    product_manager_rank,
+    product_with_producer,
+    variant_uuids,
+)
+from cabas.enterprises.models import Enterprise, Role, Visibility
+from cabas.enterprises.selectors import enterprise_by_slug
 from cabas.errors import DomainError
 
 router = Router(tags=["Produits"])
 
 MANAGER = Role.RANK[Role.Level.MANAGER]
-# Fields that mean something when sent as null; any other null means "not given".
-NULLABLE = {"tax_rate", "low_stock_threshold"}
 WRITE_RESPONSES = errors(400, 401, 403, 404, 422)
 
 
-class BodyError(Exception):
-    """A value of the request body that cannot be used (answered as 422 with its field)."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
-
-
-def _invalid(error: BodyError):
-    body = {
-        "detail": _("Paramètres invalides : %(fields)s.") % {"fields": error.field}
-        if error.field
-        else error.message,
-        "errors": [{"field": error.field, "message": error.message, "type": "invalid"}],
-    }
-    return Status(422, body)
-
-
-# --- Who is asking ----------------------------------------------------------------------------
-
-
-def _optional_user(request):
-    """The token's user when a token is sent (a wrong one is refused), else a logged-in browser's."""
-    user = token_auth(request)
-    if user is not None:
-        return user
-    return request.user if request.user.is_authenticated else None
-
-
-def _rank_over(user, producer: Enterprise) -> int:
-    """The highest role rank `user` holds over `producer`'s products (0: none)."""
-    if user is None:
-        return 0
-    managing = Relationship.objects.filter(
-        grantor=producer, status=Relationship.Status.ACCEPTED, manage_products=True
-    ).values("grantee")
-    roles = Role.objects.filter(user=user).filter(Q(enterprise=producer) | Q(enterprise__in=managing))
-    return max((Role.RANK[role] for role in roles.values_list("role", flat=True)), default=0)
-
-
 def _require_manager(user, producer: Enterprise) -> None:
-    rank = _rank_over(user, producer)
+    rank = product_manager_rank(user, producer)
     if rank == 0:
         raise Http404
     if rank < MANAGER:
@@ -85,25 +50,28 @@ def _require_manager(user, producer: Enterprise) -> None:
         )
 
 
+def _producer(slug: str) -> Enterprise:
+    producer = enterprise_by_slug(slug)
+    if producer is None:
+        raise Http404
+    return producer
+
+
+def _uuid_or_404(value: str) -> UUID:
+    try:
+        return UUID(str(value))
+    except ValueError:
+        raise Http404
+
+
+def _product(uuid: str):
+    product = product_with_producer(_uuid_or_404(uuid))
+    if product is None:
+        raise Http404
+    return product
+
+
 # --- Reading ----------------------------------------------------------------------------------
-
-
-def _products(*, archived: bool):
-    """Products with everything the answer shows, in a constant number of queries."""
-    variants = Variant.objects.select_related("tax_rate").order_by("position", "pk")
-    if not archived:
-        variants = variants.filter(archived_at__isnull=True)
-    return Product.objects.select_related(
-        "producer", "category__parent", "category__default_tax_rate"
-    ).prefetch_related(
-        Prefetch("variants", queryset=variants, to_attr="api_variants"),
-        Prefetch("labels", queryset=Label.objects.only("id", "slug").order_by("slug")),
-        Prefetch("photos", queryset=ProductPhoto.objects.order_by("position", "pk")),
-    )
-
-
-def _load(product_uuid, *, archived: bool) -> Product:
-    return _products(archived=archived).get(uuid=product_uuid)
 
 
 @router.get(
@@ -120,11 +88,8 @@ def _load(product_uuid, *, archived: bool) -> Product:
 )
 @paginate(Pagination)
 def product_list(request: HttpRequest, slug: Slug, filters: Query[ProductFilters]):
-    user = _optional_user(request)
-    producer = Enterprise.objects.filter(slug=slug).first()
-    if producer is None:
-        raise Http404
-    rank = _rank_over(user, producer)
+    producer = _producer(slug)
+    rank = product_manager_rank(optional_user(request), producer)
     if producer.visibility != Visibility.PUBLIC and rank == 0:
         raise Http404
     if filters.archived and rank < MANAGER:
@@ -132,25 +97,10 @@ def product_list(request: HttpRequest, slug: Slug, filters: Query[ProductFilters
             403,
             _("Les produits archivés ne sont visibles que des gestionnaires du producteur (avec un jeton)."),
         )
-    products = _products(archived=filters.archived).filter(producer=producer)
-    if not filters.archived:
-        products = products.active()
-    if filters.category:
-        category = Category.objects.filter(slug=filters.category).only("pk").first()
-        if category is None:
-            # Paginated views answer a list: an unknown category is simply an empty one.
-            return Product.objects.none()
-        products = products.filter(Q(category=category) | Q(category__parent=category))
-    if filters.q.strip():
-        products = products.filter(name__icontains=filters.q.strip())
-    return products.order_by("name", "pk")
-
-
-def _uuid_or_404(value: str) -> UUID:
-    try:
-        return UUID(str(value))
-    except ValueError:
-        raise Http404
+    # Paginated views answer a list: an unknown category is simply an empty one.
+    return producer_products_for_api(
+        producer, archived=filters.archived, category=filters.category or "", q=filters.q
+    )
 
 
 @router.get(
@@ -164,78 +114,15 @@ def _uuid_or_404(value: str) -> UUID:
     ),
 )
 def product_detail(request: HttpRequest, uuid: str):
-    user = _optional_user(request)
-    product = Product.objects.select_related("producer").filter(uuid=_uuid_or_404(uuid)).first()
-    if product is None:
-        raise Http404
-    rank = _rank_over(user, product.producer)
+    product = _product(uuid)
+    rank = product_manager_rank(optional_user(request), product.producer)
     public = product.archived_at is None and product.producer.visibility == Visibility.PUBLIC
     if rank < MANAGER and not (public or (rank and product.archived_at is None)):
         raise Http404
-    return _load(product.uuid, archived=rank >= MANAGER)
+    return product_for_api(product.uuid, archived=rank >= MANAGER)
 
 
 # --- Writing ----------------------------------------------------------------------------------
-
-
-def _category(slug: str) -> Category:
-    category = Category.objects.filter(slug=slug).first()
-    if category is None:
-        raise BodyError("category", _("Catégorie inconnue : « %(slug)s ».") % {"slug": slug})
-    return category
-
-
-def _labels(slugs: list[str]) -> list[Label]:
-    labels = list(Label.objects.filter(slug__in=slugs))
-    unknown = sorted(set(slugs) - {label.slug for label in labels})
-    if unknown:
-        raise BodyError("labels", _("Label inconnu : %(slugs)s.") % {"slugs": ", ".join(unknown)})
-    return labels
-
-
-def _product_data(fields: dict) -> dict:
-    data = {k: v for k, v in fields.items() if k != "variants" and v is not None}
-    if "category" in data:
-        data["category"] = _category(data["category"])
-    if "labels" in data:
-        data["labels"] = _labels(data["labels"])
-    return data
-
-
-def _variant_data(index: int, fields: dict, rates: dict) -> dict:
-    data = {k: v for k, v in fields.items() if v is not None or k in NULLABLE}
-    if data.get("tax_rate") is not None:
-        rate = rates.get(data["tax_rate"])
-        if rate is None:
-            raise BodyError(
-                f"variants.{index}.tax_rate",
-                _("Taux de TVA inconnu : choisissez 0, 5.5, 10 ou 20."),
-            )
-        data["tax_rate"] = rate
-    return data
-
-
-def _variants_data(variants: list[dict], *, existing: set | None = None) -> list[dict]:
-    rates = {rate.rate: rate for rate in TaxRate.objects.all()}
-    result = []
-    for index, fields in enumerate(variants):
-        if existing is not None:
-            uuid = fields.get("uuid")
-            if uuid is not None and uuid not in existing:
-                raise BodyError(f"variants.{index}.uuid", _("Cette variante n'appartient pas à ce produit."))
-            if uuid is None and not fields.get("archive"):
-                for required in ("quantity", "price"):
-                    if fields.get(required) is None:
-                        raise BodyError(
-                            f"variants.{index}.{required}",
-                            _("Ce champ est obligatoire pour une nouvelle variante."),
-                        )
-        result.append(_variant_data(index, fields, rates))
-    return result
-
-
-def _domain_error(error: DomainError):
-    return _invalid(BodyError("", error.message))
 
 
 @router.post(
@@ -250,19 +137,17 @@ def _domain_error(error: DomainError):
     ),
 )
 def product_create(request: HttpRequest, slug: Slug, payload: ProductIn):
-    producer = Enterprise.objects.filter(slug=slug).first()
-    if producer is None:
-        raise Http404
+    producer = _producer(slug)
     _require_manager(request.auth, producer)
     try:
-        data = _product_data(payload.dict(exclude_unset=True))
-        variants = _variants_data([v.dict(exclude_unset=True) for v in payload.variants])
+        data = product_data(payload.dict(exclude_unset=True))
+        variants = variants_data([v.dict(exclude_unset=True) for v in payload.variants])
         product = product_services.product_create(producer=producer, data=data, variants=variants)
     except BodyError as error:
-        return _invalid(error)
+        return invalid(error.field, error.message)
     except DomainError as error:
-        return _domain_error(error)
-    return Status(201, _load(product.uuid, archived=True))
+        return invalid("", error.message)
+    return Status(201, product_for_api(product.uuid, archived=True))
 
 
 @router.patch(
@@ -277,21 +162,19 @@ def product_create(request: HttpRequest, slug: Slug, payload: ProductIn):
     ),
 )
 def product_update(request: HttpRequest, uuid: str, payload: ProductPatch):
-    product = Product.objects.select_related("producer").filter(uuid=_uuid_or_404(uuid)).first()
-    if product is None:
-        raise Http404
+    product = _product(uuid)
     _require_manager(request.auth, product.producer)
     try:
-        data = _product_data(payload.dict(exclude_unset=True))
+        data = product_data(payload.dict(exclude_unset=True))
         variants = None
         if payload.variants is not None:
-            existing = set(product.variants.values_list("uuid", flat=True))
-            variants = _variants_data(
+            existing = variant_uuids(product)
+            variants = variants_data(
                 [v.dict(exclude_unset=True) for v in payload.variants], existing=existing
             )
         product_services.product_update(product=product, data=data, variants=variants)
     except BodyError as error:
-        return _invalid(error)
+        return invalid(error.field, error.message)
     except DomainError as error:
-        return _domain_error(error)
-    return _load(product.uuid, archived=True)
+        return invalid("", error.message)
+    return product_for_api(product.uuid, archived=True)

@@ -108,7 +108,7 @@ def test_it_answers_an_unexpected_error_with_json_500_and_logs_it(client, db, se
     def broken(**kwargs):
         raise RuntimeError("the directory is on fire")
 
-    monkeypatch.setattr(enterprises_router, "enterprise_search", broken)
+    monkeypatch.setattr(enterprises_router, "enterprise_directory", broken)
 
     with caplog.at_level(logging.ERROR, logger="django.request"):
         response = client.get("/api/v1/enterprises")
@@ -125,7 +125,7 @@ def test_it_answers_an_unexpected_error_with_json_500_and_logs_it(client, db, se
 
 def test_it_answers_an_unexpected_error_with_json_also_in_debug(client, db, settings, monkeypatch):
     settings.DEBUG = True
-    monkeypatch.setattr(enterprises_router, "enterprise_search", lambda **kwargs: 1 / 0)
+    monkeypatch.setattr(enterprises_router, "enterprise_directory", lambda **kwargs: 1 / 0)
 
     response = client.get("/api/v1/enterprises")
 

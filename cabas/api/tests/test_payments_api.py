@@ -12,9 +12,9 @@ from cabas.accounts.models import ApiToken
 from cabas.orders.changes import order_cancel
 from cabas.orders.models import Customer, Order
 from cabas.orders.tests.shop_setup import open_shop
-from cabas.payments.ledger import account_post
+from cabas.payments.accounts.ledger import account_post
 from cabas.payments.models import Mandate, Payment
-from cabas.payments.services_payments import payment_record
+from cabas.payments.records.services import payment_record
 from cabas.payments.tests.placed import placed_order
 from tests.factories import EnterpriseFactory, RoleFactory, UserFactory
 

@@ -21,10 +21,10 @@ from cabas.catalogue.models import Product, Variant
 from cabas.cycles.models import OrderCycle, ShippingMethod
 from cabas.orders.models import Customer, Order
 from cabas.orders.tests.shop_setup import open_shop
-from cabas.payments.ledger import account_post
+from cabas.payments.accounts.ledger import account_post
 from cabas.payments.models import PaymentMethod
-from cabas.payments.services_payments import payment_record
-from cabas.payments.services_sepa import mandate_create
+from cabas.payments.records.services import payment_record
+from cabas.payments.sepa.services import mandate_create
 from cabas.payments.tests.placed import placed_order
 from tests.factories import RoleFactory
 

@@ -5,7 +5,7 @@ import io
 import re
 import zipfile
 
-from cabas.catalogue.imports import OFN_COLUMNS
+from cabas.catalogue.import_reading import OFN_COLUMNS
 
 DEFAULTS = {
     "producer": "Ferme des Collines", "sku": "", "name": "Carottes", "display_name": "Botte",

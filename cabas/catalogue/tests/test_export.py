@@ -8,7 +8,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from cabas.catalogue.exports import catalogue_csv, catalogue_xlsx
-from cabas.catalogue.imports import OFN_COLUMNS, product_import
+from cabas.catalogue.import_reading import OFN_COLUMNS
+from cabas.catalogue.imports import product_import
 from cabas.catalogue.models import Category, TaxRate, Variant
 from cabas.enterprises.models import Relationship
 from tests.factories import (

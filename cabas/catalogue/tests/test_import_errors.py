@@ -5,7 +5,8 @@ from decimal import Decimal
 import pytest
 
 from cabas.catalogue.exceptions import ImportRejected
-from cabas.catalogue.imports import OFN_COLUMNS, product_import
+from cabas.catalogue.import_reading import OFN_COLUMNS
+from cabas.catalogue.imports import product_import
 from cabas.catalogue.models import Product, Variant
 from cabas.catalogue.tests.import_files import ofn_csv, row
 from cabas.enterprises.models import Relationship

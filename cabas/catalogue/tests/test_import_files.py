@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from cabas.catalogue import imports
+from cabas.catalogue import import_reading
 from cabas.catalogue.exceptions import ImportRejected
 from cabas.catalogue.imports import product_import
 from cabas.catalogue.models import Variant
@@ -159,7 +159,7 @@ def test_it_refuses_an_xlsx_larger_than_the_limit_once_decompressed(enterprise, 
 
 
 def test_it_refuses_an_xlsx_with_a_row_number_no_spreadsheet_has(enterprise, monkeypatch):
-    monkeypatch.setattr(imports, "SHEET_MAX_ROWS", 1000)
+    monkeypatch.setattr(import_reading, "SHEET_MAX_ROWS", 1000)
     data = with_sheet_xml(five_rows_xlsx(), lambda xml: xml.replace(
         "</sheetData>", '<row r="2000000000"><c r="A2000000000"><v>1</v></c></row></sheetData>'))
 

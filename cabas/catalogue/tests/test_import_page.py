@@ -6,7 +6,7 @@ from django.test import TestCase
 from django.urls import reverse
 from django_tasks import default_task_backend
 
-from cabas.catalogue import imports
+from cabas.catalogue import import_checks, imports
 from cabas.catalogue.models import ImportJob, Variant
 from cabas.catalogue.tests.import_files import big_xlsx, ofn_csv, row, with_dimension, xlsx, zip_bomb_xlsx
 
@@ -226,7 +226,7 @@ def test_it_checks_and_imports_a_big_file_in_the_background(
     client_for, manager, enterprise, settings, monkeypatch, django_capture_on_commit_callbacks
 ):
     settings.PRODUCT_IMPORT_BACKGROUND_ROWS = 3
-    monkeypatch.setattr(imports, "PROGRESS_EVERY", 2)
+    monkeypatch.setattr(import_checks, "PROGRESS_EVERY", 2)
     seen = []
     check_rows = imports.check_rows
 

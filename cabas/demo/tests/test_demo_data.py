@@ -287,7 +287,7 @@ def test_the_demo_transfer_shows_a_valid_account_and_the_regular_customer_has_cr
     from schwifty import IBAN
 
     from cabas.orders.models import Customer
-    from cabas.payments.ledger import account_balance
+    from cabas.payments.accounts.ledger import account_balance
     from cabas.payments.models import PaymentMethod
 
     call_command("demo_data", verbosity=0)

@@ -13,7 +13,8 @@ from cabas.catalogue.models import Variant
 from cabas.orders.links import order_path
 from cabas.orders.models import Order
 from cabas.orders.tests.shop_setup import open_shop
-from cabas.payments import card
+from cabas.payments.card.checkout import card_checkout_url
+from cabas.payments.card.reconcile import card_reconcile
 from cabas.payments.tests.placed import placed_order
 from cabas.payments.tests.stripe_standin import card_shop, running
 
@@ -152,9 +153,9 @@ def test_the_other_emails_of_a_guest_order_carry_its_signed_link(
     with running(settings) as standin:
         data = card_shop(standin)
         order = placed_order(data, method=data.card)  # a guest's, awaiting its card payment
-        card.card_checkout_url(order=order)
+        card_checkout_url(order=order)
         with django_capture_on_commit_callbacks(execute=True):
-            card.card_reconcile(now=order.payment_due_by + datetime.timedelta(minutes=1))
+            card_reconcile(now=order.payment_due_by + datetime.timedelta(minutes=1))
     (email,) = mail.outbox  # its reservation ran out unpaid
     assert "annulée" in email.subject
     page = Client().get(_link(email.body))

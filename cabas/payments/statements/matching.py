@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from cabas.errors import DomainError
 from cabas.lib import money
 from cabas.orders.models import Customer, Order
-from cabas.payments import ledger, services_payments, services_sepa
+from cabas.payments.accounts import ledger
 from cabas.payments.exceptions import PaymentError
 from cabas.payments.models import (
     AccountEntry,
@@ -36,7 +36,9 @@ from cabas.payments.models import (
     PaymentMethod,
     StatementLine,
 )
+from cabas.payments.records import services as services_payments
 from cabas.payments.references import ACCOUNT_PREFIX, account_reference, references_in
+from cabas.payments.sepa import services as services_sepa
 
 # Orders a transfer may pay.
 PAYABLE = (Order.Status.PLACED, Order.Status.FULFILLED)

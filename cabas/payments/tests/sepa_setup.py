@@ -9,8 +9,8 @@ import xmlschema
 from django.utils import timezone
 
 from cabas.orders.tests.shop_setup import open_shop
-from cabas.payments import services_sepa
 from cabas.payments.models import PaymentMethod
+from cabas.payments.sepa import services as services_sepa
 from cabas.payments.tests.placed import placed_order
 
 # Valid French IBANs (check digits and RIB key) for the tests.

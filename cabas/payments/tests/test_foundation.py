@@ -6,9 +6,10 @@ import pytest
 from stdnum import iso11649
 
 from cabas.orders.models import Customer
-from cabas.payments import ledger, services_payments
+from cabas.payments.accounts import ledger
 from cabas.payments.exceptions import PaymentError
 from cabas.payments.models import AccountEntry, PaymentState
+from cabas.payments.records import services as services_payments
 from cabas.payments.references import display, order_reference, references_in
 from cabas.payments.tests.placed import placed_order
 

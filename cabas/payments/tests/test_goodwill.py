@@ -17,16 +17,15 @@ from cabas.orders.changes import order_cancel, order_edit
 from cabas.orders.exceptions import OrderError, OrderNotEditable
 from cabas.orders.models import Customer, Order
 from cabas.orders.tests.shop_setup import open_shop
-from cabas.payments import ledger
+from cabas.payments.accounts import ledger
 from cabas.payments.exceptions import PaymentError
 from cabas.payments.models import PaymentState
-from cabas.payments.services_payments import (
+from cabas.payments.records.refunds import payment_refund, payment_refundable
+from cabas.payments.records.services import (
     filter_by_payment_state,
     order_paid,
     order_payment_state,
     payment_record,
-    payment_refund,
-    payment_refundable,
     with_paid,
 )
 from cabas.payments.tests.placed import placed_order
@@ -216,54 +215,56 @@ def test_a_refund_never_gives_back_more_than_the_order_holds(shop):
 @pytest.fixture
 def charge(settings, customer):
     """A card order of 9,50 € paid on the seller's Stripe account (the local stand-in)."""
-    from cabas.payments import card
+    from cabas.payments.card.checkout import card_checkout_url, card_sync
     from cabas.payments.models import Payment
     from cabas.payments.tests.stripe_standin import card_shop, running
 
     with running(settings) as standin:
         data = card_shop(standin)
         order = placed_order(data, method=data.card, user=customer)
-        card.card_checkout_url(order=order)
+        card_checkout_url(order=order)
         payment = Payment.objects.get(order=order)
         standin.pay(payment.reference)
-        card.card_sync(order=order)
+        card_sync(order=order)
         payment.refresh_from_db()
         yield payment, standin
 
 
 def test_a_card_refund_confirmed_later_becomes_goodwill_when_stripe_confirms_it(charge):
-    from cabas.payments import card
+    from cabas.payments.card.reconcile import card_reconcile
+    from cabas.payments.card.refunds import refund_card
 
     payment, standin = charge
     standin.refund_status = "pending"
-    refund = card.refund_card(payment, Decimal("4.00"))
+    refund = refund_card(payment, Decimal("4.00"))
     order = Order.objects.get(pk=payment.order_id)
     assert order.total == Decimal("9.50") and not order.fee_lines.filter(fee_type="goodwill").exists()
     standin.refunds[refund.reference]["status"] = "succeeded"
-    card.card_reconcile()
+    card_reconcile()
     order.refresh_from_db()
     assert sum(g.amount for g in refund.goodwill_lines.all()) == Decimal("-4.00")
     assert order.total == Decimal("5.50") and order_payment_state(order) == PaymentState.PAID
 
 
 def test_a_card_refund_that_failed_leaves_the_order_as_it_was(charge):
-    from cabas.payments import card
+    from cabas.payments.card.reconcile import card_reconcile
+    from cabas.payments.card.refunds import refund_card
 
     payment, standin = charge
     standin.refund_status = "pending"
-    refund = card.refund_card(payment, Decimal("4.00"))
+    refund = refund_card(payment, Decimal("4.00"))
     standin.refunds[refund.reference]["status"] = "failed"
-    card.card_reconcile()
+    card_reconcile()
     order = Order.objects.get(pk=payment.order_id)
     assert order.total == Decimal("9.50") and order_payment_state(order) == PaymentState.PAID
     assert not refund.goodwill_lines.exists()
 
 
 def test_a_card_refund_accepted_at_once_is_goodwill_at_once(charge):
-    from cabas.payments import card
+    from cabas.payments.card.refunds import refund_card
 
     payment, _standin = charge
-    card.refund_card(payment, Decimal("1.50"))
+    refund_card(payment, Decimal("1.50"))
     order = Order.objects.get(pk=payment.order_id)
     assert order.total == Decimal("8.00") and order_payment_state(order) == PaymentState.PAID
 
@@ -272,8 +273,8 @@ def test_a_card_refund_accepted_at_once_is_goodwill_at_once(charge):
 
 
 def _credit_order(data, balance="50"):
+    from cabas.payments.accounts.services import top_up_record
     from cabas.payments.models import PaymentMethod
-    from cabas.payments.services_accounts import top_up_record
 
     data.credit = PaymentMethod.objects.create(enterprise=data.shop, kind="credit", name="Compte client")
     data.distribution.payment_methods.add(data.credit)
@@ -333,7 +334,7 @@ steps = st.lists(
 def _state(order):
     """(what is left to pay: positive, or negative to give back; the order's payment state), as the
     order's page shows them."""
-    from cabas.payments.views_records import payments_context
+    from cabas.payments.records.views import payments_context
 
     context = payments_context(order)
     return context["due"], context["payment_state"]

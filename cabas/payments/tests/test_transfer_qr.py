@@ -12,8 +12,9 @@ from django.urls import reverse
 from PIL import Image
 
 from cabas.orders.tests.shop_setup import open_shop
-from cabas.payments import services_payments
-from cabas.payments.qr import iban_display, order_transfer
+from cabas.payments.bank_details import iban_display
+from cabas.payments.qr import order_transfer
+from cabas.payments.records import services as services_payments
 from cabas.payments.references import display
 from cabas.payments.tests.placed import placed_order
 from tests.factories import RoleFactory

@@ -9,8 +9,9 @@ import pytest
 from django.core.management import call_command
 
 from cabas.orders.models import Customer, Order
-from cabas.payments import ledger, services_payments
+from cabas.payments.accounts import ledger
 from cabas.payments.models import AccountEntry, Payment, PaymentState
+from cabas.payments.records import services as services_payments
 from cabas.solidarity import services_allowances
 from cabas.solidarity.exceptions import AllowanceRefused, SolidarityError
 from cabas.solidarity.models import AllowanceGrant, SolidarityFund

@@ -16,7 +16,7 @@ from django.db import connection, connections
 
 from cabas.orders.models import Order
 from cabas.orders.placing import order_place
-from cabas.payments import ledger
+from cabas.payments.accounts import ledger
 from cabas.payments.models import AccountEntry, Payment
 from cabas.solidarity import services_allowances
 from cabas.solidarity.exceptions import AllowanceRefused

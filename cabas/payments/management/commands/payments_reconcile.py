@@ -8,13 +8,13 @@ refunded. Running it twice, or on two machines at once, does each thing once.
 
 from django.core.management.base import BaseCommand
 
-from cabas.payments import card
+from cabas.payments.card.reconcile import card_reconcile
 
 
 class Command(BaseCommand):
     help = "Check card payments with Stripe: place paid orders, release expired ones, refund late charges."
 
     def handle(self, *args, **options):
-        counts = card.card_reconcile()
+        counts = card_reconcile()
         summary = ", ".join(f"{name}: {count}" for name, count in sorted(counts.items())) or "nothing to do"
         self.stdout.write(summary)
