@@ -48,7 +48,7 @@ from cabas.orders.checkout import (
 from cabas.orders.exceptions import CheckoutInvalid, InsufficientStock, NotOffered, StockChange
 from cabas.orders.models import Order
 from cabas.orders.offers import apply_offer_price, available_quantity
-from cabas.orders.reading import order_detail, order_readable, orders_readable_by_number
+from cabas.orders.selectors import order_detail, order_readable, orders_readable_by_number
 from cabas.orders.shop import Shop, shop_distributions, shop_for, shop_products_page
 
 router = Router(tags=["Boutiques et commandes"])
