@@ -57,10 +57,12 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Q
 
+from cabas.catalogue.models import TaxRate
 from cabas.cycles.models import CycleDistributor, CycleSupplier, Fee, OrderCycle
-from cabas.enterprises.models import VatRegime
+from cabas.enterprises.models import Enterprise, VatRegime
 from cabas.lib import units
 from cabas.lib.money import HUNDRED, ZERO, round_money, split_vat, to_decimal
+from cabas.lib.rows import Columns
 
 # What a variant needs loaded to be priced without further queries.
 VARIANT_PRICING_RELATED = ("product__producer", "product__category__default_tax_rate", "tax_rate")
@@ -265,22 +267,21 @@ class FeeContext:
     @classmethod
     def for_cycle(cls, cycle, distributor=None) -> FeeContext:
         """Load the fees of `cycle` as sold by `distributor` (an Enterprise; None: no distributor
-        fees) in two queries: which fee is attached where, then the active fees themselves (with
-        the platform's)."""
+        fees) in one query: the active fees attached to the cycle — to a supplier, by the
+        coordinator, by the distributor — and the platform's, each row saying where it is attached."""
         supplier, coordinator = 1, 2  # else 3: the distributor's
-        attached = _attached_fees(cycle.pk, distributor.pk if distributor is not None else None)
-        fees = (
-            Fee.objects.filter(active=True)
-            .filter(Q(pk__in={fee_id for _, _, fee_id in attached}) | _platform_q())
-            .select_related(*FEE_RELATED)
-            .order_by("name", "id")
-        )
+        fees: dict[int, Fee] = {}  # by name, then id
         roles: dict[int, set] = defaultdict(set)
-        for role, supplier_id, fee_id in attached:
-            roles[fee_id].add((role, supplier_id))
+        for role, supplier_id, *columns in _fees_attached(cycle.pk, distributor.pk if distributor else None):
+            fee, enterprise, tax_rate = _FEE_COLUMNS.instances(columns)
+            if fee.pk not in fees:
+                fee.enterprise, fee.tax_rate = enterprise, tax_rate
+                fees[fee.pk] = fee
+            if role is not None:
+                roles[fee.pk].add((role, supplier_id))
         supplier_fees: dict[int, list[Fee]] = defaultdict(list)
         coordinator_fees, distributor_fees, platform = [], [], []
-        for fee in fees:
+        for fee in fees.values():
             for role, supplier_id in sorted(roles.get(fee.pk, ()), key=lambda r: (r[0], r[1] or 0)):
                 if role == supplier:
                     supplier_fees[supplier_id].append(fee)
@@ -463,10 +464,16 @@ def payment_fee_line(payment_method, lines, *, charged=()) -> FeeLineData | None
     return _fee_line(fee, amount) if amount > 0 else None
 
 
-def _attached_fees(cycle_id: int, distributor_id: int | None) -> list[tuple[int, int | None, int]]:
-    """(role, supplier id or None, fee id) of every fee attached to the cycle: 1 to a supplier, 2 by
-    the coordinator, 3 by the distributor (when given) — one UNION ALL query, written out because
-    the ORM takes longer to compile it than the database to run it (it runs on every checkout)."""
+# What `_fees_attached` reads of each fee: the fee, its enterprise and its tax rate (FEE_RELATED).
+_FEE_COLUMNS = Columns(((Fee, "f", None), (Enterprise, "e", None), (TaxRate, "t", None)))
+
+
+def _fees_attached(cycle_id: int, distributor_id: int | None) -> list[tuple]:
+    """(role, supplier id or None, then the columns of `_FEE_COLUMNS`) of every active fee attached
+    to the cycle — role 1 to a supplier, 2 by the coordinator, 3 by the distributor (when given),
+    one row per attachment — and of the platform's active fees (role None when not attached),
+    ordered by fee name then id. Written out: it runs on every checkout and the ORM took longer to
+    build and compile it than the database to run it."""
     qn = connection.ops.quote_name
 
     def m2m(field):  # the through table, its column towards the owner, its column towards the fee
@@ -480,9 +487,10 @@ def _attached_fees(cycle_id: int, distributor_id: int | None) -> list[tuple[int,
     suppliers, supplier_cycle = owner(CycleSupplier, "cycle")
     supplier_column = qn(CycleSupplier._meta.get_field("supplier").column)
     coordinator_fees, coordinator_owner, coordinator_fee = m2m(OrderCycle.coordinator_fees.field)
-    sql = (
-        f"SELECT 1, s.{supplier_column}, t.{supplier_fee} FROM {supplier_fees} t "  # noqa: S608
-        f"INNER JOIN {suppliers} s ON s.{pk} = t.{supplier_owner} WHERE s.{supplier_cycle} = %s "
+    attached = (
+        f"SELECT 1 AS role, s.{supplier_column} AS supplier_id, t.{supplier_fee} AS fee_id "  # noqa: S608
+        f"FROM {supplier_fees} t INNER JOIN {suppliers} s ON s.{pk} = t.{supplier_owner} "
+        f"WHERE s.{supplier_cycle} = %s "
         f"UNION ALL SELECT 2, NULL, t.{coordinator_fee} FROM {coordinator_fees} t "
         f"WHERE t.{coordinator_owner} = %s"
     )
@@ -491,15 +499,29 @@ def _attached_fees(cycle_id: int, distributor_id: int | None) -> list[tuple[int,
         distributor_fees, distributor_owner, distributor_fee = m2m(CycleDistributor.fees.field)
         distributions, distribution_cycle = owner(CycleDistributor, "cycle")
         distributor_column = qn(CycleDistributor._meta.get_field("distributor").column)
-        sql += (
+        attached += (
             f" UNION ALL SELECT 3, NULL, t.{distributor_fee} FROM {distributor_fees} t "  # noqa: S608
             f"INNER JOIN {distributions} d ON d.{pk} = t.{distributor_owner} "
             f"WHERE d.{distribution_cycle} = %s AND d.{distributor_column} = %s"
         )
         params += [cycle_id, distributor_id]
+    fee = {
+        name: qn(Fee._meta.get_field(name).column)
+        for name in ("enterprise", "tax_rate", "active", "fee_type", "name")
+    }
+    sql = (
+        f"SELECT a.role, a.supplier_id, {_FEE_COLUMNS.select} FROM {qn(Fee._meta.db_table)} f "  # noqa: S608
+        f"INNER JOIN {qn(Enterprise._meta.db_table)} e ON e.{pk} = f.{fee['enterprise']} "
+        f"LEFT OUTER JOIN {qn(TaxRate._meta.db_table)} t ON t.{pk} = f.{fee['tax_rate']} "
+        f"LEFT OUTER JOIN ({attached}) a ON a.fee_id = f.{pk} "
+        f"WHERE f.{fee['active']} = %s AND (a.fee_id IS NOT NULL "
+        f"OR (e.{qn(Enterprise._meta.get_field('slug').column)} = %s AND f.{fee['fee_type']} = %s)) "
+        f"ORDER BY f.{fee['name']}, f.{pk}, a.role, a.supplier_id"
+    )
+    params += [True, settings.PLATFORM_ENTERPRISE_SLUG, Fee.Type.PLATFORM]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [tuple(row) for row in cursor.fetchall()]
+        return cursor.fetchall()
 
 
 def _platform_q() -> Q:

@@ -14,6 +14,7 @@ from django.db.models import F
 from cabas.catalogue.models import Category, InventoryItem, Product, TaxRate, Variant
 from cabas.cycles.models import CycleDistributor, CycleVariant
 from cabas.enterprises.models import Enterprise
+from cabas.lib.rows import Columns
 from cabas.orders.exceptions import InsufficientStock, StockChange
 from cabas.orders.models import Line, Order
 from cabas.orders.offers import OFFER_RELATED, apply_offer_price, is_hub, offered_variants, stock_items
@@ -55,25 +56,7 @@ _LOCK_PARTS = (
 )
 
 
-_LOCK_COLUMNS: dict[str, tuple] = {}  # by database vendor
-
-
-def _lock_columns():
-    """[(model, [(field, column, converters)])] of `_LOCK_PARTS`, and the SELECT list (built once)."""
-    if connection.vendor in _LOCK_COLUMNS:
-        return _LOCK_COLUMNS[connection.vendor]
-    parts, select = [], []
-    for model, alias, names in _LOCK_PARTS:
-        fields = [f for f in model._meta.concrete_fields if names is None or f.name in names]
-        columns = []
-        for field in fields:
-            col = field.get_col(alias)
-            converters = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
-            columns.append((field, col, converters))
-            select.append(f"{alias}.{connection.ops.quote_name(field.column)}")
-        parts.append((model, columns))
-    _LOCK_COLUMNS[connection.vendor] = parts, ", ".join(select)
-    return _LOCK_COLUMNS[connection.vendor]
+_LOCKED = Columns(_LOCK_PARTS)
 
 
 def _producer_offers_locked(order: Order, ids: list[int]) -> list[Variant]:
@@ -84,12 +67,11 @@ def _producer_offers_locked(order: Order, ids: list[int]) -> list[Variant]:
     Written out: on every checkout the ORM took longer to build and compile this query than the
     database to run it."""
     qn = connection.ops.quote_name
-    parts, select = _lock_columns()
     excluded = CycleDistributor.excluded_variants.field
     t = {m: qn(m._meta.db_table) for m in (Variant, Product, Enterprise, Category, TaxRate)}
     lock = " FOR UPDATE OF v" if connection.features.has_select_for_update_of else ""
     sql = (
-        f"SELECT {select} FROM {t[Variant]} v "  # noqa: S608
+        f"SELECT {_LOCKED.select} FROM {t[Variant]} v "  # noqa: S608
         f"INNER JOIN {t[Product]} p ON v.product_id = p.id "
         f"INNER JOIN {t[Enterprise]} e ON p.producer_id = e.id "
         f"INNER JOIN {t[Category]} c ON p.category_id = c.id "
@@ -106,22 +88,11 @@ def _producer_offers_locked(order: Order, ids: list[int]) -> list[Variant]:
     with connection.cursor() as cursor:
         cursor.execute(sql, [*ids, order.cycle_id, order.cycle_id, order.seller_id])
         rows = cursor.fetchall()
-    return [_offer_from_row(parts, row) for row in rows]
+    return [_offer_from_row(row) for row in rows]
 
 
-def _offer_from_row(parts, row) -> Variant:
-    instances, values = [], iter(row)
-    for model, columns in parts:
-        loaded = {}
-        for field, col, converters in columns:
-            value = next(values)
-            for converter in converters:
-                value = converter(value, col, connection)
-            loaded[field.attname] = value
-        if loaded[model._meta.pk.attname] is None:  # the LEFT JOIN found no tax rate of its own
-            instances.append(None)
-            continue
-        instances.append(model.from_db(connection.alias, list(loaded), list(loaded.values())))
+def _offer_from_row(row) -> Variant:
+    instances = _LOCKED.instances(row)
     variant, product, producer, category, default_rate, own_rate = instances
     category.default_tax_rate = default_rate
     product.producer, product.category = producer, category

@@ -418,7 +418,7 @@ def test_it_loads_a_cycles_fees_in_a_constant_number_of_queries(cycle_setup, dja
     for _ in range(30):
         VariantFactory(product__producer=tomatoes.product.producer)
     variants = list(Variant.objects.select_related(*pricing.VARIANT_PRICING_RELATED))
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         ctx = pricing.FeeContext.for_cycle(cycle, hub)
         prices = [ctx.price_breakdown(v).unit_price for v in variants]
     assert len(prices) == 32
