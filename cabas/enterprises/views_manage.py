@@ -13,6 +13,7 @@ from cabas.enterprises.access import manage_view
 from cabas.enterprises.exceptions import SlugUnavailable
 from cabas.enterprises.forms import AddressLegalForm, EnterpriseSettingsForm, IdentityForm, PresetForm
 from cabas.enterprises.models import Enterprise, GeocodeStatus, Invitation, Relationship, Role
+from cabas.enterprises.selectors import roles_of
 
 ADDRESS_NOT_FOUND = gettext_lazy(
     "Adresse introuvable : votre structure n'apparaîtra pas sur la carte tant qu'elle n'est pas localisée."
@@ -21,7 +22,7 @@ ADDRESS_NOT_FOUND = gettext_lazy(
 
 @login_required
 def home(request):
-    roles = Role.objects.filter(user=request.user).select_related("enterprise").order_by("enterprise__name")
+    roles = roles_of(request.user)
     return render(request, "manage/home.html", {"roles": roles})
 
 

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cabas.accounts import ratelimit
 from cabas.enterprises.models import Enterprise, Role, Sells
+from cabas.enterprises.selectors import role_in
 from cabas.orders import cart as carts
 from cabas.orders import changes, tasks
 from cabas.orders.exceptions import OrderError
@@ -36,8 +37,8 @@ PER_PAGE = 20
 def _is_seller_manager(user, order) -> bool:
     if not user.is_authenticated:
         return False
-    role = Role.objects.filter(user=user, enterprise_id=order.seller_id).first()
-    return role is not None and role.at_least(Role.Level.MANAGER)
+    role = role_in(user, order.seller)
+    return role is not None and Role.RANK[role] >= Role.RANK[Role.Level.MANAGER]
 
 
 def _is_buyer(request, order) -> bool:
