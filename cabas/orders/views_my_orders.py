@@ -20,8 +20,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cabas.accounts import ratelimit
-from cabas.enterprises.models import Enterprise, Role, Sells
-from cabas.enterprises.selectors import role_in
+from cabas.enterprises.models import Enterprise, Sells
+from cabas.enterprises.selectors import MANAGING, role_in
 from cabas.orders import cart as carts
 from cabas.orders import changes, tasks
 from cabas.orders.exceptions import OrderError
@@ -37,8 +37,7 @@ PER_PAGE = 20
 def _is_seller_manager(user, order) -> bool:
     if not user.is_authenticated:
         return False
-    role = role_in(user, order.seller)
-    return role is not None and Role.RANK[role] >= Role.RANK[Role.Level.MANAGER]
+    return role_in(user, order.seller) in MANAGING
 
 
 def _is_buyer(request, order) -> bool:
