@@ -22,7 +22,7 @@ REFUND_TO_CREDIT = "credit"
 REFUND_TO_CARD = "card"
 REFUND_OFFLINE = (PaymentMethod.Kind.CASH, PaymentMethod.Kind.CHEQUE, PaymentMethod.Kind.TRANSFER)
 # Refunds that count against what a payment can still give back (a card refund may be pending).
-_REFUND_COUNTS = (Payment.State.PENDING, SUCCEEDED)
+REFUND_COUNTS = (Payment.State.PENDING, SUCCEEDED)
 
 
 def _refunds_under_way(order: Order) -> Decimal:
@@ -33,7 +33,7 @@ def _refunds_under_way(order: Order) -> Decimal:
 
 def payment_refunded(payment: Payment) -> Decimal:
     """What was already given back on `payment` (pending card refunds included), as a positive sum."""
-    total = payment.refunds.filter(state__in=_REFUND_COUNTS).aggregate(s=Sum("amount"))["s"]
+    total = payment.refunds.filter(state__in=REFUND_COUNTS).aggregate(s=Sum("amount"))["s"]
     return -money.round_money(total) if total is not None else money.ZERO
 
 

@@ -97,22 +97,6 @@ def payment_record(
     return payment
 
 
-@transaction.atomic
-def payment_set_state(*, payment: Payment, state: str) -> Payment:
-    """Move `payment` (locked) to `state` along Payment.TRANSITIONS; the same state again is a
-    no-op (a provider may confirm twice). Raises PaymentError on a forbidden transition."""
-    locked = Payment.objects.select_for_update().get(pk=payment.pk)
-    if locked.state != state:
-        try:
-            locked.transition(state)
-        except ValueError:
-            raise PaymentError(
-                _("Ce paiement est déjà « %(state)s ».") % {"state": locked.get_state_display()}
-            )
-        locked.save(update_fields=["state", "updated_at"])
-    return locked
-
-
 def order_paid(order: Order) -> Decimal:
     """What `order` has received: Σ succeeded payments (refunds are negative)."""
     paid = order.payments.filter(state=SUCCEEDED).aggregate(s=Sum("amount"))["s"]

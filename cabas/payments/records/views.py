@@ -21,11 +21,15 @@ from cabas.payments.exceptions import PaymentError
 from cabas.payments.goodwill import order_owed
 from cabas.payments.models import Payment, PaymentMethod, PaymentState
 from cabas.payments.records.forms import RECORD_KINDS, PaymentRecordForm, PaymentRefundForm
-from cabas.payments.records.refunds import payment_refund, payment_refundable, refund_destinations
+from cabas.payments.records.refunds import (
+    REFUND_COUNTS,
+    payment_refund,
+    payment_refundable,
+    refund_destinations,
+)
 from cabas.payments.records.services import order_payment_state, payment_record
 from cabas.payments.references import display
-
-_COUNTED_REFUNDS = (Payment.State.PENDING, Payment.State.SUCCEEDED)
+from cabas.payments.selectors import payment_method_for
 
 
 def _refund_prefix(payment: Payment) -> str:
@@ -50,7 +54,7 @@ def payments_context(order, *, record_form=None, refund_form=None, refund_paymen
     )
     refunded: dict[int, Decimal] = {}
     for payment in payments:
-        if payment.refund_of_id is not None and payment.state in _COUNTED_REFUNDS:
+        if payment.refund_of_id is not None and payment.state in REFUND_COUNTS:
             refunded[payment.refund_of_id] = refunded.get(payment.refund_of_id, money.ZERO) - payment.amount
     paid = sum((p.amount for p in payments if p.state == Payment.State.SUCCEEDED), money.ZERO)
     due = money.round_money(order_owed(order) - paid)
@@ -79,15 +83,6 @@ def payments_context(order, *, record_form=None, refund_form=None, refund_paymen
     }
 
 
-def _method_for(order, kind: str) -> PaymentMethod | None:
-    """The seller's method of `kind` a manual payment is attached to: the order's own when it is of
-    that kind, else the seller's first one of that kind (None when it has none)."""
-    if order.payment_method is not None and order.payment_method.kind == kind:
-        return order.payment_method
-    methods = PaymentMethod.objects.filter(enterprise_id=order.seller_id, kind=kind)
-    return methods.order_by("-active", "position", "pk").first()
-
-
 @manage_view(min_role=Role.Level.MANAGER)
 @require_POST
 def payment_record_view(request, enterprise, uuid):
@@ -106,7 +101,7 @@ def payment_record_view(request, enterprise, uuid):
                 kind=data["kind"],
                 amount=data["amount"],
                 order=order,
-                method=_method_for(order, data["kind"]),
+                method=payment_method_for(order, data["kind"]),
                 received_on=data["received_on"],
                 cheque_number=data["cheque_number"] if data["kind"] == PaymentMethod.Kind.CHEQUE else "",
                 note=data["note"],

@@ -315,7 +315,7 @@ def collection_create(
     *, seller, method: PaymentMethod, collection_date: date | None, orders, user=None
 ) -> Collection:
     """Debit the orders `orders` (their uuids) on `collection_date` from the account of `method`:
-    one pending Payment and one CollectionItem per order, and the pain.008 file to send to the bank_details.
+    one pending Payment and one CollectionItem per order, and the pain.008 file to send to the bank.
     Raises SepaError (French message) when the date is past, the account incomplete, or an order is
     no longer to be debited (paid, already in a collection, mandate revoked); nothing is written then."""
     creditor = _creditor(seller, method)
