@@ -19,8 +19,11 @@ from cabas.lib import money
 from cabas.orders.exceptions import InvalidQuantity, NotOffered, OrderNotEditable, StockChange
 from cabas.orders.lines import clean_quantity, display_name, line_snapshot
 from cabas.orders.models import Line, Order
-from cabas.orders.offers import available_quantity, check_open, offers_by_id
+from cabas.orders.offers import OFFER_RELATED, available_quantity, check_open, offers_by_id
 from cabas.orders.pricing import order_price
+
+# The lines of a cart with what pricing them reads (the variant's product, producer, tax rates).
+LINE_RELATED = tuple(f"variant__{related}" for related in OFFER_RELATED)
 
 
 def _session_key_name(seller, cycle) -> str:
@@ -210,3 +213,26 @@ def cart_priced(
         totals=price.totals,
         item_count=sum(line.quantity for line in lines),
     )
+
+
+def cart_lines_for_request(request, *, seller, cycle) -> list[Line]:
+    """The lines of the request's buyer's cart at `seller` in `cycle` (one query, nothing created or
+    changed: a guest cart becomes the user's when the cart itself is next looked up)."""
+    if cycle is None:
+        return []
+    lines = Line.objects.filter(
+        order__status=Order.Status.CART, order__seller=seller, order__cycle=cycle
+    ).select_related(*LINE_RELATED)
+    if request.user.is_authenticated:
+        lines = lines.filter(order__user=request.user)
+    else:
+        guest = request.session.get(_session_key_name(seller, cycle))
+        if not guest:
+            return []
+        lines = lines.filter(order__uuid=guest, order__user__isnull=True)
+    return list(lines.order_by("pk"))
+
+
+def cart_lines(cart: Order | None) -> list[Line]:
+    """The lines of `cart` (None: no cart, no line), ready to price (one query)."""
+    return list(cart.lines.select_related(*LINE_RELATED)) if cart else []

@@ -17,13 +17,9 @@ from django.utils import timezone
 from cabas.catalogue.models import Variant
 from cabas.cycles.models import CycleDistributor, OrderCycle, ShippingMethod
 from cabas.enterprises.models import Enterprise, Role, Sells
-from cabas.orders.cart import _session_key_name
-from cabas.orders.models import Customer, Line, Order
+from cabas.orders.models import Customer
 from cabas.orders.offers import OFFER_RELATED, cycle_is_sellable, offered_variants
 from cabas.orders.visibility import Subject, Visibility, customer_for_user, visible_filter
-
-# The lines of a cart with what pricing them reads (the variant's product, producer, tax rates).
-LINE_RELATED = tuple(f"variant__{related}" for related in OFFER_RELATED)
 
 
 @dataclass
@@ -206,28 +202,3 @@ def shop_products_page(shop: Shop, cycle: OrderCycle, *, q="", category="", prod
         "product__name", "product_id", "position", "pk"
     )[offset : offset + limit]
     return count, list(page)
-
-
-# --- the visitor's cart -------------------------------------------------------------------------
-
-
-def shop_cart_lines(request, shop: Shop) -> list[Line]:
-    """The lines of the visitor's cart in the shop's cycle (one query, nothing created)."""
-    if shop.cycle is None:
-        return []
-    lines = Line.objects.filter(
-        order__status=Order.Status.CART, order__seller=shop.enterprise, order__cycle=shop.cycle
-    ).select_related(*LINE_RELATED)
-    if request.user.is_authenticated:
-        lines = lines.filter(order__user=request.user)
-    else:
-        guest = request.session.get(_session_key_name(shop.enterprise, shop.cycle))
-        if not guest:
-            return []
-        lines = lines.filter(order__uuid=guest, order__user__isnull=True)
-    return list(lines.order_by("pk"))
-
-
-def cart_lines(cart: Order | None) -> list[Line]:
-    """The lines of `cart` (None: no cart, no line), ready to price (one query)."""
-    return list(cart.lines.select_related(*LINE_RELATED)) if cart else []

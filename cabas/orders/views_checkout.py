@@ -19,10 +19,10 @@ from cabas.cycles.models import ShippingMethod
 from cabas.errors import DomainError
 from cabas.orders import cart as carts
 from cabas.orders import placing, registry
+from cabas.orders.cart import cart_lines
 from cabas.orders.checkout import Buyer, checkout_offered, order_checkout
 from cabas.orders.exceptions import CartEmpty, CheckoutInvalid, InsufficientStock
 from cabas.orders.links import order_path
-from cabas.orders.shop import cart_lines
 from cabas.orders.views_shop import shop_load
 
 GUEST_ORDERS = "cabas_guest_orders"

@@ -33,8 +33,6 @@ from cabas.orders.exceptions import OrderError
 from cabas.orders.offers import OFFER_RELATED, apply_offer_price, available_quantity
 from cabas.orders.shop import (
     Shop,
-    cart_lines,
-    shop_cart_lines,
     shop_offer,
     shop_offers,
     shop_open,
@@ -59,7 +57,7 @@ def shop_load(request, slug, *, cycle_uuid=None) -> Shop:
 
 def cart_summary(request, shop: Shop, context: FeeContext):
     """The cart summary (number of items and total incl. fees) from the cart's current lines."""
-    lines = shop_cart_lines(request, shop)
+    lines = carts.cart_lines_for_request(request, seller=shop.enterprise, cycle=shop.cycle)
     view = carts.cart_priced(
         lines=lines,
         cycle=shop.cycle,
@@ -353,7 +351,7 @@ def cart_page(request, slug):
     context = {"shop": shop, "enterprise": shop.enterprise}
     if shop.cycle is not None:
         cart = carts.cart_find(request, seller=shop.enterprise, cycle=shop.cycle)
-        lines = cart_lines(cart)
+        lines = carts.cart_lines(cart)
         context["view"] = carts.cart_priced(
             lines=lines,
             cycle=shop.cycle,
