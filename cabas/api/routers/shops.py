@@ -23,8 +23,9 @@ from ninja import Header, Query, Router, Status
 from ninja.errors import HttpError
 
 from cabas.api import idempotency
+from cabas.api.access import optional_user
 from cabas.api.auth import token_auth
-from cabas.api.errors import errors
+from cabas.api.errors import errors, invalid
 from cabas.api.schemas import OrderNumber, Slug, text
 from cabas.api.schemas_shops import (
     CycleOut,
@@ -68,22 +69,7 @@ def rate(value) -> str:
     return str(int(value)) if value == value.to_integral() else f"{value.normalize():f}"
 
 
-def _invalid(field: str, message: str):
-    detail = _("Paramètres invalides : %(fields)s.") % {"fields": field} if field else message
-    return Status(
-        422, {"detail": detail, "errors": [{"field": field, "message": message, "type": "invalid"}]}
-    )
-
-
 # --- Who is asking, which shop ----------------------------------------------------------------
-
-
-def _optional_user(request):
-    """The token's user when a token is sent (a wrong one is refused), else a logged-in browser's."""
-    user = token_auth(request)
-    if user is not None:
-        return user
-    return request.user if request.user.is_authenticated else None
 
 
 def _shop(slug: str, user) -> Shop:
@@ -156,7 +142,7 @@ def _cycle(slug: str, distribution: CycleDistributor) -> dict:
     ),
 )
 def shop_cycles(request: HttpRequest, slug: Slug):
-    shop = _shop(slug, _optional_user(request))
+    shop = _shop(slug, optional_user(request))
     return [_cycle(slug, d) for d in shop_distributions(shop, methods=True, coordinator=True)]
 
 
@@ -214,7 +200,7 @@ def _product(variant, context: FeeContext) -> dict:
     ),
 )
 def shop_cycle_products(request: HttpRequest, slug: Slug, cycle: str, filters: Query[ProductsFilters]):
-    shop = _shop(slug, _optional_user(request))
+    shop = _shop(slug, optional_user(request))
     try:
         cycle_uuid = UUID(str(cycle))
     except ValueError:
@@ -312,7 +298,7 @@ def _stock_conflict(changes: list[StockChange]):
 
 
 def _key_reused():
-    return _invalid("Idempotency-Key", _("Cette clé a déjà servi pour une autre commande."))
+    return invalid("Idempotency-Key", _("Cette clé a déjà servi pour une autre commande."))
 
 
 def _placed_before(shop: Shop, user, key: str, claim) -> Order | None:
@@ -387,11 +373,11 @@ def shop_order_place(
     except InsufficientStock as error:
         return _stock_conflict(error.changes)
     except NotOffered as error:
-        return _invalid("lines", error.message)
+        return invalid("lines", error.message)
     except CheckoutInvalid as error:
-        return _invalid(error.field, error.message)
+        return invalid(error.field, error.message)
     except DomainError as error:
-        return _invalid("", error.message)
+        return invalid("", error.message)
     return Status(201, _order_out(order_detail(order.pk)))
 
 
