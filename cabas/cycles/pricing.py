@@ -55,7 +55,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Q
 
 from cabas.catalogue.models import TaxRate
 from cabas.cycles.models import CycleDistributor, CycleSupplier, Fee, OrderCycle
@@ -524,18 +523,8 @@ def _fees_attached(cycle_id: int, distributor_id: int | None) -> list[tuple]:
         return cursor.fetchall()
 
 
-def _platform_q() -> Q:
-    return Q(enterprise__slug=settings.PLATFORM_ENTERPRISE_SLUG, fee_type=Fee.Type.PLATFORM)
-
-
 def _is_platform_fee(fee: Fee) -> bool:
     return fee.fee_type == Fee.Type.PLATFORM and fee.enterprise.slug == settings.PLATFORM_ENTERPRISE_SLUG
-
-
-def platform_fees() -> list[Fee]:
-    """The platform operator's active fees of type "platform" (none without an operator)."""
-    fees = Fee.objects.filter(_platform_q(), active=True).select_related(*FEE_RELATED)
-    return list(fees.order_by("name", "id"))
 
 
 # --- the contract's functions -----------------------------------------------------------------

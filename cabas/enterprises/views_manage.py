@@ -111,7 +111,7 @@ def _wizard_finish(request, data: dict):
 
 
 def _profile_checklist(enterprise, settings_url: str) -> list[dict]:
-    """The checklist items a manager ticks on the settings page."""
+    """The dashboard checklist items about the profile itself (what the settings page fills in)."""
     return [
         {
             "label": _("Compléter la fiche (accroche, présentation, contact)"),

@@ -25,10 +25,6 @@ def sellable_cycles(distributor: Enterprise) -> list[OrderCycle]:
     )
 
 
-def distribution_of(cycle: OrderCycle, distributor: Enterprise) -> CycleDistributor | None:
-    return CycleDistributor.objects.filter(cycle=cycle, distributor=distributor).first()
-
-
 def is_hub(distributor: Enterprise) -> bool:
     return distributor.sells == Sells.ANY
 
