@@ -120,6 +120,17 @@ def cart_set_quantity(*, cart: Order, variant: Variant, quantity) -> Line | None
         return line
 
 
+def cart_fill(*, cart: Order, offers: list[tuple[Variant, int]]) -> None:
+    """Fill a new, empty `cart` with (offer, quantity) pairs the caller has just read as offered
+    (`offered_variants`) and checked against the stock: one INSERT. Raises InvalidQuantity for a
+    bad number. Stock is not reserved: it is checked again when the order is placed."""
+    context = FeeContext()
+    Line.objects.bulk_create(
+        line_snapshot(Line(order=cart), offer, clean_quantity(quantity), context)
+        for offer, quantity in offers
+    )
+
+
 def cart_clear(*, cart: Order) -> None:
     """Empty `cart`."""
     if cart.status != Order.Status.CART:

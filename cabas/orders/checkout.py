@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from cabas.cycles.models import CycleDistributor
 from cabas.orders import registry
-from cabas.orders.cart import cart_set_quantity
+from cabas.orders.cart import cart_fill
 from cabas.orders.exceptions import CheckoutInvalid, InsufficientStock, InvalidQuantity, StockChange
 from cabas.orders.models import Order
 from cabas.orders.offers import available_quantity
@@ -141,8 +141,7 @@ def _place_lines(*, shop: Shop, offered, lines, claim, **placing) -> Order:
             if claim is not None:
                 claim()
             cart = Order.objects.create(seller=shop.enterprise, cycle=cycle, user=placing["user"])
-            for line in lines:
-                cart_set_quantity(cart=cart, variant=offers[line.variant], quantity=line.quantity)
+            cart_fill(cart=cart, offers=[(offers[line.variant], line.quantity) for line in lines])
             order = _place(cart=cart, offered=offered, **placing)
             if order.pk != cart.pk:  # the same key placed another order meanwhile: drop this cart
                 cart.delete()
