@@ -30,8 +30,9 @@ from cabas.enterprises.models import VatRegime
 FRANCHISE_NOTE = "TVA non applicable, art. 293 B du CGI"
 
 
-def money_text(value: Decimal | None) -> str | None:
-    return None if value is None else f"{value:.2f}"
+def money_text(value) -> str | None:
+    """An amount as the API writes it: "12.50" (None stays None)."""
+    return None if value is None else f"{Decimal(value):.2f}"
 
 
 def rate_text(value: Decimal) -> str:

@@ -14,7 +14,6 @@ An order number is unique per seller only: `/orders/{seller}/{number}/payments` 
 answers 409 when several carry the number.
 """
 
-from decimal import Decimal
 from uuid import UUID
 
 from django.db import transaction
@@ -41,6 +40,7 @@ from cabas.api.schemas_payments import (
     PaymentIn,
     PaymentRecordedOut,
 )
+from cabas.api.schemas_products import money_text
 from cabas.enterprises.selectors import enterprises_managed_by
 from cabas.lib import money
 from cabas.orders.models import Customer, Order
@@ -65,10 +65,6 @@ SUCCEEDED = Payment.State.SUCCEEDED
 # The key is stored with a prefix ("api-"), in Payment.idempotency_key's 80 characters.
 IdempotencyKey = text(76)
 KEY_HEADER = Header("", alias="Idempotency-Key")
-
-
-def _money(value) -> str:
-    return f"{Decimal(value):.2f}"
 
 
 # --- An order's payments ----------------------------------------------------------------------
@@ -104,7 +100,7 @@ def _payment(payment: Payment, *, manager: bool) -> dict:
         "kind": payment.kind,
         "kind_label": str(payment.get_kind_display()),
         "method": payment.method.uuid if payment.method_id else None,
-        "amount": _money(payment.amount),
+        "amount": money_text(payment.amount),
         "state": payment.state,
         "state_label": str(payment.get_state_display()),
         "date": payment.received_on,
@@ -124,9 +120,9 @@ def _summary(order: Order, payments: list[Payment]) -> dict:
         "number": order.number,
         "seller": order.seller.slug,
         "status": order.status,
-        "total": _money(order.total),
-        "paid": _money(paid),
-        "due": _money(owed - paid),
+        "total": money_text(order.total),
+        "paid": money_text(paid),
+        "due": money_text(owed - paid),
         "payment_state": state.value,
         "payment_state_label": str(PaymentState(state).label),
     }
@@ -287,7 +283,7 @@ def customer_account(request: HttpRequest, slug: Slug, uuid: UUID, filters: Quer
     return {
         "enterprise": enterprise.slug,
         "customer": _customer_ref(customer),
-        "balance": _money(account_balance(customer)),
+        "balance": money_text(account_balance(customer)),
         "count": page.count,
         "limit": filters.limit,
         "offset": filters.offset,
@@ -297,8 +293,8 @@ def customer_account(request: HttpRequest, slug: Slug, uuid: UUID, filters: Quer
                 "created_at": entry.created_at,
                 "kind": entry.kind,
                 "kind_label": str(entry.get_kind_display()),
-                "amount": _money(entry.amount),
-                "balance_after": _money(entry.balance_after),
+                "amount": money_text(entry.amount),
+                "balance_after": money_text(entry.balance_after),
                 "note": entry.note,
                 "order": entry.order.number if entry.order_id else None,
                 "spent_at": entry.spent_at.slug if entry.spent_at_id else None,

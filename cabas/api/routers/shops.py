@@ -12,7 +12,6 @@ the seller; `GET /orders/{number}` looks among the orders the caller may read (a
 manager of the seller) and answers 409 when several sellers gave the same number.
 """
 
-from decimal import Decimal
 from uuid import UUID
 
 from django.conf import settings
@@ -27,6 +26,7 @@ from cabas.api.access import optional_user
 from cabas.api.auth import token_auth
 from cabas.api.errors import errors, invalid
 from cabas.api.schemas import OrderNumber, Slug, text
+from cabas.api.schemas_products import money_text, rate_text
 from cabas.api.schemas_shops import (
     CycleOut,
     CycleProductsPage,
@@ -58,15 +58,6 @@ router = Router(tags=["Boutiques et commandes"])
 READ_RESPONSES = errors(401, 403, 404, 422)
 IdempotencyKey = text(80)
 KEY_HEADER = Header("", alias="Idempotency-Key")
-
-
-def money(value) -> str:
-    return f"{Decimal(value):.2f}"
-
-
-def rate(value) -> str:
-    value = Decimal(value)
-    return str(int(value)) if value == value.to_integral() else f"{value.normalize():f}"
 
 
 # --- Who is asking, which shop ----------------------------------------------------------------
@@ -103,8 +94,8 @@ def _shipping(method: ShippingMethod) -> dict:
         "city": method.city,
         "instructions": method.instructions,
         "postcodes": codes,
-        "fee": money(method.fee),
-        "minimum_order": money(method.minimum_order) if method.minimum_order is not None else None,
+        "fee": money_text(method.fee),
+        "minimum_order": money_text(method.minimum_order) if method.minimum_order is not None else None,
     }
 
 
@@ -148,21 +139,21 @@ def shop_cycles(request: HttpRequest, slug: Slug):
 
 def _breakdown(breakdown) -> dict:
     return {
-        "producer_price": money(breakdown.producer_price),
-        "producer_tax_rate": rate(breakdown.producer_tax_rate),
+        "producer_price": money_text(breakdown.producer_price),
+        "producer_tax_rate": rate_text(breakdown.producer_tax_rate),
         "fees": [
             {
                 "name": share.name,
                 "fee_type": share.fee_type,
                 "fee_type_label": share.get_fee_type_display(),
                 "enterprise": share.enterprise.slug,
-                "amount": money(share.amount),
-                "tax_rate": rate(share.tax_rate),
+                "amount": money_text(share.amount),
+                "tax_rate": rate_text(share.tax_rate),
             }
             for share in breakdown.fees
         ],
-        "vat": money(breakdown.vat),
-        "unit_price": money(breakdown.unit_price),
+        "vat": money_text(breakdown.vat),
+        "unit_price": money_text(breakdown.unit_price),
     }
 
 
@@ -182,7 +173,7 @@ def _product(variant, context: FeeContext) -> dict:
         "variable_weight": variant.variable_weight,
         "available": available,
         "in_stock": available is None or available > 0,
-        "price": money(breakdown.unit_price),
+        "price": money_text(breakdown.unit_price),
         "breakdown": _breakdown(breakdown),
     }
 
@@ -233,9 +224,9 @@ def _line_out(line) -> dict:
         "size": line.size,
         "producer": line.producer.slug,
         "quantity": line.quantity,
-        "unit_price": money(line.unit_price),
-        "tax_rate": rate(line.tax_rate),
-        "total": money(line.total),
+        "unit_price": money_text(line.unit_price),
+        "tax_rate": rate_text(line.tax_rate),
+        "total": money_text(line.total),
     }
 
 
@@ -244,8 +235,8 @@ def _fee_line_out(fee) -> dict:
         "name": fee.name,
         "fee_type": fee.fee_type,
         "enterprise": fee.enterprise.slug,
-        "amount": money(fee.amount),
-        "tax_rate": rate(fee.tax_rate),
+        "amount": money_text(fee.amount),
+        "tax_rate": rate_text(fee.tax_rate),
     }
 
 
@@ -270,10 +261,10 @@ def _order_out(order: Order) -> dict:
         "city": order.city,
         "lines": [_line_out(line) for line in order.lines.all()],
         "fee_lines": [_fee_line_out(fee) for fee in order.fee_lines.all()],
-        "items_total": money(order.items_total),
-        "fees_total": money(order.fees_total),
-        "total": money(order.total),
-        "vat_total": money(order.vat_total),
+        "items_total": money_text(order.items_total),
+        "fees_total": money_text(order.fees_total),
+        "total": money_text(order.total),
+        "vat_total": money_text(order.vat_total),
         "url": settings.SITE_URL + path,
     }
 
