@@ -188,7 +188,7 @@ def reorder(*, order: Order, cart: Order) -> list[str]:
     offers = offers_by_id(cart.cycle, cart.seller, [line.variant_id for line in lines])
     with transaction.atomic():
         for line in lines:
-            name = " ".join(p for p in [line.product_name, line.variant_name] if p)
+            name = line.name
             offer = offers.get(line.variant_id)
             if offer is None:
                 notes.append(_("%(name)s n'est pas proposé dans ce cycle.") % {"name": name})

@@ -18,6 +18,7 @@ from cabas.cycles.models import CycleDistributor
 from cabas.orders import registry
 from cabas.orders.cart import cart_fill
 from cabas.orders.exceptions import CheckoutInvalid, InsufficientStock, InvalidQuantity, StockChange
+from cabas.orders.lines import display_name
 from cabas.orders.models import Order
 from cabas.orders.offers import available_quantity
 from cabas.orders.placing import Offered, order_place
@@ -88,7 +89,7 @@ def _stock_changes(offers: dict, lines: list[LineWanted]) -> list[StockChange]:
         variant = offers[line.variant]
         available = available_quantity(variant)
         if available is not None and line.quantity > available:
-            name = " ".join(p for p in [variant.product.name, variant.name] if p)
+            name = display_name(variant)
             changes.append(StockChange(str(variant.uuid), name, line.quantity, available))
     return changes
 

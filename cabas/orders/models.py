@@ -166,6 +166,11 @@ class Line(models.Model):
     def __str__(self):
         return f"{self.quantity} × {self.product_name}"
 
+    @property
+    def name(self) -> str:
+        """The product and variant names as ordered, e.g. « Tomates anciennes Cagette »."""
+        return " ".join(p for p in [self.product_name, self.variant_name] if p)
+
 
 class FeeLine(models.Model):
     """A fee charged on an order: who gets it, what for, how much (VAT included). A negative line

@@ -111,7 +111,7 @@ def stock_check(*, lines: list[Line], offers: dict[int, Variant], items: dict[in
     missing = [line.variant_id for line in lines if line.variant_id not in offers]
     uuids = dict(Variant.objects.filter(pk__in=missing).values_list("pk", "uuid")) if missing else {}
     for line in lines:
-        name = " ".join(p for p in [line.product_name, line.variant_name] if p)
+        name = line.name
         variant = offers.get(line.variant_id)
         if variant is None:
             changes.append(StockChange(str(uuids[line.variant_id]), name, line.quantity, 0))

@@ -37,7 +37,7 @@ def confirmation_context(order) -> dict:
     payment = order.payment_method
     lines = [
         {
-            "name": " ".join(p for p in [line.product_name, line.variant_name] if p),
+            "name": line.name,
             "size": line.size,
             "quantity": line.quantity,
             "unit_price": format_eur(line.unit_price),
