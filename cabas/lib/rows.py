@@ -38,10 +38,16 @@ class Columns:
     def select(self) -> str:
         return self._build()[1]
 
-    def instances(self, row) -> list:
+    def instances(self, row, skip: frozenset = frozenset()) -> list:
+        """One instance per part (None for the parts whose index is in `skip`)."""
         parts, _ = self._build()
         values, instances = iter(row), []
-        for model, columns in parts:
+        for index, (model, columns) in enumerate(parts):
+            if index in skip:
+                for _column in columns:
+                    next(values)
+                instances.append(None)
+                continue
             names, loaded = [], []
             for attname, col, converters in columns:
                 value = next(values)

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
 from django.utils import timezone
 
 from cabas.catalogue.models import Variant
 from cabas.cycles.pricing import FeeContext
 from cabas.lib import money
+from cabas.lib.rows import Columns
 from cabas.orders.exceptions import InvalidQuantity, NotOffered, OrderNotEditable, StockChange
 from cabas.orders.lines import clean_quantity, display_name, line_snapshot
 from cabas.orders.models import Line, Order
@@ -39,30 +41,50 @@ def cart_find(request, *, seller, cycle) -> Order | None:
     return cart
 
 
+_CART = Columns(((Order, "o", None),))
+
+
+def _cart_select(seller, cycle, condition: str, params: list) -> Order | None:
+    """The first open cart at `seller` in `cycle` that also meets `condition` (SQL over `o`), the
+    oldest first: written out, as it runs on every cart change and checkout."""
+    qn = connection.ops.quote_name
+    sql = (
+        f"SELECT {_CART.select} FROM {qn(Order._meta.db_table)} o "  # noqa: S608
+        f"WHERE o.status = %s AND o.seller_id = %s AND o.cycle_id = %s AND {condition} "
+        "ORDER BY o.created_at, o.id LIMIT 1"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [Order.Status.CART.value, seller.pk, cycle.pk, *params])
+        row = cursor.fetchone()
+    return None if row is None else _CART.instances(row)[0]
+
+
 def _cart_find(request, *, seller, cycle) -> Order | None:
-    carts = Order.objects.filter(status=Order.Status.CART, seller=seller, cycle=cycle)
     user = request.user if request.user.is_authenticated else None
     guest_uuid = request.session.get(_session_key_name(seller, cycle))
     if user is not None:
-        cart = carts.filter(user=user).order_by("created_at", "pk").first()
+        cart = _cart_select(seller, cycle, "o.user_id = %s", [user.pk])
         if cart is not None:
             return cart
         if guest_uuid:
             # Filled as a guest, then logged in: the cart becomes the user's.
-            cart = _guest_cart(carts, guest_uuid)
+            cart = _guest_cart(seller, cycle, guest_uuid)
             if cart is not None:
                 cart.user = user
                 cart.save(update_fields=["user", "updated_at"])
             return cart
         return None
     if guest_uuid:
-        return _guest_cart(carts, guest_uuid)
+        return _guest_cart(seller, cycle, guest_uuid)
     return None
 
 
-def _guest_cart(carts, guest_uuid) -> Order | None:
-    # The uuid is unique: no ORDER BY (compiling it over the order's columns costs more than the query).
-    return next(iter(carts.filter(uuid=guest_uuid, user__isnull=True).order_by()), None)
+def _guest_cart(seller, cycle, guest_uuid) -> Order | None:
+    try:
+        key = Order._meta.get_field("uuid").get_db_prep_value(guest_uuid, connection)
+    except ValidationError:  # not a uuid: no cart
+        return None
+    return _cart_select(seller, cycle, "o.uuid = %s AND o.user_id IS NULL", [key])
 
 
 def cart_for_request(request, *, seller, cycle) -> Order:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from cabas.cycles.models import CycleDistributor, ShippingMethod
 from cabas.cycles.pricing import FeeContext
 from cabas.lib import money
+from cabas.lib.rows import Columns
 from cabas.orders import registry
 from cabas.orders.exceptions import CartEmpty, CheckoutInvalid, OrderError, ShopClosed
 from cabas.orders.lines import LINE_SNAPSHOT_FIELDS, fee_lines_write, line_snapshot, line_values
@@ -250,6 +251,36 @@ def order_by_idempotency_key(*, seller, key: str) -> Order | None:
     return _placed_with_key(seller.pk, key)
 
 
+_CART_LOCK = Columns(((Order, "o", None), (Line, "l", None)))
+_ORDER_PART = frozenset({0})  # the order is read from the first row only
+
+
+def _cart_lock(cart: Order) -> tuple[Order, list[Line]]:
+    """Lock the order row of `cart` and read it again with its lines (by variant): one written-out
+    query, `SELECT ... FOR UPDATE OF` the order only. The cart's seller and cycle are kept when it
+    has them (e.g. from `cart.cart_find`), else read."""
+    qn = connection.ops.quote_name
+    lock = " FOR UPDATE OF o" if connection.features.has_select_for_update_of else ""
+    sql = (
+        f"SELECT {_CART_LOCK.select} FROM {qn(Order._meta.db_table)} o "  # noqa: S608
+        f"LEFT OUTER JOIN {qn(Line._meta.db_table)} l ON l.order_id = o.id "
+        f"WHERE o.id = %s ORDER BY l.variant_id{lock}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [cart.pk])
+        rows = cursor.fetchall()
+    if not rows:
+        raise Order.DoesNotExist
+    order, line = _CART_LOCK.instances(rows[0])
+    lines = [line] if line is not None else []
+    lines += [_CART_LOCK.instances(row, skip=_ORDER_PART)[1] for row in rows[1:]]
+    for line in lines:
+        line.order = order
+    if Order.seller.is_cached(cart) and Order.cycle.is_cached(cart):
+        order.seller, order.cycle = cart.seller, cart.cycle
+    return order, lines
+
+
 def _order_place(
     *,
     cart,
@@ -266,12 +297,7 @@ def _order_place(
     user,
     offered=None,
 ) -> Order:
-    locked = Order.objects.select_for_update(of=("self",))
-    if Order.seller.is_cached(cart) and Order.cycle.is_cached(cart):  # e.g. from `cart.cart_find`
-        order = locked.get(pk=cart.pk)
-        order.seller, order.cycle = cart.seller, cart.cycle
-    else:
-        order = locked.select_related("seller", "cycle").get(pk=cart.pk)
+    order, lines = _cart_lock(cart)
     if order.status != Order.Status.CART:
         if idempotency_key and order.idempotency_key == idempotency_key:
             return order
@@ -279,7 +305,6 @@ def _order_place(
     # The same key already placed through another cart: the unique (seller, idempotency_key)
     # constraint refuses this one when the order is saved, and `order_place` returns the other.
     check_open(order.cycle)
-    lines = list(order.lines.order_by("variant_id"))
     if not lines:
         raise CartEmpty()
     distribution, shipping_offered, payment_offered = _distribution_for_checkout(

@@ -9,6 +9,7 @@ These are selectors: they read and never write. Placing an order is `cabas.order
 from dataclasses import dataclass, field
 from uuid import UUID
 
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import Http404
@@ -17,7 +18,8 @@ from django.utils import timezone
 from cabas.catalogue.models import Variant
 from cabas.cycles.models import CycleDistributor, OrderCycle, ShippingMethod
 from cabas.enterprises.models import Enterprise, Role, Sells
-from cabas.orders.models import Customer
+from cabas.lib.rows import Columns
+from cabas.orders.models import Customer, VisibilityRule
 from cabas.orders.offers import OFFER_RELATED, cycle_is_sellable, offered_variants
 from cabas.orders.visibility import Subject, Visibility, customer_for_user, visible_filter
 
@@ -47,12 +49,32 @@ def _logged_in(user):
     return user if user is not None and user.is_authenticated else None
 
 
+_ENTERPRISE = Columns(((Enterprise, "e", None),))
+
+
+def _selling_enterprise(slug: str) -> tuple[Enterprise | None, bool]:
+    """The enterprise `slug` when it sells something, and whether it has visibility rules: one
+    written-out query (what `Enterprise.objects.exclude(sells=NONE).get(slug=slug)` and an `exists()`
+    on its rules read), as it runs on every shop page and checkout."""
+    qn = connection.ops.quote_name
+    sql = (
+        f"SELECT {_ENTERPRISE.select}, EXISTS (SELECT 1 FROM {qn(VisibilityRule._meta.db_table)} r "  # noqa: S608
+        f"WHERE r.enterprise_id = e.id) FROM {qn(Enterprise._meta.db_table)} e "
+        "WHERE e.slug = %s AND NOT e.sells = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [slug, Sells.NONE.value])
+        row = cursor.fetchone()
+    if row is None:
+        return None, False
+    return _ENTERPRISE.instances(row[:-1])[0], bool(row[-1])
+
+
 def shop_for(slug: str, user) -> Shop:
     """The shop `slug` as `user` (None or anonymous: a guest) sees it; Http404 when no enterprise
     selling anything has this slug."""
     user = _logged_in(user)
-    # The slug is unique: no ORDER BY (whose compiling costs more than the query on a wide row).
-    enterprise = next(iter(Enterprise.objects.exclude(sells=Sells.NONE).filter(slug=slug).order_by()), None)
+    enterprise, any_rules = _selling_enterprise(slug)
     if enterprise is None:
         raise Http404
     customer = customer_for_user(enterprise, user)
@@ -61,7 +83,48 @@ def shop_for(slug: str, user) -> Shop:
         or customer is not None
         or (user is not None and Role.objects.filter(user=user, enterprise=enterprise).exists())
     )
-    return Shop(enterprise, customer, visible_filter(enterprise, customer), allowed, user)
+    visibility = visible_filter(enterprise, customer, any_rules=any_rules)
+    return Shop(enterprise, customer, visibility, allowed, user)
+
+
+_DISTRIBUTIONS = {
+    False: Columns(((CycleDistributor, "d", None), (OrderCycle, "c", None))),
+    True: Columns(((CycleDistributor, "d", None), (OrderCycle, "c", None), (Enterprise, "k", None))),
+}
+
+
+def _open_distributions(enterprise: Enterprise, cycle_uuid, coordinator: bool) -> list[CycleDistributor]:
+    """The distributions of `enterprise` whose cycle is open now (only `cycle_uuid`'s when given),
+    with their cycle (and its coordinator), the cycle closing first first: what
+    `CycleDistributor.objects.filter(...).select_related("cycle").order_by(...)` reads, written out
+    because it runs on every shop page and checkout."""
+    if cycle_uuid is not None:
+        try:
+            cycle_uuid = OrderCycle._meta.get_field("uuid").get_db_prep_value(cycle_uuid, connection)
+        except ValidationError:
+            return []
+    columns, qn, ops = _DISTRIBUTIONS[coordinator], connection.ops.quote_name, connection.ops
+    now = ops.adapt_datetimefield_value(timezone.now())
+    join = f" INNER JOIN {qn(Enterprise._meta.db_table)} k ON c.coordinator_id = k.id" if coordinator else ""
+    sql = (
+        f"SELECT {columns.select} FROM {qn(CycleDistributor._meta.db_table)} d "  # noqa: S608
+        f"INNER JOIN {qn(OrderCycle._meta.db_table)} c ON d.cycle_id = c.id{join} "
+        "WHERE d.distributor_id = %s AND c.opens_at <= %s AND c.closes_at > %s"
+        + (" AND c.uuid = %s" if cycle_uuid is not None else "")
+        + " ORDER BY c.closes_at, c.id"
+    )
+    params = [enterprise.pk, now, now] + ([cycle_uuid] if cycle_uuid is not None else [])
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    distributions = []
+    for row in rows:
+        distribution, cycle, *rest = columns.instances(row)
+        if rest:
+            cycle.coordinator = rest[0]
+        distribution.cycle, distribution.distributor = cycle, enterprise
+        distributions.append(distribution)
+    return distributions
 
 
 def shop_distributions(
@@ -71,16 +134,7 @@ def shop_distributions(
     `coordinator` when asked), the cycle closing first first; only `cycle_uuid`'s when given. With
     `methods`, each gets the methods the visitor may choose from (see `distribution_methods`). One
     query (three with the methods)."""
-    now = timezone.now()
-    rows = (
-        CycleDistributor.objects.filter(
-            distributor=shop.enterprise, cycle__opens_at__lte=now, cycle__closes_at__gt=now
-        )
-        .select_related("cycle__coordinator" if coordinator else "cycle")
-        .order_by("cycle__closes_at", "cycle__pk")
-    )
-    if cycle_uuid is not None:
-        rows = rows.filter(cycle__uuid=cycle_uuid)
+    rows = _open_distributions(shop.enterprise, cycle_uuid, coordinator)
     visibility = shop.visibility
     distributions = [d for d in rows if cycle_is_sellable(d.cycle) and visibility.shows("cycles", d.cycle_id)]
     if methods:

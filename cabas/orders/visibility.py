@@ -12,8 +12,8 @@ for a tag; a rule with an empty tag is the default rule. For one item and one cu
 A guest (no customer) has no tag. docs/visibility-rules.md explains it with examples.
 
 The shop calls `visible_filter(enterprise, customer)` once per request: it loads every rule of the
-enterprise in at most five queries (one when there is none) and then filters any number of
-querysets without another query.
+enterprise in at most five queries (one when there is none, none when the caller already knows
+there is none) and then filters any number of querysets without another query.
 """
 
 import re
@@ -163,10 +163,11 @@ def rules_load(enterprise) -> dict[str, list[_Rule]]:
     return rules
 
 
-def visible_filter(enterprise, customer: Customer | None) -> Visibility:
-    """What `customer` (None: a guest) may see in `enterprise`'s shop."""
+def visible_filter(enterprise, customer: Customer | None, *, any_rules: bool = True) -> Visibility:
+    """What `customer` (None: a guest) may see in `enterprise`'s shop. `any_rules=False`: the
+    caller read that the enterprise has no rule (nothing is read then)."""
     tags = frozenset(tag_normalize(t) for t in (customer.tags if customer else []) if tag_normalize(t))
-    rules = rules_load(enterprise)
+    rules = rules_load(enterprise) if any_rules else {}
     return Visibility(
         tags=tags, hidden={subject: _hidden_items(entries, tags) for subject, entries in rules.items()}
     )
