@@ -61,7 +61,7 @@ from cabas.cycles.models import CycleDistributor, CycleSupplier, Fee, OrderCycle
 from cabas.enterprises.models import Enterprise, VatRegime
 from cabas.lib import units
 from cabas.lib.money import HUNDRED, ZERO, round_money, split_vat, to_decimal
-from cabas.lib.rows import Columns
+from cabas.lib.rows import Columns, fetch
 
 # What a variant needs loaded to be priced without further queries.
 VARIANT_PRICING_RELATED = ("product__producer", "product__category__default_tax_rate", "tax_rate")
@@ -518,9 +518,7 @@ def _fees_attached(cycle_id: int, distributor_id: int | None) -> list[tuple]:
         f"ORDER BY f.{fee['name']}, f.{pk}, a.role, a.supplier_id"
     )
     params += [True, settings.PLATFORM_ENTERPRISE_SLUG, Fee.Type.PLATFORM]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+    return fetch(sql, params)
 
 
 def _is_platform_fee(fee: Fee) -> bool:

@@ -5,11 +5,19 @@ the ORM takes longer to build and compile than the database to run.
 fields it loads (None: every concrete field). `columns.select` is the SELECT list (built once per
 database vendor); `columns.instances(row)` turns one fetched row into one instance per part, with
 the backend's converters applied as the ORM would (None for a part whose LEFT JOIN found no row).
+`fetch(sql, params)` runs such a query and returns its rows.
 """
 
 from __future__ import annotations
 
 from django.db import connection
+
+
+def fetch(sql: str, params) -> list[tuple]:
+    """The rows of a written-out SELECT."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 class Columns:

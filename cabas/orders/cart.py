@@ -17,7 +17,7 @@ from django.utils import timezone
 from cabas.catalogue.models import Variant
 from cabas.cycles.pricing import FeeContext
 from cabas.lib import money
-from cabas.lib.rows import Columns
+from cabas.lib.rows import Columns, fetch
 from cabas.orders.exceptions import InvalidQuantity, NotOffered, OrderNotEditable, StockChange
 from cabas.orders.lines import clean_quantity, display_name, line_snapshot
 from cabas.orders.models import Line, Order
@@ -53,10 +53,8 @@ def _cart_select(seller, cycle, condition: str, params: list) -> Order | None:
         f"WHERE o.status = %s AND o.seller_id = %s AND o.cycle_id = %s AND {condition} "
         "ORDER BY o.created_at, o.id LIMIT 1"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [Order.Status.CART.value, seller.pk, cycle.pk, *params])
-        row = cursor.fetchone()
-    return None if row is None else _CART.instances(row)[0]
+    rows = fetch(sql, [Order.Status.CART.value, seller.pk, cycle.pk, *params])
+    return _CART.instances(rows[0])[0] if rows else None
 
 
 def _cart_find(request, *, seller, cycle) -> Order | None:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from cabas.cycles.models import CycleDistributor, ShippingMethod
 from cabas.cycles.pricing import FeeContext
 from cabas.lib import money
-from cabas.lib.rows import Columns
+from cabas.lib.rows import Columns, fetch
 from cabas.orders import registry
 from cabas.orders.exceptions import CartEmpty, CheckoutInvalid, OrderError, ShopClosed
 from cabas.orders.lines import LINE_SNAPSHOT_FIELDS, fee_lines_write, line_snapshot, line_values
@@ -266,9 +266,7 @@ def _cart_lock(cart: Order) -> tuple[Order, list[Line]]:
         f"LEFT OUTER JOIN {qn(Line._meta.db_table)} l ON l.order_id = o.id "
         f"WHERE o.id = %s ORDER BY l.variant_id{lock}"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [cart.pk])
-        rows = cursor.fetchall()
+    rows = fetch(sql, [cart.pk])
     if not rows:
         raise Order.DoesNotExist
     order, line = _CART_LOCK.instances(rows[0])

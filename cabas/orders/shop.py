@@ -18,7 +18,7 @@ from django.utils import timezone
 from cabas.catalogue.models import Variant
 from cabas.cycles.models import CycleDistributor, OrderCycle, ShippingMethod
 from cabas.enterprises.models import Enterprise, Role, Sells
-from cabas.lib.rows import Columns
+from cabas.lib.rows import Columns, fetch
 from cabas.orders.models import Customer, VisibilityRule
 from cabas.orders.offers import OFFER_RELATED, cycle_is_sellable, offered_variants
 from cabas.orders.visibility import Subject, Visibility, customer_for_user, visible_filter
@@ -62,12 +62,10 @@ def _selling_enterprise(slug: str) -> tuple[Enterprise | None, bool]:
         f"WHERE r.enterprise_id = e.id) FROM {qn(Enterprise._meta.db_table)} e "
         "WHERE e.slug = %s AND NOT e.sells = %s"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [slug, Sells.NONE.value])
-        row = cursor.fetchone()
-    if row is None:
+    rows = fetch(sql, [slug, Sells.NONE.value])
+    if not rows:
         return None, False
-    return _ENTERPRISE.instances(row[:-1])[0], bool(row[-1])
+    return _ENTERPRISE.instances(rows[0][:-1])[0], bool(rows[0][-1])
 
 
 def shop_for(slug: str, user) -> Shop:
@@ -114,11 +112,8 @@ def _open_distributions(enterprise: Enterprise, cycle_uuid, coordinator: bool) -
         + " ORDER BY c.closes_at, c.id"
     )
     params = [enterprise.pk, now, now] + ([cycle_uuid] if cycle_uuid is not None else [])
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
     distributions = []
-    for row in rows:
+    for row in fetch(sql, params):
         distribution, cycle, *rest = columns.instances(row)
         if rest:
             cycle.coordinator = rest[0]

@@ -14,7 +14,7 @@ from django.db.models import F
 from cabas.catalogue.models import Category, InventoryItem, Product, TaxRate, Variant
 from cabas.cycles.models import CycleDistributor, CycleVariant
 from cabas.enterprises.models import Enterprise
-from cabas.lib.rows import Columns
+from cabas.lib.rows import Columns, fetch
 from cabas.orders.exceptions import InsufficientStock, StockChange
 from cabas.orders.models import Line, Order
 from cabas.orders.offers import OFFER_RELATED, apply_offer_price, is_hub, offered_variants, stock_items
@@ -85,9 +85,7 @@ def _producer_offers_locked(order: Order, ids: list[int]) -> list[Variant]:
         "WHERE d.cycle_id = %s AND d.distributor_id = %s) "
         f"ORDER BY v.id{lock}"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*ids, order.cycle_id, order.cycle_id, order.seller_id])
-        rows = cursor.fetchall()
+    rows = fetch(sql, [*ids, order.cycle_id, order.cycle_id, order.seller_id])
     return [_offer_from_row(row) for row in rows]
 
 
