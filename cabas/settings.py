@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "cabas.cycles",
     "cabas.orders",
     "cabas.solidarity",
+    "cabas.fulfilment",
     "cabas.api",
     "cabas.demo",  # the demo territory loader: imports every app above, imported by none
 ]

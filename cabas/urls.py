@@ -8,6 +8,7 @@ from cabas.catalogue import urls as catalogue_urls
 from cabas.core import views as core_views
 from cabas.cycles import urls as cycles_urls
 from cabas.enterprises import urls as enterprises_urls
+from cabas.fulfilment import urls as fulfilment_urls
 from cabas.orders import urls as orders_urls
 from cabas.solidarity import urls as solidarity_urls
 
@@ -24,6 +25,7 @@ urlpatterns = [
     path("manage/", include((orders_urls.manage_urlpatterns, "orders"))),
     path("", include("cabas.payments.urls")),  # /manage/... and /payments/...
     path("manage/", include((solidarity_urls.manage_urlpatterns, "solidarity"))),
+    path("manage/", include((fulfilment_urls.manage_urlpatterns, "fulfilment"))),
     path("", include(enterprises_urls.invitation_urlpatterns)),
     # Shops (/<slug>/shop/...), orders and "my orders": before the public catch-all /<slug>/.
     path("", include((orders_urls.shop_urlpatterns, "shop"))),

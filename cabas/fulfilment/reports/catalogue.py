@@ -1,0 +1,2 @@
+"""Every report module, imported once by `FulfilmentConfig.ready()` so that each registers its
+reports (`cabas.fulfilment.reports.base.register`). A new report module is added here."""
