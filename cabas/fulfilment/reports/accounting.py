@@ -273,24 +273,17 @@ class PayYourSuppliers(Report):
 # --- VAT --------------------------------------------------------------------------------------
 
 
-def _amounts_by_order_and_rate(lines: QuerySet, fee_lines: QuerySet | None) -> Iterator[tuple]:
-    """(order id, rate, amount) sums, sorted by order then rate: the lines' totals and, when given,
-    the fee lines' amounts (the two sorted streams merged, one row per source)."""
+def _amounts_by_order_and_rate(lines: QuerySet, fee_lines: QuerySet) -> Iterator[tuple]:
+    """(order id, rate, amount) sums sorted by order then rate: the lines' totals and the fee lines'
+    amounts, two sorted streams merged (an order and rate may come once from each)."""
     streams = [
-        lines.values("order_id", "tax_rate")
-        .annotate(amount=Sum("total"))
+        queryset.values("order_id", "tax_rate")
+        .annotate(amount=Sum(field))
         .order_by("order_id", "tax_rate")
         .values_list("order_id", "tax_rate", "amount")
         .iterator(chunk_size=CHUNK)
+        for queryset, field in ((lines, "total"), (fee_lines, "amount"))
     ]
-    if fee_lines is not None:
-        streams.append(
-            fee_lines.values("order_id", "tax_rate")
-            .annotate(amount=Sum("amount"))
-            .order_by("order_id", "tax_rate")
-            .values_list("order_id", "tax_rate", "amount")
-            .iterator(chunk_size=CHUNK)
-        )
     return heapq.merge(*streams, key=lambda row: (row[0], row[1]))
 
 
