@@ -64,6 +64,12 @@ def test_it_refuses_with_debug_off_and_writes_nothing(settings):
     assert not Order.objects.exists() and not Line.objects.exists() and not Payment.objects.exists()
 
 
+def test_it_refuses_a_size_below_one_line(debug):
+    with pytest.raises(CommandError, match="au moins 1"):
+        seed(lines=0)
+    assert not Enterprise.objects.filter(slug__endswith="-e7-1").exists() and not Order.objects.exists()
+
+
 def test_it_builds_at_least_the_lines_asked_for_and_says_so(debug):
     output = seed()
     lines = Line.objects.count()
