@@ -3,11 +3,12 @@
 
 What it builds, all from `random.Random(seed)` (the same seed on the same day builds the same
 history): a few hubs (they sell the products of others; every order is a hub's) and producers
-(they sell their own, and supply the hubs) with French names, about twenty products per producer in the reference categories, customers per hub,
-one weekly order cycle per hub over about six months (its suppliers, its distribution with the
-hub's pickup and delivery methods, payment methods and packing fee, the variants offered), then
-orders in chronological order — placed, collected, a few cancelled — numbered per seller as the
-checkout numbers them, with their lines, fee lines and, for most, a payment.
+(they sell their own, and supply the hubs) with French names, about twenty products per producer
+in the reference categories, customers per hub, one weekly order cycle per hub over about six
+months (its suppliers, its distribution with the hub's pickup and delivery methods, payment
+methods and packing fee, the variants offered), then orders in chronological order — placed,
+collected, a few cancelled — numbered per seller as the checkout numbers them, with their lines,
+fee lines and, for most, a payment.
 
 An order is priced by the application's own code: each line is what `orders.lines.line_snapshot`
 records of its variant, the fee lines are `FeeContext.order_fee_lines` (the hub's packing fee, the
