@@ -87,9 +87,12 @@ class ScaleSummary:
     seconds: float = 0.0
 
 
-def scale_build(*, lines: int, seed: int = 1, progress: Callable[[int], None] | None = None) -> ScaleSummary:
-    """Build a history of at least `lines` order lines (see the module); `progress` is called
-    with the number of lines written every `PROGRESS_EVERY` lines. Raises ScaleRefused."""
+def scale_build(
+    *, lines: int, seed: int = 1, hubs: int | None = None, progress: Callable[[int], None] | None = None
+) -> ScaleSummary:
+    """Build a history of at least `lines` order lines (see the module) over `hubs` hubs (None: 2 to
+    8 by size); `progress` is called with the number of lines written every `PROGRESS_EVERY` lines.
+    Raises ScaleRefused."""
     if not settings.DEBUG:
         raise ScaleRefused(
             _(
@@ -99,6 +102,8 @@ def scale_build(*, lines: int, seed: int = 1, progress: Callable[[int], None] | 
         )
     if lines < 1:
         raise ScaleRefused(_("Le nombre de lignes de commande doit être au moins 1."))
+    if hubs is not None and not 1 <= hubs <= 50:
+        raise ScaleRefused(_("Le nombre de points de vente doit être entre 1 et 50."))
     started = time.monotonic()
     rng = random.Random(seed)
     with transaction.atomic():
@@ -106,7 +111,7 @@ def scale_build(*, lines: int, seed: int = 1, progress: Callable[[int], None] | 
             with connection.cursor() as cursor:  # check foreign keys per statement, not at commit
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         run = _run_next(seed)
-        world = world_build(rng, seed=seed, run=run, lines=lines, today=timezone.localdate())
+        world = world_build(rng, seed=seed, run=run, lines=lines, hubs=hubs, today=timezone.localdate())
         if world is None:
             raise ScaleRefused(
                 _("Les catégories de référence manquent : lancez d'abord « manage.py migrate ».")

@@ -104,14 +104,15 @@ class World:
         }
 
 
-def world_build(rng, *, seed: int, run: int, lines: int, today: datetime.date) -> World | None:
-    """Create the world of a history of about `lines` lines; None without reference categories."""
+def world_build(rng, *, seed: int, run: int, lines: int, today: datetime.date, hubs=None) -> World | None:
+    """Create the world of a history of about `lines` lines over `hubs` hubs (None: by size); None
+    without reference categories."""
     categories = {c.slug: c for c in Category.objects.select_related("default_tax_rate")}
     if not categories:
         return None
     standard = TaxRate.objects.filter(rate=Decimal(20)).first()
     suffix = f"-e{seed}-{run}"
-    hub_count = min(8, 2 + lines // 200_000)
+    hub_count = hubs or min(8, 2 + lines // 200_000)
     weeks = max(WEEKS[0], min(WEEKS[1], lines // 4000))
     per_hub = lines / (sum(LINES_PER_ORDER) / 2) / hub_count  # orders
     hubs = _hubs_make(rng, hub_count, suffix)

@@ -182,3 +182,11 @@ def test_it_builds_the_same_history_again_for_the_same_seed_alongside_the_first(
     )
     seed(seed=12)
     assert _history("-e12-1") != one
+
+
+def test_it_puts_the_whole_history_in_the_hubs_asked_for(debug):
+    call_command("seed_scale", lines=LINES, seed=3, hubs=1, stdout=StringIO())
+    assert Order.objects.values("seller").distinct().count() == 1
+    assert Line.objects.count() >= LINES
+    with pytest.raises(CommandError, match="entre 1 et 50"):
+        call_command("seed_scale", lines=LINES, seed=3, hubs=0, stdout=StringIO())

@@ -24,6 +24,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--lines", type=int, required=True, help="order lines to build, at least")
         parser.add_argument("--seed", type=int, default=1, help="seed of the random generator (1)")
+        parser.add_argument("--hubs", type=int, default=None, help="number of hubs (default: 2 to 8 by size)")
 
     def handle(self, *args, **options):
         verbose = options["verbosity"] > 0
@@ -33,7 +34,9 @@ class Command(BaseCommand):
                 self.stdout.write(_("%(lines)s lignes de commande écrites…") % {"lines": _number(lines)})
 
         try:
-            summary = scale_build(lines=options["lines"], seed=options["seed"], progress=progress)
+            summary = scale_build(
+                lines=options["lines"], seed=options["seed"], hubs=options["hubs"], progress=progress
+            )
         except ScaleRefused as refused:
             raise CommandError(str(refused))
         if verbose:
