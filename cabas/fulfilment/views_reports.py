@@ -1,0 +1,62 @@
+"""The reports in the back-office: the list of the reports a member may open, and one report's page
+(its filters, a page of its table with the totals, its downloads as CSV, XLSX and PDF)."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from cabas.enterprises.access import manage_view
+from cabas.enterprises.models import Role
+from cabas.fulfilment.forms import ReportFiltersForm
+from cabas.fulfilment.reports import render as rendering
+from cabas.fulfilment.reports.base import GROUPS, REPORTS, Report, reports_for
+
+DOWNLOADS = {
+    "csv": rendering.csv_response,
+    "xlsx": rendering.xlsx_response,
+    "pdf": rendering.pdf_response,
+}
+
+
+@require_GET
+@manage_view(min_role=Role.Level.VOLUNTEER)
+def reports(request, enterprise):
+    available = reports_for(enterprise.current_role.role)
+    groups = [(label, [r for r in available if r.group == key]) for key, label in GROUPS.items()]
+    context = {"enterprise": enterprise, "nav": "reports", "groups": [(g, rs) for g, rs in groups if rs]}
+    return render(request, "manage/reports/list.html", context)
+
+
+def _report_or_error(enterprise, name: str) -> Report:
+    """The report called `name` (404 when there is none), if the member's role may open it (403)."""
+    report = REPORTS.get(name)
+    if report is None:
+        raise Http404
+    if not enterprise.current_role.at_least(report.min_role):
+        raise PermissionDenied
+    return report
+
+
+@require_GET
+@manage_view(min_role=Role.Level.VOLUNTEER)
+def report(request, enterprise, name):
+    # The view lets every member in; each report then says the role it needs (`Report.min_role`).
+    chosen = _report_or_error(enterprise, name)
+    download = request.GET.get("format", "")
+    if download and download not in DOWNLOADS:
+        raise Http404
+    form = ReportFiltersForm(request.GET, enterprise=enterprise, report=chosen)
+    context = {"enterprise": enterprise, "nav": "reports", "report": chosen, "form": form}
+    if not form.is_valid():
+        # The download links always carry valid filters: a download asked with bad ones is a 400.
+        return render(request, "manage/reports/report.html", context, status=400 if download else 200)
+    filters = form.filters()
+    if download:
+        return DOWNLOADS[download](chosen, filters)
+    context.update(
+        table=rendering.table(chosen, filters, request.GET.get("page")),
+        filters_in_words=rendering.filters_in_words(filters),
+        formats=list(DOWNLOADS),
+    )
+    return render(request, "manage/reports/report.html", context)
