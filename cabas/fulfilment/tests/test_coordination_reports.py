@@ -1,7 +1,9 @@
+import datetime
 from collections import defaultdict
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from cabas.fulfilment.reports.base import REPORTS, Filters
 from cabas.fulfilment.tests.coordination_setup import build
@@ -82,13 +84,20 @@ def test_it_leaves_out_the_cancelled_order_the_cart_and_another_coordinators_cyc
     assert _rows(BY_SUPPLIER, Filters(enterprise=network.hubs[0].enterprise)) == []
 
 
-def test_it_filters_the_coordination_reports_by_cycle_and_producer():
+def test_it_filters_the_coordination_reports_by_cycle_date_and_producer():
     network = build(8)
     later = [o for o in network.reported if o.cycle_id == network.later.pk]
     assert 0 < len(later) < len(network.reported)
     filters = Filters(enterprise=network.coordinator, cycle=network.later)
     assert REPORTS[REVENUE].totals(filters)["total"] == sum((o.total for o in later), ZERO)
     assert REPORTS[BY_DISTRIBUTOR].totals(filters)["amount"] == sum((o.items_total for o in later), ZERO)
+    later_day = timezone.localdate(later[0].pickup_at)
+    on_that_day = Filters(enterprise=network.coordinator, distribution_date=later_day)
+    assert REPORTS[REVENUE].totals(on_that_day) == REPORTS[REVENUE].totals(filters)
+    tomorrow = Filters(
+        enterprise=network.coordinator, date_from=timezone.localdate() + datetime.timedelta(days=1)
+    )
+    assert _rows(REVENUE, tomorrow) == [] and _rows(BY_SUPPLIER, tomorrow) == []
     honey = Filters(enterprise=network.coordinator, producer=network.beekeeper)
     rows = _rows(BY_SUPPLIER, honey)
     assert {r["producer"] for r in rows} == {"Les Ruches du Pilat"}
