@@ -1,4 +1,12 @@
 """Every report module, imported once by `FulfilmentConfig.ready()` so that each registers its
 reports (`cabas.fulfilment.reports.base.register`). A new report module is added here."""
 
-from cabas.fulfilment.reports import accounting, distribution, orders, packing  # noqa: F401
+from cabas.fulfilment.reports import (  # noqa: F401
+    accounting,
+    catalogue_reports,
+    coordination,
+    distribution,
+    orders,
+    packing,
+    payments,
+)
