@@ -64,8 +64,19 @@ def test_it_lists_to_a_volunteer_only_the_reports_of_its_role(client):
         reverse("fulfilment:reports", kwargs={"slug": data.shop.slug})
     )
     assert response.status_code == 200
-    assert "Totaux par producteur" not in response.content.decode()
+    page = response.content.decode()
+    assert "Totaux par producteur" not in page and "Feuille d&#x27;émargement" in page
     assert _member(client, data.shop, "volunteer").get(_url(data.shop)).status_code == 403
+    sheet = client.get(_url(data.shop, "distribution-sheet"))
+    assert sheet.status_code == 200 and "Signature" in sheet.content.decode()
+    assert client.get(_url(data.shop, "distribution-sheet") + "?format=pdf").status_code == 200
+
+
+def test_it_answers_404_to_an_outsider_whatever_the_report(client):
+    data = sales(orders=2)
+    client.force_login(RoleFactory(enterprise=HubFactory(), role="owner").user)
+    for name in ("distribution-sheet", "orders-by-supplier", "pay-your-suppliers"):
+        assert client.get(_url(data.shop, name)).status_code == 404
 
 
 def test_it_answers_404_for_an_unknown_report_or_format(client):
