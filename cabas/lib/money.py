@@ -63,15 +63,20 @@ def unit_price(price: Decimal, quantity: Decimal) -> Decimal:
     return round_money(to_decimal(price) / quantity)
 
 
+def group_thousands(digits: str) -> str:
+    """'1234567' -> '1 234 567': thousands separated by a narrow no-break space, as in French."""
+    groups = []
+    while len(digits) > 3:
+        groups.insert(0, digits[-3:])
+        digits = digits[:-3]
+    groups.insert(0, digits)
+    return NARROW_NBSP.join(groups)
+
+
 def format_eur(value: Decimal, *, symbol: bool = True) -> str:
     """French format: 1234.5 -> '1 234,50 €' (narrow no-break space between thousands)."""
     amount = round_money(value)
     sign = "-" if amount < 0 else ""
     whole, cents = f"{abs(amount):.2f}".split(".")
-    groups = []
-    while len(whole) > 3:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    groups.insert(0, whole)
-    text = sign + NARROW_NBSP.join(groups) + "," + cents
+    text = sign + group_thousands(whole) + "," + cents
     return text + NBSP + "€" if symbol else text

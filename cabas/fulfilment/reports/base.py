@@ -87,12 +87,26 @@ class Report:
 
     def totals(self, filters: Filters) -> dict:
         """The sums of the `total=True` columns over every row (keys of the other columns absent)."""
-        keys = [c.key for c in self.columns if c.total]
-        sums: dict = dict.fromkeys(keys, 0)
+        sums = Sums(self.columns)
         for row in self.rows(filters):
-            for key in keys:
-                sums[key] += row[key] or 0
-        return {k: money.round_money(v) if isinstance(v, Decimal) else v for k, v in sums.items()}
+            sums.add(row)
+        return sums.result()
+
+
+class Sums:
+    """The sums of the `total=True` columns of `columns`, added row by row (`Report.totals`, and the
+    renderers in the same pass as they write the rows); amounts rounded to the cent."""
+
+    def __init__(self, columns: tuple[Column, ...]):
+        self.keys = [c.key for c in columns if c.total]
+        self.sums: dict = dict.fromkeys(self.keys, 0)
+
+    def add(self, row: dict) -> None:
+        for key in self.keys:
+            self.sums[key] += row[key] or 0
+
+    def result(self) -> dict:
+        return {k: money.round_money(v) if isinstance(v, Decimal) else v for k, v in self.sums.items()}
 
 
 REPORTS: dict[str, Report] = {}

@@ -2,7 +2,7 @@
 
 Each reads `report.rows(filters)` once, as the rows come: the HTML table counts the rows, sums the
 totals and keeps only the page asked for; the CSV and the XLSX write each row then a last « Total »
-row. The totals are summed as `Report.totals` sums them (`_Sums`), in the same pass as the rows, so
+row. The totals are summed as `Report.totals` sums them (`Sums`), in the same pass as the rows, so
 that they are the exact sum of what is written.
 """
 
@@ -22,14 +22,24 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from cabas.fulfilment.reports.base import DATE, INT, MONEY, QUANTITY, RATE, TEXT, Column, Filters, Report
+from cabas.fulfilment.reports.base import (
+    DATE,
+    INT,
+    MONEY,
+    QUANTITY,
+    RATE,
+    TEXT,
+    Column,
+    Filters,
+    Report,
+    Sums,
+)
 from cabas.lib import money, spreadsheet
 
 PER_PAGE = 100
 PDF_MAX_ROWS = 5000
 PDF_TEMPLATE = "manage/reports/report_pdf.html"
 NUMERIC = (INT, QUANTITY, MONEY, RATE)
-NARROW_NBSP = "\u202f"
 
 
 @dataclass(frozen=True)
@@ -56,23 +66,7 @@ class Table:
         return any(column.total for column in self.columns)
 
 
-class _Sums:
-    """The sums of the `total=True` columns, added row by row; `result()` rounds them exactly as
-    `Report.totals` does."""
-
-    def __init__(self, columns: tuple[Column, ...]):
-        self.keys = [c.key for c in columns if c.total]
-        self.sums: dict = dict.fromkeys(self.keys, 0)
-
-    def add(self, row: dict) -> None:
-        for key in self.keys:
-            self.sums[key] += row[key] or 0
-
-    def result(self) -> dict:
-        return {k: money.round_money(v) if isinstance(v, Decimal) else v for k, v in self.sums.items()}
-
-
-def _totals(report: Report, filters: Filters, sums: _Sums) -> dict:
+def _totals(report: Report, filters: Filters, sums: Sums) -> dict:
     """The sums of this pass, unless the report counts its totals its own way (then it is asked)."""
     if type(report).totals is Report.totals:
         return sums.result()
@@ -89,12 +83,7 @@ def _grouped(value) -> str:
     text = format(value.normalize(), "f") if isinstance(value, Decimal) else str(value)
     sign, text = ("-", text[1:]) if text.startswith("-") else ("", text)
     whole, _, decimals = text.partition(".")
-    groups = []
-    while len(whole) > 3:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    groups.insert(0, whole)
-    return sign + NARROW_NBSP.join(groups) + ("," + decimals if decimals else "")
+    return sign + money.group_thousands(whole) + ("," + decimals if decimals else "")
 
 
 def display(column: Column, value) -> Cell:
@@ -139,7 +128,7 @@ def table(report: Report, filters: Filters, page_number=1, per_page: int | None 
     two pages of them."""
     wanted = _page_number(page_number)
     per_page = per_page or PER_PAGE
-    sums = _Sums(report.columns)
+    sums = Sums(report.columns)
     kept: list[dict] = []
     last: list[dict] = []  # the page being read: the last page at the end of the pass
     count = 0
@@ -157,7 +146,7 @@ def table(report: Report, filters: Filters, page_number=1, per_page: int | None 
     page.links = list(page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))
     subtotals = None
     if page.paginator.num_pages > 1 and sums.keys:
-        page_sums = _Sums(report.columns)
+        page_sums = Sums(report.columns)
         for row in kept:
             page_sums.add(row)
         label = gettext("Sous-total de la page %(number)s") % {"number": page.number}
@@ -215,7 +204,7 @@ def _raw(column: Column, value):
 
 def _spreadsheet_rows(report: Report, filters: Filters) -> Iterator[list]:
     """Each row as spreadsheet cells, then the « Total » row (when the report has totals)."""
-    sums = _Sums(report.columns)
+    sums = Sums(report.columns)
     for row in report.rows(filters):
         sums.add(row)
         yield [_raw(column, row.get(column.key)) for column in report.columns]
@@ -302,7 +291,7 @@ def _json_value(column: Column, value):
 def json_data(report: Report, filters: Filters) -> dict:
     """`{"columns": [{"key", "label"}], "rows": [{key: value}], "totals": {key: value}}`: amounts as
     decimal strings ("12.50"), dates in ISO 8601."""
-    sums = _Sums(report.columns)
+    sums = Sums(report.columns)
     rows = []
     for row in report.rows(filters):
         sums.add(row)
