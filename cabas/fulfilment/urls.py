@@ -1,4 +1,10 @@
 """URLs of fulfilment; the root URLconf mounts `manage_urlpatterns` under /manage/ with the namespace
-"fulfilment": the reports (/manage/<slug>/reports/...)."""
+"fulfilment": the reports (/manage/<slug>/reports/...) and the producer's deliveries."""
 
-manage_urlpatterns: list = []
+from django.urls import path
+
+from cabas.fulfilment import views_producer
+
+manage_urlpatterns: list = [
+    path("<slug:slug>/deliveries/", views_producer.deliveries, name="deliveries"),
+]

@@ -1,4 +1,4 @@
 """Every report module, imported once by `FulfilmentConfig.ready()` so that each registers its
 reports (`cabas.fulfilment.reports.base.register`). A new report module is added here."""
 
-from cabas.fulfilment.reports import accounting, distribution, packing  # noqa: F401
+from cabas.fulfilment.reports import accounting, distribution, packing, producer_deliveries  # noqa: F401
