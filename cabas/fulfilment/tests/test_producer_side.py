@@ -307,3 +307,19 @@ def test_it_points_the_producer_from_its_own_orders_to_what_it_brings(client_for
     assert "Aucune commande pour l'instant." in html  # it sells nothing itself
     url = reverse("fulfilment:deliveries", args=[enterprise.slug])
     assert f'que vous fournissez : <a href="{url}">Ce que j\'apporte</a>' in html
+
+
+def test_it_keeps_the_placed_orders_without_a_date_to_come_last(client_for, manager, enterprise):
+    scene = build(enterprise, 6)
+    placed = next(o for o in scene.reported if o.status == Order.Status.PLACED)
+    handed_over = next(o for o in scene.reported if o.status == Order.Status.FULFILLED)
+    Order.objects.filter(pk__in=[placed.pk, handed_over.pk]).update(pickup_at=None)
+
+    response = _page(client_for, manager)
+
+    *dated, undated = response.context["upcoming"]
+    assert len(dated) == 2 and undated.day is None
+    assert [o.number for o in undated.orders] == [placed.number]
+    assert "date à fixer" in response.content.decode()
+    numbers = {o.number for d in response.context["upcoming"] + response.context["recent"] for o in d.orders}
+    assert handed_over.number not in numbers
