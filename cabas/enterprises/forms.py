@@ -281,6 +281,7 @@ class EnterpriseSettingsForm(LegalAndAddressMixin, forms.ModelForm):
             "shop_private",
             "guest_checkout",
             "orders_editable",
+            "share_customer_names_with_producers",
         ]
         labels = {"is_producer": _("Nous produisons nous-mêmes (ferme, atelier)"), "labels": _("Labels")}
         widgets = {
@@ -293,7 +294,7 @@ class EnterpriseSettingsForm(LegalAndAddressMixin, forms.ModelForm):
             "logo": _("Image JPEG, PNG ou WebP, 2 Mo au plus."),
         }
 
-    SHOP_FIELDS = ("shop_private", "guest_checkout", "orders_editable")
+    SHOP_FIELDS = ("shop_private", "guest_checkout", "orders_editable", "share_customer_names_with_producers")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -155,6 +155,11 @@ class Enterprise(models.Model):
         _("approbation des prix avant l'ouverture d'un cycle"), max_length=24,
         choices=PriceApproval.choices, default=PriceApproval.NONE,
     )
+    # What the producers of its cycles see of its orders ("Ce que j'apporte"): names or numbers.
+    share_customer_names_with_producers = models.BooleanField(
+        _("montrer le nom des clients aux producteurs"), default=False,
+        help_text=_("Sinon, les producteurs ne voient que le numéro des commandes."),
+    )
 
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)

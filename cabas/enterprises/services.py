@@ -191,6 +191,7 @@ UPDATABLE_FIELDS = (
     "shop_private",
     "guest_checkout",
     "orders_editable",
+    "share_customer_names_with_producers",
 )
 
 

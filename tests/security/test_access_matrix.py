@@ -470,6 +470,7 @@ EXPECTED = {
     "catalogue:inventory": ("manager", "GET", slug),
     "catalogue:inventory_item": ("manager", "POST", hub_inventory_variant),
     "catalogue:products_in_shops": ("manager", "GET", slug),
+    "fulfilment:deliveries": ("manager", "GET", slug),
     "catalogue:products": ("manager", "GET", slug),
     "catalogue:product_new": ("manager", "GET", slug),
     "catalogue:product_preview": ("manager", "POST", slug),

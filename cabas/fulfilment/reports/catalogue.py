@@ -9,4 +9,5 @@ from cabas.fulfilment.reports import (  # noqa: F401
     orders,
     packing,
     payments,
+    producer_deliveries,
 )
