@@ -22,16 +22,17 @@ DOWNLOADS = {
 @require_GET
 @manage_view(min_role=Role.Level.VOLUNTEER)
 def reports(request, enterprise):
-    available = reports_for(enterprise.current_role.role)
+    available = reports_for(enterprise.current_role.role, enterprise)
     groups = [(label, [r for r in available if r.group == key]) for key, label in GROUPS.items()]
     context = {"enterprise": enterprise, "nav": "reports", "groups": [(g, rs) for g, rs in groups if rs]}
     return render(request, "manage/reports/list.html", context)
 
 
 def _report_or_error(enterprise, name: str) -> Report:
-    """The report called `name` (404 when there is none), if the member's role may open it (403)."""
+    """The report called `name` (404 when there is none or the enterprise does not have it), if the
+    member's role may open it (403)."""
     report = REPORTS.get(name)
-    if report is None:
+    if report is None or not report.offered_to(enterprise):
         raise Http404
     if not enterprise.current_role.at_least(report.min_role):
         raise PermissionDenied

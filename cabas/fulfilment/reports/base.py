@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cabas.cycles.models import OrderCycle, ShippingMethod
-from cabas.enterprises.models import Enterprise, Role
+from cabas.enterprises.models import Enterprise, Role, Sells
 from cabas.lib import money
 from cabas.orders.models import FeeLine, Line, Order
 
@@ -82,6 +82,10 @@ class Report:
     columns: tuple[Column, ...] = ()
     min_role: str = Role.Level.MANAGER  # the distribution sheet: Role.Level.VOLUNTEER
 
+    def offered_to(self, enterprise: Enterprise) -> bool:
+        """Whether `enterprise` has this report at all (by default: an enterprise that sells)."""
+        return enterprise.sells != Sells.NONE
+
     def rows(self, filters: Filters) -> Iterator[dict]:
         raise NotImplementedError
 
@@ -120,10 +124,15 @@ def register(report_class: type[Report]) -> type[Report]:
     return report_class
 
 
-def reports_for(role: str) -> list[Report]:
-    """The reports a member of this role may open, in the order of GROUPS then by title."""
+def reports_for(role: str, enterprise: Enterprise | None = None) -> list[Report]:
+    """The reports a member of this role (of `enterprise`, when given: those it has) may open, in
+    the order of GROUPS then by title."""
     rank = Role.RANK[role]
-    allowed = [r for r in REPORTS.values() if Role.RANK[r.min_role] <= rank]
+    allowed = [
+        r
+        for r in REPORTS.values()
+        if Role.RANK[r.min_role] <= rank and (enterprise is None or r.offered_to(enterprise))
+    ]
     order = list(GROUPS)
     return sorted(allowed, key=lambda r: (order.index(r.group), str(r.title)))
 

@@ -33,6 +33,10 @@ class ProducerDeliveries(Report):
         "des points de vente qu'il fournit, par point de retrait ou de livraison."
     )
     filters = ("from", "to", "cycle", "distribution_date", "shipping_method")
+
+    def offered_to(self, enterprise) -> bool:
+        return enterprise.is_producer
+
     columns = (
         Column("distributor", _("Point de vente")),
         Column("cycle", _("Cycle")),

@@ -200,10 +200,16 @@ def test_it_lists_the_last_four_weeks_apart_and_prints_only_what_is_to_come(clie
     assert "style=" not in html and "<script>" not in html  # strict CSP: a stylesheet only
 
 
-def test_it_offers_no_csv_link_until_the_reports_pages_exist(client_for, manager, enterprise):
+def test_it_links_to_the_csv_of_what_to_bring(client_for, manager, enterprise):
     build(enterprise, 2)
-    assert views_producer.report_csv_url("ferme-des-collines") == ""
-    assert "Télécharger (CSV)" not in _page(client_for, manager).content.decode()
+    url = views_producer.report_csv_url("ferme-des-collines")
+    page = _page(client_for, manager).content.decode()
+    assert "Télécharger (CSV)" in page and url.replace("&", "&amp;") in page
+    response = client_for(manager).get(url)
+    assert response.status_code == 200
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    mine = Line.objects.filter(producer=enterprise, order__status__in=("placed", "fulfilled"))
+    assert text.count("\n") == mine.count() + 2  # the header, a line per line, the totals
 
 
 @pytest.mark.parametrize("n", [2, 20])

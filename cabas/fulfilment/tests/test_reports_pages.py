@@ -273,3 +273,17 @@ def test_it_reads_the_pages_in_as_many_queries_whatever_the_number_of_orders(
     assert response.status_code == 200 and response.context["table"].count == 1
     with django_assert_max_num_queries(8):
         assert member.get(_url(data.shop)).context["table"].count == orders
+
+
+def test_it_offers_what_to_bring_only_to_producers(client):
+    hub = HubFactory()
+    _member(client, hub)
+    assert (
+        "Ce que j"
+        not in client.get(reverse("fulfilment:reports", kwargs={"slug": hub.slug})).content.decode()
+    )
+    assert client.get(_url(hub, "producer-deliveries")).status_code == 404
+    data = sales(orders=2)  # a farm shop: a producer
+    _member(client, data.shop)
+    page = client.get(reverse("fulfilment:reports", kwargs={"slug": data.shop.slug})).content.decode()
+    assert _url(data.shop, "producer-deliveries") in page
