@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 
 from cabas.api import errors
-from cabas.api.routers import enterprises, me, payments, products, shops
+from cabas.api.routers import enterprises, me, payments, products, reports, shops
 
 DESCRIPTION = """API publique de Cabas, la plateforme coopérative des circuits courts.
 
@@ -72,6 +72,7 @@ api = CabasAPI(
 errors.register(api)
 api.add_router("", me.router)
 api.add_router("", enterprises.router)
+api.add_router("", reports.router)
 api.add_router("", products.router)
 # Before shops: /orders/{number}/payments would otherwise match /orders/{seller}/{number}.
 api.add_router("", payments.router)

@@ -137,6 +137,14 @@ def reports_for(role: str, enterprise: Enterprise | None = None) -> list[Report]
     return sorted(allowed, key=lambda r: (order.index(r.group), str(r.title)))
 
 
+def report_named(name: str, role: str, enterprise: Enterprise) -> Report | None:
+    """The report `name` if `enterprise` has it and a member of `role` may open it, else None."""
+    report = REPORTS.get(name)
+    if report is None or not report.offered_to(enterprise) or Role.RANK[report.min_role] > Role.RANK[role]:
+        return None
+    return report
+
+
 def _day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
     start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
     return start, start + datetime.timedelta(days=1)
