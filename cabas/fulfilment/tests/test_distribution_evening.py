@@ -7,8 +7,10 @@ from django.utils import timezone
 
 from cabas.catalogue.models import Variant
 from cabas.enterprises.models import Role
+from cabas.fulfilment import views_distribution
 from cabas.lib.money import format_eur
 from cabas.orders.cart import cart_set_quantity
+from cabas.orders.exceptions import OrderNotCollectable
 from cabas.orders.models import Order, OrderEvent
 from cabas.orders.placing import order_place
 from cabas.orders.tests.shop_setup import open_shop
@@ -257,3 +259,41 @@ def test_it_reads_the_day_page_in_a_fixed_number_of_queries(client, n, django_as
 
     assert len(response.context["orders"]) == n
     assert response.content.decode().count("Payée") == len(orders[::2])
+
+
+def test_it_files_an_order_under_the_local_date_of_its_pickup(client):
+    data = _shop()
+    late = _place(data, 0)
+    day = _day(data)
+    just_after_midnight = timezone.make_aware(
+        datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time(0, 30))
+    )
+    Order.objects.filter(pk=late.pk).update(pickup_at=just_after_midnight)  # the day before, in UTC
+    _volunteer_client(client, data)
+
+    days = client.get(reverse("fulfilment:distributions", args=[data.shop.slug])).context["upcoming"]
+
+    assert [(d.day, d.orders) for d in days] == [(day + datetime.timedelta(days=1), 1)]
+    assert client.get(_day_url(data)).context["orders"] == []
+    next_day = client.get(_day_url(data, day + datetime.timedelta(days=1))).context["orders"]
+    assert [o.pk for o in next_day] == [late.pk]
+
+
+def test_it_shows_the_refusal_in_the_card_when_the_order_changed_meanwhile(client, monkeypatch):
+    data = _shop()
+    order = _place(data, 0)
+    _volunteer_client(client, data)
+
+    def cancelled_meanwhile(**kwargs):
+        raise OrderNotCollectable("Cette commande est annulée : elle ne peut pas être remise.")
+
+    monkeypatch.setattr(views_distribution, "order_collected", cancelled_meanwhile)
+
+    html = client.post(_collect_url(data, order), {"collected": "1"}, **HTMX).content.decode()
+    assert f'id="order-{order.uuid}"' in html and 'role="alert"' in html
+    assert "Cette commande est annulée : elle ne peut pas être remise." in html
+    response = client.post(_collect_url(data, order), {"collected": "1"}, follow=True)
+    assert [str(m) for m in response.context["messages"]] == [
+        "Cette commande est annulée : elle ne peut pas être remise."
+    ]
+    assert Order.objects.get(pk=order.pk).status == Order.Status.PLACED
