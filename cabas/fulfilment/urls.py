@@ -1,12 +1,20 @@
 """URLs of fulfilment; the root URLconf mounts `manage_urlpatterns` under /manage/ with the namespace
-"fulfilment": the reports (/manage/<slug>/reports/...) and the producer's deliveries."""
+"fulfilment": the reports (/manage/<slug>/reports/...), the distribution evening
+(/manage/<slug>/distribution/...) and the producer's deliveries."""
 
 from django.urls import path
 
-from cabas.fulfilment import views_producer, views_reports
+from cabas.fulfilment import views_distribution, views_producer, views_reports
 
 manage_urlpatterns: list = [
     path("<slug:slug>/reports/", views_reports.reports, name="reports"),
     path("<slug:slug>/reports/<str:name>/", views_reports.report, name="report"),
+    path("<slug:slug>/distribution/", views_distribution.distribution_list, name="distributions"),
+    path("<slug:slug>/distribution/<str:day>/", views_distribution.distribution_day, name="distribution"),
+    path(
+        "<slug:slug>/distribution/<str:day>/<uuid:order>/collected/",
+        views_distribution.order_collect,
+        name="collect",
+    ),
     path("<slug:slug>/deliveries/", views_producer.deliveries, name="deliveries"),
 ]

@@ -1,6 +1,6 @@
 """A placed order changing: paid or released while it awaits its payment, edited or cancelled by its
-buyer while its cycle is open (its stock given back or taken again in the same transaction), and
-ordered again into a new cart.
+buyer while its cycle is open (its stock given back or taken again in the same transaction),
+ordered again into a new cart, and handed over to its buyer at the distribution (or that undone).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from cabas.cycles.pricing import FeeContext
 from cabas.lib import money
 from cabas.orders import registry
 from cabas.orders.cart import cart_set_quantity
-from cabas.orders.exceptions import NotOffered, OrderNotEditable, StockChange
+from cabas.orders.exceptions import NotOffered, OrderNotCollectable, OrderNotEditable, StockChange
 from cabas.orders.lines import clean_quantity, line_snapshot
 from cabas.orders.models import FeeLine, Line, Order, OrderEvent
 from cabas.orders.offers import available_quantity, cycle_is_sellable, offers_by_id
@@ -46,6 +46,37 @@ def order_release(*, order: Order, reason: str) -> None:
     event = order.transition(Order.Status.CANCELLED, detail={"reason": reason})
     order.save(update_fields=["status", "updated_at"])
     event.save()
+
+
+# --- at the distribution: handed over, or that undone -----------------------------------------
+
+
+def _not_collectable(order: Order) -> OrderNotCollectable:
+    if order.status == Order.Status.CANCELLED:
+        return OrderNotCollectable(_("Cette commande est annulée : elle ne peut pas être remise."))
+    if order.status == Order.Status.AWAITING:
+        return OrderNotCollectable(
+            _("Cette commande attend encore son paiement par carte : elle ne peut pas être remise.")
+        )
+    return OrderNotCollectable()
+
+
+def order_collected(*, order: Order, user=None, collected: bool = True) -> Order:
+    """Mark a placed order handed over to its buyer (« Remise »), or with `collected=False` put a
+    handed-over order back to placed (a mis-tap undone). Idempotent: an order already in the wanted
+    state is left as it is and nothing is recorded. Raises OrderNotCollectable for a cart, an order
+    awaiting its payment or a cancelled order."""
+    wanted = Order.Status.FULFILLED if collected else Order.Status.PLACED
+    with transaction.atomic():
+        order = Order.objects.select_for_update(of=("self",)).get(pk=order.pk)
+        if order.status not in (Order.Status.PLACED, Order.Status.FULFILLED):
+            raise _not_collectable(order)
+        if order.status == wanted:
+            return order
+        event = order.transition(wanted, user=user, detail={"number": order.number})
+        order.save(update_fields=["status", "updated_at"])
+        event.save()
+        return order
 
 
 # --- by its buyer: edit, cancel, reorder -----------------------------------------------------

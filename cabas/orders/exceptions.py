@@ -90,6 +90,14 @@ class OrderNotEditable(OrderError):
         super().__init__(message or _("Cette commande ne peut plus être modifiée."))
 
 
+class OrderNotCollectable(OrderError):
+    """An order that cannot be handed over (or taken back) at the distribution: not placed yet,
+    still awaiting its payment, or cancelled."""
+
+    def __init__(self, message: str | None = None):
+        super().__init__(message or _("Seule une commande passée peut être remise (ou sa remise annulée)."))
+
+
 class CustomerError(OrderError):
     """A change to a shop's customers that cannot be made (the message says why)."""
 

@@ -63,7 +63,9 @@ class Order(models.Model):
         Status.CART: {Status.PLACED, Status.AWAITING},
         Status.AWAITING: {Status.PLACED, Status.CANCELLED},
         Status.PLACED: {Status.FULFILLED, Status.CANCELLED},
-        Status.FULFILLED: set(),
+        # Back to placed: a volunteer who marked an order collected by mistake at the
+        # distribution undoes it (cabas.orders.changes.order_collected).
+        Status.FULFILLED: {Status.PLACED},
         Status.CANCELLED: set(),
     }
 

@@ -124,6 +124,7 @@ MEMBER_PAGES = [
     (REMI, f"/manage/{SHOP}/networks/"),
     (REMI, f"/manage/{SHOP}/networks/new/"),
     (REMI, f"/manage/{SHOP}/networks/{NETWORK}/"),
+    (REMI, f"/manage/{SHOP}/distribution/"),
 ]
 
 

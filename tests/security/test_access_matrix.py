@@ -7,8 +7,11 @@ enterprise) → 404, a member below R → 403, R and above → 200 (GET) or a re
 Adding a /manage/ URL? Add it to EXPECTED (test_it_covers_every_manage_url fails until you do).
 """
 
+import datetime
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from cabas.enterprises.models import Invitation, Relationship
 from tests.factories import EnterpriseFactory, HubFactory, NetworkFactory, RelationshipFactory
@@ -168,6 +171,23 @@ def own_order_payment(enterprise):
         seller=enterprise, order=order, kind="cheque", amount=5, state="succeeded"
     )
     return {**kwargs, "payment": payment.uuid}, {}
+
+
+def distribution_order(enterprise):
+    """A placed order of the enterprise picked up on 12 March 2027: the day page and its collect POST."""
+    from cabas.orders.models import Order
+
+    pickup_at = timezone.make_aware(datetime.datetime(2027, 3, 12, 18, 30))
+    order = Order.objects.create(
+        seller=enterprise, status="placed", number="D-1", email="client@exemple.fr", pickup_at=pickup_at
+    )
+    return {"slug": enterprise.slug, "day": "2027-03-12", "order": order.uuid}, {"collected": "1"}
+
+
+def distribution_day(enterprise):
+    kwargs, _ = distribution_order(enterprise)
+    del kwargs["order"]
+    return kwargs, {}
 
 
 def own_visibility_rule(enterprise):
@@ -488,6 +508,9 @@ EXPECTED = {
     "catalogue:product_import_errors": ("manager", "GET", import_job),
     "catalogue:product_export_csv": ("manager", "GET", slug),
     "catalogue:product_export_xlsx": ("manager", "GET", slug),
+    "fulfilment:distributions": ("volunteer", "GET", slug),
+    "fulfilment:distribution": ("volunteer", "GET", distribution_day),
+    "fulfilment:collect": ("volunteer", "POST", distribution_order),
     "solidarity:fund": ("manager", "GET", slug),
     "solidarity:report": ("manager", "GET", slug),
     "solidarity:report_csv": ("manager", "GET", own_fund),

@@ -1,0 +1,115 @@
+"""The distribution evening: a seller's distribution dates (the local dates its placed or handed-over
+orders are picked up or delivered) and, for one date, the orders to hand over, each with its lines
+and whether it is paid or what is left to pay — read in a fixed number of queries.
+
+The payment state and what is left to pay come from payments (`with_paid`, `order_payment_state`,
+`order_owed`), exactly as the back-office orders list and order page show them.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from cabas.lib import money
+from cabas.orders.models import Line, Order
+from cabas.payments.goodwill import order_owed
+from cabas.payments.models import PaymentState
+from cabas.payments.records.services import order_payment_state, with_paid
+
+TO_HAND_OVER = (Order.Status.PLACED, Order.Status.FULFILLED)
+RECENT_DAYS = 10  # past distribution dates listed after the upcoming ones
+DAY_FORMAT = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+@dataclass(frozen=True)
+class DistributionDay:
+    day: datetime.date
+    orders: int
+    collected: int
+
+    @property
+    def key(self) -> str:
+        return self.day.isoformat()
+
+
+def parse_day(value: str) -> datetime.date | None:
+    """The date of a YYYY-MM-DD `value`, None when it is not one."""
+    if not DAY_FORMAT.fullmatch(value):
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    """The first instant of `day` and of the next day, in the current time zone."""
+    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    end = timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
+    return start, end
+
+
+def _of_day(seller, day: datetime.date) -> QuerySet:
+    start, end = _day_bounds(day)
+    orders = Order.objects.filter(seller=seller, status__in=TO_HAND_OVER)
+    return orders.filter(pickup_at__gte=start, pickup_at__lt=end)
+
+
+def _counts() -> dict:
+    return {"orders": Count("pk"), "collected": Count("pk", filter=Q(status=Order.Status.FULFILLED))}
+
+
+def distribution_days(seller, *, today: datetime.date | None = None) -> tuple[list, list]:
+    """(upcoming, recent): the seller's distribution dates from `today` on, soonest first, and the
+    last RECENT_DAYS before it, latest first; each with its number of orders and how many were
+    handed over. One query."""
+    today = today or timezone.localdate()
+    rows = (
+        Order.objects.filter(seller=seller, status__in=TO_HAND_OVER, pickup_at__isnull=False)
+        .annotate(day=TruncDate("pickup_at", tzinfo=timezone.get_current_timezone()))
+        .values("day")
+        .annotate(**_counts())
+        .order_by("day")
+    )
+    days = [DistributionDay(row["day"], row["orders"], row["collected"]) for row in rows]
+    upcoming = [d for d in days if d.day >= today]
+    recent = [d for d in reversed(days) if d.day < today][:RECENT_DAYS]
+    return upcoming, recent
+
+
+def day_orders(seller, day: datetime.date, *, remaining: bool = False) -> QuerySet:
+    """The seller's orders to hand over on `day` (placed or handed over, picked up or delivered
+    that local date; `remaining`: only those not handed over yet), by customer name, each annotated
+    with `paid` and with its lines prefetched. Decorate them with `decorate` once read."""
+    orders = _of_day(seller, day)
+    if remaining:
+        orders = orders.filter(status=Order.Status.PLACED)
+    lines = Line.objects.only("order_id", "quantity", "product_name", "variant_name", "size")
+    return (
+        with_paid(orders)
+        .select_related("shipping_method")
+        .prefetch_related(Prefetch("lines", queryset=lines.order_by("product_name", "variant_name", "id")))
+        .order_by("full_name", "number", "pk")
+    )
+
+
+def day_counter(seller, day: datetime.date) -> DistributionDay:
+    """How many orders `day` has to hand over and how many were. One query."""
+    counts = _of_day(seller, day).aggregate(**_counts())
+    return DistributionDay(day, counts["orders"], counts["collected"])
+
+
+def decorate(order: Order) -> Order:
+    """Set on `order` (read by `day_orders`) what its card shows: `collected`, `payment_state`,
+    `payment_state_label` and `due` (what is left to pay; nothing when paid or overpaid)."""
+    order.collected = order.status == Order.Status.FULFILLED
+    order.payment_state = order_payment_state(order, order.paid)
+    order.payment_state_label = PaymentState(order.payment_state).label
+    order.due = max(money.round_money(order_owed(order) - order.paid), money.ZERO)
+    return order
