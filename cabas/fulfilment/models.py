@@ -10,6 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 EXPORT_KEPT = datetime.timedelta(days=1)
+# An export still queued or running this long after it was asked is taken as lost (a worker stopped
+# in the middle): its page stops polling and says it failed.
+EXPORT_STALLED = datetime.timedelta(hours=1)
 
 
 def _expires_at() -> datetime.datetime:
@@ -59,8 +62,14 @@ class ReportExport(models.Model):
         return f"{self.report}.{self.format}"
 
     @property
+    def stalled(self) -> bool:
+        unfinished = self.status in (self.Status.QUEUED, self.Status.RUNNING)
+        return unfinished and self.created_at < timezone.now() - EXPORT_STALLED
+
+    @property
     def running(self) -> bool:
-        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+        """Queued or being made (what the page keeps polling for)."""
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING) and not self.stalled
 
     @property
     def rendering(self) -> bool:

@@ -229,6 +229,18 @@ def test_it_polls_the_progress_while_running_and_shows_the_percentage(client):
     assert not re.findall(r"<script(?![^>]*\bsrc=)", page)  # no inline script (strict CSP)
 
 
+def test_it_stops_polling_an_export_lost_by_a_stopped_worker(client):
+    data = sales(orders=2)
+    _member(client, data.shop)
+    asked = timezone.now() - datetime.timedelta(hours=2)
+    export = ReportExport.objects.create(
+        enterprise=data.shop, report="customer-totals", format="pdf", status="running", created_at=asked
+    )
+    fragment = client.get(_url("export_status", export)).content.decode()
+    assert "hx-trigger" not in fragment
+    assert "L'export a échoué ; réessayez ou contactez-nous." in fragment
+
+
 def test_it_says_when_a_pdf_is_being_laid_out(client):
     data = sales(orders=2)
     _member(client, data.shop)
