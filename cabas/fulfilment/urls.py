@@ -1,14 +1,21 @@
 """URLs of fulfilment; the root URLconf mounts `manage_urlpatterns` under /manage/ with the namespace
-"fulfilment": the reports (/manage/<slug>/reports/...), the distribution evening
-(/manage/<slug>/distribution/...) and the producer's deliveries."""
+"fulfilment": the reports (/manage/<slug>/reports/...), their background exports
+(/manage/<slug>/exports/...), the distribution evening (/manage/<slug>/distribution/...) and the
+producer's deliveries."""
 
 from django.urls import path
 
-from cabas.fulfilment import views_distribution, views_producer, views_reports
+from cabas.fulfilment import views_distribution, views_exports, views_producer, views_reports
 
 manage_urlpatterns: list = [
     path("<slug:slug>/reports/", views_reports.reports, name="reports"),
     path("<slug:slug>/reports/<str:name>/", views_reports.report, name="report"),
+    path("<slug:slug>/reports/<str:name>/export/", views_exports.report_export, name="report_export"),
+    path("<slug:slug>/exports/<uuid:export>/", views_exports.export, name="export"),
+    path("<slug:slug>/exports/<uuid:export>/status/", views_exports.export_status, name="export_status"),
+    path(
+        "<slug:slug>/exports/<uuid:export>/download/", views_exports.export_download, name="export_download"
+    ),
     path("<slug:slug>/distribution/", views_distribution.distribution_list, name="distributions"),
     path("<slug:slug>/distribution/<str:day>/", views_distribution.distribution_day, name="distribution"),
     path(

@@ -1,13 +1,20 @@
 """The reports in the back-office: the list of the reports a member may open, and one report's page
-(its filters, a page of its table with the totals, its downloads as CSV, XLSX and PDF)."""
+(its filters, a page of its table with the totals, its downloads as CSV, XLSX and PDF).
 
+The CSV is always streamed at once (constant memory, fast). A PDF or a workbook is downloaded at once
+only for a short report (`DIRECT_MAX_ROWS`: about a second of work); a longer one is made in the
+background (`views_exports`), and a direct link asking for it brings the member back to the page."""
+
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from cabas.enterprises.access import manage_view
 from cabas.enterprises.models import Role
+from cabas.fulfilment.exports import recent_exports
 from cabas.fulfilment.forms import ReportFiltersForm
 from cabas.fulfilment.reports import render as rendering
 from cabas.fulfilment.reports.base import GROUPS, REPORTS, Report, reports_for
@@ -17,6 +24,8 @@ DOWNLOADS = {
     "xlsx": rendering.xlsx_response,
     "pdf": rendering.pdf_response,
 }
+# The most rows a PDF or a workbook is made with during the request (WeasyPrint: ~6 ms a row).
+DIRECT_MAX_ROWS = {"pdf": 200, "xlsx": 5000}
 
 
 @require_GET
@@ -28,7 +37,7 @@ def reports(request, enterprise):
     return render(request, "manage/reports/list.html", context)
 
 
-def _report_or_error(enterprise, name: str) -> Report:
+def report_or_error(enterprise, name: str) -> Report:
     """The report called `name` (404 when there is none or the enterprise does not have it), if the
     member's role may open it (403)."""
     report = REPORTS.get(name)
@@ -43,7 +52,7 @@ def _report_or_error(enterprise, name: str) -> Report:
 @manage_view(min_role=Role.Level.VOLUNTEER)
 def report(request, enterprise, name):
     # The view lets every member in; each report then says the role it needs (`Report.min_role`).
-    chosen = _report_or_error(enterprise, name)
+    chosen = report_or_error(enterprise, name)
     download = request.GET.get("format", "")
     if download and download not in DOWNLOADS:
         raise Http404
@@ -53,11 +62,26 @@ def report(request, enterprise, name):
         # The download links always carry valid filters: a download asked with bad ones is a 400.
         return render(request, "manage/reports/report.html", context, status=400 if download else 200)
     filters = form.filters()
+    if download and _too_long(chosen, filters, download):
+        messages.info(
+            request, _("Ce rapport est trop long pour être téléchargé directement : préparez le fichier.")
+        )
+        query = request.GET.copy()
+        query.pop("format")
+        return redirect(f"{request.path}?{query.urlencode()}")
     if download:
         return DOWNLOADS[download](chosen, filters)
+    table = rendering.table(chosen, filters, request.GET.get("page"))
     context.update(
-        table=rendering.table(chosen, filters, request.GET.get("page")),
+        table=table,
         filters_in_words=rendering.filters_in_words(filters),
-        formats=list(DOWNLOADS),
+        direct={fmt: table.count <= cap for fmt, cap in DIRECT_MAX_ROWS.items()},
+        exports=recent_exports(enterprise=enterprise, user=request.user, report=chosen),
     )
     return render(request, "manage/reports/report.html", context)
+
+
+def _too_long(report: Report, filters, download: str) -> bool:
+    """Whether the file asked would take more than about a second to make during the request."""
+    cap = DIRECT_MAX_ROWS.get(download)
+    return cap is not None and sum(1 for _row in report.rows(filters)) > cap

@@ -341,6 +341,23 @@ def orders_by_supplier_report(enterprise):
     return {"slug": enterprise.slug, "name": "orders-by-supplier"}, {}
 
 
+def export_orders_by_supplier(enterprise):
+    return {"slug": enterprise.slug, "name": "orders-by-supplier"}, {"format": "pdf"}
+
+
+def own_export(enterprise):
+    """A PDF of a manager's report made for the enterprise (its file in the test's MEDIA_ROOT)."""
+    from django.core.files.base import ContentFile
+
+    from cabas.fulfilment.models import ReportExport
+
+    export = ReportExport.objects.create(
+        enterprise=enterprise, report="orders-by-supplier", format="pdf", status="done", progress=100
+    )
+    export.file.save("matrix.pdf", ContentFile(b"%PDF-1.7\n"))
+    return {"slug": enterprise.slug, "export": export.uuid}, {}
+
+
 def price_approval_choice(enterprise):
     return {"slug": enterprise.slug}, {"price_approval": "producers"}
 
@@ -443,6 +460,10 @@ EXPECTED = {
     "payments:report_sepa_csv": ("manager", "GET", slug),
     "fulfilment:reports": ("volunteer", "GET", slug),
     "fulfilment:report": ("manager", "GET", orders_by_supplier_report),
+    "fulfilment:report_export": ("manager", "POST", export_orders_by_supplier),
+    "fulfilment:export": ("manager", "GET", own_export),
+    "fulfilment:export_status": ("manager", "GET", own_export),
+    "fulfilment:export_download": ("manager", "GET", own_export),
     "payments:accounts": ("manager", "GET", slug),
     "payments:account": ("manager", "GET", own_customer),
     "payments:account_top_up": ("manager", "POST", customer_top_up),
@@ -551,7 +572,14 @@ def test_it_covers_every_manage_url():
 
 # The views that let every member in (the role they declare here), then refuse a role below the
 # one of the object they show: a report's page checks the report's own `min_role`.
-DECLARED_FLOOR = {"fulfilment:report": "volunteer"}
+# An export's views check the role of the export's report.
+DECLARED_FLOOR = {
+    "fulfilment:report": "volunteer",
+    "fulfilment:report_export": "volunteer",
+    "fulfilment:export": "volunteer",
+    "fulfilment:export_status": "volunteer",
+    "fulfilment:export_download": "volunteer",
+}
 
 
 def test_it_declares_the_same_minimum_role_as_the_views():
@@ -582,6 +610,12 @@ def _expected_status(min_role: str, who: str, method: str):
     if RANK[who] < RANK[min_role]:
         return 403
     return 200 if method == "GET" else "ok"
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Files some builders store (an export's PDF) go to a temporary MEDIA_ROOT."""
+    settings.MEDIA_ROOT = tmp_path
 
 
 @pytest.mark.parametrize(("name", "who"), list(_cases()))

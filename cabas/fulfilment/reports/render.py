@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -37,6 +37,7 @@ from cabas.fulfilment.reports.base import (
 from cabas.lib import money, spreadsheet
 
 PER_PAGE = 100
+PROGRESS_EVERY = 200  # rows read between two calls of a `progress` callback
 PDF_MAX_ROWS = 5000
 PDF_TEMPLATE = "manage/reports/report_pdf.html"
 NUMERIC = (INT, QUANTITY, MONEY, RATE)
@@ -115,6 +116,22 @@ def _display_totals(columns: tuple[Column, ...], totals: dict, label: str) -> li
     return cells
 
 
+Progress = Callable[[int], None] | None  # called with the number of rows read so far
+
+
+def _counted(rows: Iterable[dict], progress: Progress) -> Iterator[dict]:
+    """`rows` as they come, calling `progress(rows read)` every PROGRESS_EVERY rows and at the end."""
+    if progress is None:
+        yield from rows
+        return
+    done = 0
+    for done, row in enumerate(rows, start=1):
+        yield row
+        if done % PROGRESS_EVERY == 0:
+            progress(done)
+    progress(done)
+
+
 def _page_number(value) -> int:
     try:
         return max(int(value), 1)
@@ -122,17 +139,19 @@ def _page_number(value) -> int:
         return 1
 
 
-def table(report: Report, filters: Filters, page_number=1, per_page: int | None = None) -> Table:
+def table(
+    report: Report, filters: Filters, page_number=1, per_page: int | None = None, progress: Progress = None
+) -> Table:
     """Page `page_number` of the report (the last page when it is beyond), `per_page` rows a page
     (PER_PAGE by default), with the totals over every row. One pass over the rows, keeping at most
-    two pages of them."""
+    two pages of them; `progress`, when given, is told how many rows are read as they are."""
     wanted = _page_number(page_number)
     per_page = per_page or PER_PAGE
     sums = Sums(report.columns)
     kept: list[dict] = []
     last: list[dict] = []  # the page being read: the last page at the end of the pass
     count = 0
-    for index, row in enumerate(report.rows(filters)):
+    for index, row in enumerate(_counted(report.rows(filters), progress)):
         sums.add(row)
         if index % per_page == 0:
             last = []
@@ -202,10 +221,10 @@ def _raw(column: Column, value):
     return value
 
 
-def _spreadsheet_rows(report: Report, filters: Filters) -> Iterator[list]:
+def _spreadsheet_rows(report: Report, filters: Filters, progress: Progress = None) -> Iterator[list]:
     """Each row as spreadsheet cells, then the « Total » row (when the report has totals)."""
     sums = Sums(report.columns)
-    for row in report.rows(filters):
+    for row in _counted(report.rows(filters), progress):
         sums.add(row)
         yield [_raw(column, row.get(column.key)) for column in report.columns]
     if sums.keys:
@@ -224,31 +243,38 @@ def filename(report: Report, filters: Filters, extension: str) -> str:
     return f"{report.name}-{filters.enterprise.slug}-{timezone.localdate():%Y-%m-%d}.{extension}"
 
 
+def csv_lines(report: Report, filters: Filters, progress: Progress = None) -> Iterator[str]:
+    """The lines of the report as a French CSV (`;`, decimal comma, BOM first), as they are written."""
+    return spreadsheet.csv_lines(_header(report), _spreadsheet_rows(report, filters, progress))
+
+
 def csv_response(report: Report, filters: Filters):
-    """The report as a French CSV (`;`, decimal comma, BOM), streamed."""
-    lines = spreadsheet.csv_lines(_header(report), _spreadsheet_rows(report, filters))
-    return spreadsheet.csv_response(lines, filename(report, filters, "csv"))
+    """The report as a French CSV, streamed."""
+    return spreadsheet.csv_response(csv_lines(report, filters), filename(report, filters, "csv"))
 
 
 def _sheet_title(report: Report) -> str:
     return re.sub(r"[\[\]:*?/\\]", " ", str(report.title))[:31] or report.name[:31]
 
 
-def xlsx_response(report: Report, filters: Filters) -> HttpResponse:
+def xlsx_bytes(report: Report, filters: Filters, progress: Progress = None) -> bytes:
     """The report as a workbook of one sheet (written row by row)."""
-    data = spreadsheet.xlsx_bytes(
-        _header(report), _spreadsheet_rows(report, filters), sheet_title=_sheet_title(report)
-    )
-    return spreadsheet.xlsx_response(data, filename(report, filters, "xlsx"))
+    rows = _spreadsheet_rows(report, filters, progress)
+    return spreadsheet.xlsx_bytes(_header(report), rows, sheet_title=_sheet_title(report))
+
+
+def xlsx_response(report: Report, filters: Filters) -> HttpResponse:
+    return spreadsheet.xlsx_response(xlsx_bytes(report, filters), filename(report, filters, "xlsx"))
 
 
 # --- PDF --------------------------------------------------------------------------------------
 
 
-def pdf_bytes(report: Report, filters: Filters) -> bytes:
+def pdf_bytes(report: Report, filters: Filters, progress: Progress = None) -> bytes:
     """The report printed (A4 landscape): title, structure, filters, table, totals, date made; its
-    first PDF_MAX_ROWS rows only, saying so when there are more."""
-    data = table(report, filters, 1, per_page=PDF_MAX_ROWS)
+    first PDF_MAX_ROWS rows only, saying so when there are more. `progress` is told the rows read;
+    its last call (every row read) comes before WeasyPrint lays the pages out, the long part."""
+    data = table(report, filters, 1, per_page=PDF_MAX_ROWS, progress=progress)
     context = {
         "report": report,
         "enterprise": filters.enterprise,
