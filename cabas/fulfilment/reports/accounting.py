@@ -101,6 +101,23 @@ def _money(value) -> Decimal:
 # --- fees -------------------------------------------------------------------------------------
 
 
+def _fee_groups(fee_lines, owner_key: str) -> Iterator[dict]:
+    """`fee_lines` summed per owner (under `owner_key`) and fee: orders and amount. One query."""
+    groups = (
+        fee_lines.values("enterprise_id", "enterprise__name", "name", "fee_type")
+        .annotate(orders=Count("order_id", distinct=True), amount=Sum("amount"))
+        .order_by("enterprise__name", "enterprise_id", "name", "fee_type")
+    )
+    for group in groups.iterator(chunk_size=CHUNK):
+        yield {
+            owner_key: group["enterprise__name"],
+            "fee": group["name"],
+            "fee_type": fee_type_label(group["fee_type"]),
+            "orders": group["orders"],
+            "amount": _money(group["amount"]),
+        }
+
+
 @register
 class FeesSummary(Report):
     name = "fees-summary"
@@ -120,20 +137,7 @@ class FeesSummary(Report):
     )
 
     def rows(self, filters: Filters) -> Iterator[dict]:
-        groups = (
-            reported_fee_lines(filters)
-            .values("enterprise_id", "enterprise__name", "name", "fee_type")
-            .annotate(orders=Count("order_id", distinct=True), amount=Sum("amount"))
-            .order_by("enterprise__name", "enterprise_id", "name", "fee_type")
-        )
-        for group in groups.iterator(chunk_size=CHUNK):
-            yield {
-                "owner": group["enterprise__name"],
-                "fee": group["name"],
-                "fee_type": fee_type_label(group["fee_type"]),
-                "orders": group["orders"],
-                "amount": _money(group["amount"]),
-            }
+        return _fee_groups(reported_fee_lines(filters), "owner")
 
 
 @register
@@ -192,20 +196,7 @@ class FeesByProducer(Report):
     )
 
     def rows(self, filters: Filters) -> Iterator[dict]:
-        groups = (
-            supplier_fee_lines(filters)
-            .values("enterprise_id", "enterprise__name", "name", "fee_type")
-            .annotate(orders=Count("order_id", distinct=True), amount=Sum("amount"))
-            .order_by("enterprise__name", "enterprise_id", "name", "fee_type")
-        )
-        for group in groups.iterator(chunk_size=CHUNK):
-            yield {
-                "producer": group["enterprise__name"],
-                "fee": group["name"],
-                "fee_type": fee_type_label(group["fee_type"]),
-                "orders": group["orders"],
-                "amount": _money(group["amount"]),
-            }
+        return _fee_groups(supplier_fee_lines(filters), "producer")
 
 
 def producer_ibans(producer_ids: QuerySet) -> dict[int, str]:
