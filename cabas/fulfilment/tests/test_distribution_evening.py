@@ -297,3 +297,22 @@ def test_it_shows_the_refusal_in_the_card_when_the_order_changed_meanwhile(clien
         "Cette commande est annulée : elle ne peut pas être remise."
     ]
     assert Order.objects.get(pk=order.pk).status == Order.Status.PLACED
+
+
+def test_it_links_a_volunteer_to_the_sign_off_sheet_of_that_distribution_only(client):
+    data = _shop()
+    orders = [_place(data, i) for i in range(3)]
+    later = _place(data, 9, name="Autre Jour")
+    Order.objects.filter(pk=later.pk).update(
+        pickup_at=data.distribution.pickup_at + datetime.timedelta(days=7)
+    )
+    _volunteer_client(client, data)
+    page = client.get(_day_url(data)).content.decode()
+    sheet = (
+        reverse("fulfilment:report", args=[data.shop.slug, "distribution-sheet"])
+        + f"?distribution_date={_day(data).isoformat()}"
+    )
+    assert f'href="{sheet}"' in page
+    html = client.get(sheet).content.decode()
+    assert all(order.number in html for order in orders) and later.number not in html
+    assert client.get(sheet + "&format=pdf").content.startswith(b"%PDF")
