@@ -16,13 +16,13 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from cabas.fulfilment.reports.base import REPORTED, day_bounds
 from cabas.lib import money
 from cabas.orders.models import Line, Order
 from cabas.payments.goodwill import order_owed
 from cabas.payments.models import PaymentState
 from cabas.payments.records.services import order_payment_state, with_paid
 
-TO_HAND_OVER = (Order.Status.PLACED, Order.Status.FULFILLED)
 RECENT_DAYS = 10  # past distribution dates listed after the upcoming ones
 DAY_FORMAT = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -48,16 +48,9 @@ def parse_day(value: str) -> datetime.date | None:
         return None
 
 
-def _day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
-    """The first instant of `day` and of the next day, in the current time zone."""
-    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-    end = timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
-    return start, end
-
-
 def _of_day(seller, day: datetime.date) -> QuerySet:
-    start, end = _day_bounds(day)
-    orders = Order.objects.filter(seller=seller, status__in=TO_HAND_OVER)
+    start, end = day_bounds(day)
+    orders = Order.objects.filter(seller=seller, status__in=REPORTED)
     return orders.filter(pickup_at__gte=start, pickup_at__lt=end)
 
 
@@ -71,7 +64,7 @@ def distribution_days(seller, *, today: datetime.date | None = None) -> tuple[li
     handed over. One query."""
     today = today or timezone.localdate()
     rows = (
-        Order.objects.filter(seller=seller, status__in=TO_HAND_OVER, pickup_at__isnull=False)
+        Order.objects.filter(seller=seller, status__in=REPORTED, pickup_at__isnull=False)
         .annotate(day=TruncDate("pickup_at", tzinfo=timezone.get_current_timezone()))
         .values("day")
         .annotate(**_counts())

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from cabas.enterprises.access import manage_view
-from cabas.enterprises.models import Role
+from cabas.enterprises.models import Role, Sells
 from cabas.fulfilment.distribution import day_counter, day_orders, decorate, distribution_days, parse_day
 from cabas.orders.changes import order_collected
 from cabas.orders.exceptions import OrderError
@@ -22,7 +22,14 @@ NAV = "distribution"
 REMAINING = "reste"
 
 
-def _day_or_404(value: str):
+def _selling(enterprise) -> None:
+    """404 for an enterprise that sells nothing (it has no distribution; the menu hides the page)."""
+    if enterprise.sells == Sells.NONE:
+        raise Http404
+
+
+def _day_or_404(enterprise, value: str):
+    _selling(enterprise)
     day = parse_day(value)
     if day is None:
         raise Http404
@@ -32,6 +39,7 @@ def _day_or_404(value: str):
 @require_GET
 @manage_view(min_role=Role.Level.VOLUNTEER)
 def distribution_list(request, enterprise):
+    _selling(enterprise)
     upcoming, recent = distribution_days(enterprise)
     context = {"enterprise": enterprise, "nav": NAV, "upcoming": upcoming, "recent": recent}
     return render(request, "manage/distribution/list.html", context)
@@ -40,7 +48,7 @@ def distribution_list(request, enterprise):
 @require_GET
 @manage_view(min_role=Role.Level.VOLUNTEER)
 def distribution_day(request, enterprise, day):
-    date = _day_or_404(day)
+    date = _day_or_404(enterprise, day)
     remaining = request.GET.get(REMAINING) == "1"
     orders = [decorate(order) for order in day_orders(enterprise, date, remaining=remaining)]
     context = {
@@ -69,7 +77,7 @@ def _render_card(request, enterprise, date, order, *, error: str = ""):
 @require_POST
 @manage_view(min_role=Role.Level.VOLUNTEER)
 def order_collect(request, enterprise, day, order):
-    date = _day_or_404(day)
+    date = _day_or_404(enterprise, day)
     found = get_object_or_404(day_orders(enterprise, date), uuid=order)
     collected, error = request.POST.get("collected") != "0", ""
     try:

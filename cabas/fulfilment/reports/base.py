@@ -145,7 +145,7 @@ def report_named(name: str, role: str, enterprise: Enterprise) -> Report | None:
     return report
 
 
-def _day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+def day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
     start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
     return start, start + datetime.timedelta(days=1)
 
@@ -155,13 +155,13 @@ def orders_for(filters: Filters, prefix: str = "") -> dict:
     seller with the filters applied; `prefix` is the path to the order ("order__" from a line)."""
     lookups: dict = {f"{prefix}seller": filters.enterprise, f"{prefix}status__in": REPORTED}
     if filters.date_from:
-        lookups[f"{prefix}placed_at__gte"] = _day_bounds(filters.date_from)[0]
+        lookups[f"{prefix}placed_at__gte"] = day_bounds(filters.date_from)[0]
     if filters.date_to:
-        lookups[f"{prefix}placed_at__lt"] = _day_bounds(filters.date_to)[1]
+        lookups[f"{prefix}placed_at__lt"] = day_bounds(filters.date_to)[1]
     if filters.cycle:
         lookups[f"{prefix}cycle"] = filters.cycle
     if filters.distribution_date:
-        start, end = _day_bounds(filters.distribution_date)
+        start, end = day_bounds(filters.distribution_date)
         lookups[f"{prefix}pickup_at__gte"], lookups[f"{prefix}pickup_at__lt"] = start, end
     if filters.shipping_method:
         lookups[f"{prefix}shipping_method"] = filters.shipping_method
