@@ -95,8 +95,10 @@ def export_run(export_uuid: str) -> str:
     if export is None or export.status != Status.QUEUED:
         logger.warning("report export %s is gone or not queued", export_uuid)
         return export.status if export else ""
+    # Claimed in one conditional UPDATE: a second delivery of the task finds it running and stops.
+    if not ReportExport.objects.filter(pk=export.pk, status=Status.QUEUED).update(status=Status.RUNNING):
+        return ReportExport.objects.values_list("status", flat=True).get(pk=export.pk)
     export.status = Status.RUNNING
-    export.save(update_fields=["status"])
     try:
         report = REPORTS[export.report]
         filters = export_filters(export, report)

@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cabas.cycles.models import OrderCycle, ShippingMethod
 from cabas.enterprises.models import Enterprise
-from cabas.fulfilment.reports.base import REPORTED, Filters, Report
-from cabas.orders.models import Line, Order
+from cabas.fulfilment.reports.base import Filters, Report
+from cabas.orders.models import Line
 
 # A range longer than this is almost certainly a typo (year 2206 for 2026).
 MAX_DAYS = 3660
@@ -33,14 +33,17 @@ class ShippingChoiceField(forms.ModelChoiceField):
         return f"{method.get_kind_display()} — {method.name}"
 
 
-def _fields(enterprise: Enterprise) -> dict:
-    """Every filter's field, by its query-string name (`base.FILTERS`)."""
-    sold = Order.objects.filter(seller=enterprise, status__in=REPORTED)
+def _fields(enterprise: Enterprise, report: Report) -> dict:
+    """Every filter's field, by its query-string name (`base.FILTERS`), the choices among those of
+    the orders the report may read (`Report.scope`)."""
+    sold = report.scope(enterprise)
     cycles = OrderCycle.objects.filter(pk__in=sold.values("cycle_id")).order_by("-opens_at", "pk")
     producers = Enterprise.objects.filter(
-        pk__in=Line.objects.filter(order__seller=enterprise, order__status__in=REPORTED).values("producer_id")
+        pk__in=Line.objects.filter(order__in=sold).values("producer_id")
     ).order_by("name", "pk")
-    methods = ShippingMethod.objects.filter(enterprise=enterprise).order_by("kind", "position", "name", "pk")
+    methods = ShippingMethod.objects.filter(pk__in=sold.values("shipping_method_id")).order_by(
+        "kind", "position", "name", "pk"
+    )
     optional = {"required": False}
     return {
         "from": forms.DateField(label=_("Commandes passées du"), widget=DateInput, **optional),
@@ -66,7 +69,7 @@ class ReportFiltersForm(forms.Form):
     def __init__(self, data, *, enterprise: Enterprise, report: Report):
         super().__init__(data)
         self.enterprise = enterprise
-        available = _fields(enterprise)
+        available = _fields(enterprise, report)
         for name in available:
             if name in report.filters:
                 self.fields[name] = available[name]

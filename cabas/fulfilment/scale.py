@@ -43,6 +43,7 @@ from cabas.fulfilment.scale_world import LINES_PER_ORDER, Slot, World, world_bui
 from cabas.lib.money import round_money
 from cabas.orders.lines import line_snapshot
 from cabas.orders.models import FeeLine, Line, Order, OrderNumberSequence
+from cabas.orders.placing import order_number
 from cabas.payments.models import Payment, PaymentMethod
 
 BATCH_SIZE = 5000  # rows per INSERT
@@ -215,7 +216,7 @@ def _order_make(rng, world: World, slot: Slot, at, templates, batch: _Batch) -> 
         customer_id=customer.pk,
         cycle_id=slot.cycle.pk,
         status=status,
-        number=f"{shop.prefix}-{timezone.localtime(at).year}-{shop.last:05d}",
+        number=order_number(shop.prefix, timezone.localtime(at).year, shop.last),
         shipping_method_id=shipping.pk,
         payment_method_id=method.pk,
         pickup_at=slot.pickup_at,

@@ -38,6 +38,7 @@ from cabas.fulfilment import scale_data as data
 from cabas.lib.money import round_money
 from cabas.lib.units import reference_quantity
 from cabas.orders.models import Customer
+from cabas.orders.placing import number_prefix
 from cabas.payments.models import PaymentMethod
 
 BATCH_SIZE = 5000
@@ -361,7 +362,7 @@ def _shop_make(rng, hub, suppliers, by_producer, customer_count: int, standard, 
     ]
     return Shop(
         hub=hub,
-        prefix="".join(part[0] for part in hub.slug.split("-") if part)[:5].upper() or "C",
+        prefix=number_prefix(hub.slug),
         customers=customers,
         pickups=pickups,
         delivery=delivery,

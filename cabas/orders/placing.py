@@ -53,8 +53,17 @@ def _sequence_next(seller) -> str:
     if last is None:  # the seller's first order: create the counter (concurrent creators agree)
         OrderNumberSequence.objects.get_or_create(seller=seller)
         last = _sequence_take(seller.pk)
-    prefix = "".join(part[0] for part in seller.slug.split("-") if part)[:5].upper() or "C"
-    return f"{prefix}-{timezone.localdate().year}-{last:05d}"
+    return order_number(number_prefix(seller.slug), timezone.localdate().year, last)
+
+
+def number_prefix(slug: str) -> str:
+    """The start of a seller's order numbers: the initials of its slug, "FDC" for ferme-des-collines."""
+    return "".join(part[0] for part in slug.split("-") if part)[:5].upper() or "C"
+
+
+def order_number(prefix: str, year: int, last: int) -> str:
+    """An order number: "FDC-2026-00042"."""
+    return f"{prefix}-{year}-{last:05d}"
 
 
 @dataclass(frozen=True)

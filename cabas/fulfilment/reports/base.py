@@ -86,6 +86,12 @@ class Report:
         """Whether `enterprise` has this report at all (by default: an enterprise that sells)."""
         return enterprise.sells != Sells.NONE
 
+    def scope(self, enterprise: Enterprise) -> QuerySet:
+        """Every order this report may read for `enterprise`, whatever the filters (a queryset): the
+        filters offer the cycles, producers and methods of these orders. By default the
+        enterprise's reported orders as a seller."""
+        return Order.objects.filter(seller=enterprise, status__in=REPORTED)
+
     def rows(self, filters: Filters) -> Iterator[dict]:
         raise NotImplementedError
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from django.db.models import Count, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
-from cabas.fulfilment.reports.base import INT, MONEY, Column, Filters, Report, orders_for, register
+from cabas.fulfilment.reports.base import INT, MONEY, REPORTED, Column, Filters, Report, orders_for, register
 from cabas.lib import money
 from cabas.orders.models import Line, Order
 
@@ -32,6 +32,19 @@ def coordinated_orders_for(filters: Filters, prefix: str = "") -> dict:
     del lookups[f"{prefix}seller"]
     lookups[f"{prefix}cycle__coordinator"] = filters.enterprise
     return lookups
+
+
+def coordinated_scope(enterprise) -> QuerySet:
+    """The reported orders of every distributor in the cycles `enterprise` coordinates."""
+    return Order.objects.filter(cycle__coordinator=enterprise, status__in=REPORTED)
+
+
+class Coordinated(Report):
+    """A report over the cycles the enterprise coordinates: its filters offer those cycles'
+    producers and methods."""
+
+    def scope(self, enterprise) -> QuerySet:
+        return coordinated_scope(enterprise)
 
 
 def coordinated_orders(filters: Filters) -> QuerySet:
@@ -71,7 +84,7 @@ def _pairs(filters: Filters, first: str, second: str) -> Iterator[dict]:
 
 
 @register
-class SupplierByDistributor(Report):
+class SupplierByDistributor(Coordinated):
     name = "supplier-by-distributor"
     title = _("Producteurs par point de vente")
     group = "orders"
@@ -86,7 +99,7 @@ class SupplierByDistributor(Report):
 
 
 @register
-class DistributorBySupplier(Report):
+class DistributorBySupplier(Coordinated):
     name = "distributor-by-supplier"
     title = _("Points de vente par producteur")
     group = "orders"
@@ -101,7 +114,7 @@ class DistributorBySupplier(Report):
 
 
 @register
-class RevenueByHub(Report):
+class RevenueByHub(Coordinated):
     name = "revenue-by-hub"
     title = _("Chiffre d'affaires par point de vente")
     group = "orders"

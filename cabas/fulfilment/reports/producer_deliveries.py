@@ -9,8 +9,18 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from cabas.fulfilment.producer import item_groups, point_name
-from cabas.fulfilment.reports.base import DATE, INT, MONEY, Column, Filters, Report, orders_for, register
-from cabas.orders.models import Line
+from cabas.fulfilment.reports.base import (
+    DATE,
+    INT,
+    MONEY,
+    REPORTED,
+    Column,
+    Filters,
+    Report,
+    orders_for,
+    register,
+)
+from cabas.orders.models import Line, Order
 
 CHUNK = 2000
 
@@ -36,6 +46,12 @@ class ProducerDeliveries(Report):
 
     def offered_to(self, enterprise) -> bool:
         return enterprise.is_producer
+
+    def scope(self, enterprise) -> QuerySet:
+        """The reported orders, of any seller, holding the producer's products."""
+        return Order.objects.filter(
+            pk__in=Line.objects.filter(producer=enterprise, order__status__in=REPORTED).values("order_id")
+        )
 
     columns = (
         Column("distributor", _("Point de vente")),

@@ -329,3 +329,22 @@ def test_it_keeps_the_placed_orders_without_a_date_to_come_last(client_for, mana
     assert "date à fixer" in response.content.decode()
     numbers = {o.number for d in response.context["upcoming"] + response.context["recent"] for o in d.orders}
     assert handed_over.number not in numbers
+
+
+def test_it_filters_what_to_bring_by_a_hubs_cycle_and_pickup_point(client_for, manager, enterprise):
+    scene = build(enterprise, 6)
+    hub = scene.hubs[0]
+    url = reverse("fulfilment:report", args=["ferme-des-collines", "producer-deliveries"])
+    page = client_for(manager).get(url).content.decode()
+    assert str(hub.cycle.uuid) in page and str(hub.pickup.uuid) in page  # the hubs' choices, offered
+    response = client_for(manager).get(url, {"cycle": hub.cycle.uuid, "shipping_method": hub.pickup.uuid})
+    rows = response.context["table"].rows
+    expected = Line.objects.filter(
+        producer=enterprise,
+        order__in=[
+            o.pk
+            for o in scene.reported
+            if o.cycle_id == hub.cycle.pk and o.shipping_method_id == hub.pickup.pk
+        ],
+    )
+    assert rows and sum(int(row[7].text) for row in rows) == sum(line.quantity for line in expected)
