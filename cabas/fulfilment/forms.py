@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cabas.cycles.models import OrderCycle, ShippingMethod
 from cabas.enterprises.models import Enterprise
-from cabas.fulfilment.reports.base import Filters, Report
+from cabas.fulfilment.reports.base import PERIODS, Filters, Report
 from cabas.orders.models import Line
 
 # A range longer than this is almost certainly a typo (year 2206 for 2026).
@@ -46,7 +46,7 @@ def _fields(enterprise: Enterprise, report: Report) -> dict:
     )
     optional = {"required": False}
     return {
-        "from": forms.DateField(label=_("Commandes passées du"), widget=DateInput, **optional),
+        "from": forms.DateField(label=PERIODS[report.period].label, widget=DateInput, **optional),
         "to": forms.DateField(label=_("au (inclus)"), widget=DateInput, **optional),
         "cycle": CycleChoiceField(
             cycles, label=_("Cycle de vente"), to_field_name="uuid", empty_label=_("Tous"), **optional

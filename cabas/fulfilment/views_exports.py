@@ -66,7 +66,7 @@ def export(request, enterprise, export):
     export, chosen = _export_or_error(enterprise, export)
     context = _context(enterprise, export, chosen)
     try:
-        context["filters_in_words"] = rendering.filters_in_words(export_filters(export, chosen))
+        context["filters_in_words"] = rendering.filters_in_words(export_filters(export, chosen), chosen)
     except ExportFiltersInvalid:
         context["filters_in_words"] = []
     return render(request, "manage/reports/export.html", context)

@@ -76,7 +76,7 @@ def report(request, enterprise, name):
     table = rendering.table(chosen, filters, request.GET.get("page"))
     context.update(
         table=table,
-        filters_in_words=rendering.filters_in_words(filters),
+        filters_in_words=rendering.filters_in_words(filters, chosen),
         direct={fmt: table.count <= cap for fmt, cap in DIRECT_MAX_ROWS.items()},
         exports=recent_exports(enterprise=enterprise, user=request.user, report=chosen),
     )

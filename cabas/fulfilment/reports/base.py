@@ -52,6 +52,35 @@ FILTERS = ("from", "to", "cycle", "distribution_date", "producer", "shipping_met
 
 
 @dataclass(frozen=True)
+class Period:
+    """How the period filters (`from`, `to`) read for a report: which dates they select."""
+
+    label: str  # the `from` field's label
+    between: str
+    since: str
+    until: str
+    everything: str  # no filter at all
+
+
+PERIODS = {
+    "orders": Period(
+        _("Commandes passées du"),
+        _("Commandes passées du %(start)s au %(end)s"),
+        _("Commandes passées à partir du %(start)s"),
+        _("Commandes passées jusqu'au %(end)s"),
+        _("Toutes les commandes"),
+    ),
+    "payments": Period(
+        _("Paiements reçus du"),
+        _("Paiements reçus du %(start)s au %(end)s"),
+        _("Paiements reçus à partir du %(start)s"),
+        _("Paiements reçus jusqu'au %(end)s"),
+        _("Tous les paiements"),
+    ),
+}
+
+
+@dataclass(frozen=True)
 class Column:
     key: str  # stable English key: the JSON key and the XLSX/CSV column order
     label: str  # French label (lazy), the header of the HTML table, the CSV and the XLSX
@@ -81,6 +110,7 @@ class Report:
     filters: tuple[str, ...] = ("from", "to", "cycle", "distribution_date")
     columns: tuple[Column, ...] = ()
     min_role: str = Role.Level.MANAGER  # the distribution sheet: Role.Level.VOLUNTEER
+    period: str = "orders"  # a key of PERIODS: what `from` and `to` select
 
     def offered_to(self, enterprise: Enterprise) -> bool:
         """Whether `enterprise` has this report at all (by default: an enterprise that sells)."""

@@ -42,6 +42,7 @@ class PaymentsByType(Report):
     name = "payments-by-type"
     title = _("Paiements par moyen")
     group = "payments"
+    period = "payments"
     description = _("Les paiements reçus et les remboursements sur la période, par moyen de paiement.")
     filters = PAYMENT_FILTERS
     columns = (
@@ -92,6 +93,7 @@ class PaymentsItemised(Report):
     name = "payments-itemised"
     title = _("Paiements détaillés")
     group = "payments"
+    period = "payments"
     description = _("Chaque paiement reçu et chaque remboursement de la période, par date.")
     filters = PAYMENT_FILTERS
     columns = (

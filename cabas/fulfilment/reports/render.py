@@ -26,6 +26,7 @@ from cabas.fulfilment.reports.base import (
     DATE,
     INT,
     MONEY,
+    PERIODS,
     QUANTITY,
     RATE,
     TEXT,
@@ -182,18 +183,16 @@ def _day(value: datetime.date) -> str:
     return value.strftime("%d/%m/%Y")
 
 
-def filters_in_words(filters: Filters) -> list[str]:
+def filters_in_words(filters: Filters, report: Report | None = None) -> list[str]:
     """The filters applied, one sentence each (« Toutes les commandes » when none)."""
+    period = PERIODS[report.period if report else "orders"]
     words = []
     if filters.date_from and filters.date_to:
-        words.append(
-            gettext("Commandes passées du %(start)s au %(end)s")
-            % {"start": _day(filters.date_from), "end": _day(filters.date_to)}
-        )
+        words.append(str(period.between) % {"start": _day(filters.date_from), "end": _day(filters.date_to)})
     elif filters.date_from:
-        words.append(gettext("Commandes passées à partir du %(start)s") % {"start": _day(filters.date_from)})
+        words.append(str(period.since) % {"start": _day(filters.date_from)})
     elif filters.date_to:
-        words.append(gettext("Commandes passées jusqu'au %(end)s") % {"end": _day(filters.date_to)})
+        words.append(str(period.until) % {"end": _day(filters.date_to)})
     if filters.cycle:
         words.append(gettext("Cycle : %(cycle)s") % {"cycle": filters.cycle.name})
     if filters.distribution_date:
@@ -204,7 +203,7 @@ def filters_in_words(filters: Filters) -> list[str]:
         words.append(
             gettext("Mode de retrait ou de livraison : %(method)s") % {"method": filters.shipping_method.name}
         )
-    return words or [gettext("Toutes les commandes")]
+    return words or [str(period.everything)]
 
 
 # --- CSV and XLSX -----------------------------------------------------------------------------
@@ -278,7 +277,7 @@ def pdf_bytes(report: Report, filters: Filters, progress: Progress = None) -> by
     context = {
         "report": report,
         "enterprise": filters.enterprise,
-        "filters_in_words": filters_in_words(filters),
+        "filters_in_words": filters_in_words(filters, report),
         "table": data,
         "cut": data.count > PDF_MAX_ROWS,
         "max_rows": _grouped(PDF_MAX_ROWS),

@@ -1,4 +1,5 @@
 import csv
+import datetime
 import io
 from decimal import Decimal
 
@@ -288,3 +289,18 @@ def test_it_offers_what_to_bring_only_to_producers(client):
     _member(client, data.shop)
     page = client.get(reverse("fulfilment:reports", kwargs={"slug": data.shop.slug})).content.decode()
     assert _url(data.shop, "producer-deliveries") in page
+
+
+def test_it_says_a_payment_reports_period_is_of_payments_received(client):
+    data = sales(orders=2)
+    _member(client, data.shop)
+    page = client.get(_url(data.shop, "payments-by-type"), {"from": "2026-01-01"}).content.decode()
+    assert "Paiements reçus du" in page and "Commandes passées" not in page
+    assert "Commandes passées du" in client.get(_url(data.shop, "customer-totals")).content.decode()
+    since = Filters(enterprise=data.shop, date_from=datetime.date(2026, 1, 1))
+    assert render.filters_in_words(since, REPORTS["payments-itemised"]) == [
+        "Paiements reçus à partir du 01/01/2026"
+    ]
+    assert render.filters_in_words(since, REPORTS["customer-totals"]) == [
+        "Commandes passées à partir du 01/01/2026"
+    ]
