@@ -545,14 +545,19 @@ def order_fee_lines(
     return FeeContext.for_cycle(cycle, distributor).order_fee_lines(lines, shipping_method, payment_method)
 
 
+def line_amount(line) -> Decimal:
+    """What a product line costs: quantity × unit price, or for a weighed variable-weight line
+    (``orders.Line.weighed_total``) its price per kg or L × the weight."""
+    weighed = getattr(line, "weighed_total", None)
+    return weighed if weighed is not None else round_money(to_decimal(line.unit_price) * line.quantity)
+
+
 def order_totals(lines, fee_lines) -> Totals:
     """Totals of an order from its lines (anything with quantity, unit_price, tax_rate: ``LineData``,
     ``orders.Line``) and fee lines (amount, tax_rate). ``total == items_total + fees_total``."""
     lines = list(lines)
     fee_lines = list(fee_lines)
-    line_totals = [
-        (round_money(to_decimal(line.unit_price) * line.quantity), line.tax_rate) for line in lines
-    ]
+    line_totals = [(line_amount(line), line.tax_rate) for line in lines]
     items_total = sum((t for t, _ in line_totals), ZERO)
     fees_total = sum((round_money(f.amount) for f in fee_lines), ZERO)
     by_rate = vat_by_rate([*line_totals, *((round_money(f.amount), f.tax_rate) for f in fee_lines)])

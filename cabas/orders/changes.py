@@ -110,7 +110,8 @@ def _check_changeable(order: Order) -> None:
         raise OrderNotEditable(_("Le cycle est fermé : la commande ne peut plus être modifiée."))
 
 
-def _refresh_totals(order: Order, lines: list[Line]) -> None:
+def order_refresh_totals(order: Order, lines: list[Line]) -> None:
+    """Price `order` again (fee lines, VAT, totals; not saved) for its `lines` as they now are."""
     context = FeeContext.for_cycle(order.cycle, order.seller)
     variants = offers_by_id(order.cycle, order.seller, [line.variant_id for line in lines])
     order.fee_lines.exclude(fee_type=FeeLine.GOODWILL).delete()
@@ -186,7 +187,7 @@ def order_edit(*, order: Order, quantities: dict, user=None) -> Order:
                 line = line_snapshot(Line(order=order), offers[new_variants[key].pk], quantity, context)
                 line.save()
                 lines[key] = line
-        _refresh_totals(order, list(lines.values()))
+        order_refresh_totals(order, list(lines.values()))
         registry.order_changed("edited", order=order, user=user)  # e.g. credit: the difference
         order.save()
         OrderEvent.objects.create(order=order, kind="edited", user=user, detail={"quantities": wanted})

@@ -33,7 +33,8 @@ class NotOffered(OrderError):
     def __init__(self, name: str = ""):
         super().__init__(
             _("« %(name)s » n'est pas proposé dans ce cycle.") % {"name": name}
-            if name else _("Ce produit n'est pas proposé dans ce cycle.")
+            if name
+            else _("Ce produit n'est pas proposé dans ce cycle.")
         )
 
 

@@ -31,6 +31,7 @@ def line_snapshot(line: Line, variant: Variant, quantity: int, context: FeeConte
     line.unit_price = data.unit_price
     line.tax_rate = data.tax_rate
     line.total = data.total
+    line.weight_price = variant.reference_price() if variant.variable_weight else None
     return line
 
 
@@ -44,6 +45,7 @@ LINE_SNAPSHOT_FIELDS = (
     "tax_rate",
     "total",
     "producer",
+    "weight_price",
 )
 
 

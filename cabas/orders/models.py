@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cabas.cycles.models import Fee
+from cabas.lib import money
 
 
 class Customer(models.Model):
@@ -160,10 +161,17 @@ class Line(models.Model):
     )
     tax_rate = models.DecimalField(max_digits=5, decimal_places=2)
     total = models.DecimalField(max_digits=12, decimal_places=2)
+    # A variable-weight product: its price per kg (or L) when ordered (`unit_price` is the estimate
+    # of one piece), and once weighed the weight of the whole line, which then makes its total.
+    weight_price = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    final_weight = models.DecimalField(max_digits=10, decimal_places=3, null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
-        constraints = [models.UniqueConstraint(fields=["order", "variant"], name="one_line_per_variant")]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "variant"], name="one_line_per_variant"),
+            models.CheckConstraint(condition=Q(final_weight__gt=0), name="line_final_weight_positive"),
+        ]
 
     def __str__(self):
         return f"{self.quantity} × {self.product_name}"
@@ -172,6 +180,18 @@ class Line(models.Model):
     def name(self) -> str:
         """The product and variant names as ordered, e.g. « Tomates anciennes Cagette »."""
         return " ".join(p for p in [self.product_name, self.variant_name] if p)
+
+    @property
+    def estimated(self) -> bool:
+        """A variable-weight line not weighed yet: its total is an estimate."""
+        return self.weight_price is not None and self.final_weight is None
+
+    @property
+    def weighed_total(self) -> Decimal | None:
+        """The total of a weighed line (price per kg or L × weight), None for any other line."""
+        if self.final_weight is None or self.weight_price is None:
+            return None
+        return money.round_money(self.weight_price * self.final_weight)
 
 
 class FeeLine(models.Model):
@@ -207,6 +227,7 @@ class OrderEvent(models.Model):
 
     KIND_LABELS = {
         "edited": _("Modifiée par le client"),
+        "adjusted": _("Modifiée par le vendeur"),
         "status": _("Changement d'état"),
         "card_unowed": _("Paiement par carte reçu alors que la commande ne l'attendait plus : remboursé"),
     }

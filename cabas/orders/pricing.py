@@ -8,7 +8,9 @@ the total is exactly the sum of the lines and fee lines).
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
+from decimal import Decimal
 
 from cabas.catalogue.models import Variant
 from cabas.cycles.pricing import FeeContext, Totals, order_totals
@@ -29,6 +31,19 @@ class OrderPrice:
         """Write the totals on `order` (not saved)."""
         order.items_total, order.fees_total = self.totals.items_total, self.totals.fees_total
         order.total, order.vat_total = self.totals.total, self.totals.vat_total
+
+
+def _as_weighed(variant: Variant, line) -> Variant:
+    """`variant` as a weighed `line` sold it, for its per-item fees: each piece at the weight
+    measured on average and at the line's price per kg or L (a copy; the variant is left alone)."""
+    if getattr(line, "final_weight", None) is None or line.weight_price is None:
+        return variant
+    weighed = copy.copy(variant)
+    per_piece = Decimal(line.final_weight) / line.quantity  # in kg or L
+    weighed.quantity = per_piece * (Decimal(variant.quantity) / variant.measure.reference_quantity())
+    weighed.price = line.weight_price
+    weighed.variable_weight = True
+    return weighed
 
 
 def order_price(
@@ -54,7 +69,9 @@ def order_price(
     and count in the totals.
     """
     variants = variants or {}
-    pairs = [(variants.get(line.variant_id) or line.variant, line.quantity) for line in lines]
+    pairs = [
+        (_as_weighed(variants.get(line.variant_id) or line.variant, line), line.quantity) for line in lines
+    ]
     fee_lines = context.order_fee_lines(pairs, shipping_method, payment_method) if pairs else []
     fee_lines += registry.price_reductions(seller=seller, customer=customer, user=user, lines=lines)
     if order is None:

@@ -37,6 +37,11 @@ And what happens to an order inside the transactions of `cabas.orders.placing` a
   list of `FeeLineData`, negative amounts) appended to the order's other fee lines, whenever an
   order is priced (cart, placing, edit).
 
+And in the email telling a buyer that the seller changed their order (`cabas.orders.adjust`):
+
+- `register_adjustment_note(function)`: `function(order)` returns a French sentence (or "") on
+  where the order's payment stands now (e.g. what is left to pay, or what will be given back).
+
 Functions run in registration order (the order of INSTALLED_APPS).
 """
 
@@ -246,3 +251,16 @@ def after_place_response(request: "HttpRequest", order: "Order") -> "HttpRespons
 
 
 # --- end of checkout hooks -----------------------------------------------------------------------
+
+
+ADJUSTMENT_NOTES: list[Callable[["Order"], str]] = []
+
+
+def register_adjustment_note(function: Callable[["Order"], str]) -> Callable[["Order"], str]:
+    ADJUSTMENT_NOTES.append(function)
+    return function
+
+
+def adjustment_notes(order: "Order") -> list[str]:
+    """What the registered apps say about `order`'s payment after its seller changed it."""
+    return [note for note in (function(order) for function in ADJUSTMENT_NOTES) if note]

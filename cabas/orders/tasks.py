@@ -6,6 +6,7 @@ cycles that closed (`cycles_notify_producers`).
 
 A guest order's emails link to its signed page (`cabas.orders.links`): it opens in any browser."""
 
+from decimal import Decimal
 from email.utils import formataddr, parseaddr
 
 from django.conf import settings
@@ -181,6 +182,49 @@ def cycles_notify_producers() -> int:
     """Email the producers of the cycles that closed what to bring (`cabas.orders.pick_list`);
     returns how many emails were queued."""
     return pick_list.cycles_notify_producers()
+
+
+@task()
+def order_adjusted_send(*, order_uuid: str, changes: list[str], before: str, note: str = "") -> int:
+    """Email the buyer that the seller changed their order: what changed, the new total and the
+    difference, and where its payment stands (`registry.adjustment_notes`)."""
+    order = Order.objects.select_related("seller", "user").filter(uuid=order_uuid).first()
+    if order is None or not order.email:
+        return 0
+    language = getattr(order.user, "language", None) or settings.LANGUAGE_CODE
+    difference = order.total - Decimal(before)
+    with translation.override(language):
+        context = {
+            "number": order.number,
+            "seller": order.seller.name,
+            "full_name": order.full_name,
+            "changes": changes,
+            "note": note,
+            "before": format_eur(Decimal(before)),
+            "total": format_eur(order.total),
+            "more": format_eur(difference) if difference > 0 else "",
+            "less": format_eur(-difference) if difference < 0 else "",
+            "estimated": order.lines.filter(weight_price__isnull=False, final_weight__isnull=True).exists(),
+            "payment_notes": registry.adjustment_notes(order),
+            "url": order_url(order),
+        }
+    return send_templated_email.call(
+        template_prefix="emails/orders/adjusted",
+        context=context,
+        to=[order.email],
+        reply_to=[order.seller.email] if order.seller.email else None,
+        from_name=order.seller.name,
+        language=language,
+    )
+
+
+def order_adjusted_enqueue(order, *, changes: list[str], before, note: str = "") -> None:
+    """Email the buyer of `order` what its seller changed, once the current transaction commits."""
+    transaction.on_commit(
+        lambda: order_adjusted_send.enqueue(
+            order_uuid=str(order.uuid), changes=list(changes), before=str(before), note=note
+        )
+    )
 
 
 def order_confirmation_enqueue(order) -> None:

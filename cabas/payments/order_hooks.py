@@ -14,6 +14,7 @@ reductions split again after an edit (cabas/payments/goodwill.py).
 from email.mime.image import MIMEImage
 
 from django.shortcuts import redirect
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cabas.lib.money import ZERO, format_eur
@@ -24,7 +25,12 @@ from cabas.payments.checkout import order_payment_prepare, order_payment_settle,
 from cabas.payments.goodwill import goodwill_refit
 from cabas.payments.models import PaymentState
 from cabas.payments.qr import EMAIL_QR_CID, order_transfer
-from cabas.payments.records.services import filter_by_payment_state, order_payment_state, with_paid
+from cabas.payments.records.services import (
+    filter_by_payment_state,
+    order_paid,
+    order_payment_state,
+    with_paid,
+)
 from cabas.payments.records.views import payments_context
 
 
@@ -77,6 +83,25 @@ PAYMENT_STATE_FILTER = registry.OrdersListFilter(
 )
 
 
+def adjustment_note(order) -> str:
+    """Where the payment of an order its seller just changed stands: what is left to pay, or what
+    will be given back."""
+    paid = order_paid(order)
+    if paid <= 0:
+        return gettext("Montant à régler : %(total)s.") % {"total": format_eur(order.total)}
+    if paid < order.total:
+        return gettext("Vous avez déjà réglé %(paid)s : il reste %(due)s à payer.") % {
+            "paid": format_eur(paid),
+            "due": format_eur(order.total - paid),
+        }
+    if paid > order.total:
+        return gettext("Vous avez réglé %(paid)s : %(back)s vous seront remboursés.") % {
+            "paid": format_eur(paid),
+            "back": format_eur(paid - order.total),
+        }
+    return gettext("Votre commande est réglée.")
+
+
 def checkout_payment_methods(request, enterprise, methods) -> list:
     methods = card_methods_offerable(methods, enterprise)  # card only while the seller can take it
     checkout_credit(methods, user=request.user, enterprise=enterprise)  # balance shown by "credit"
@@ -98,5 +123,6 @@ def register() -> None:
     registry.register_order_event_handler("cancelled", order_payment_settle)
     registry.register_edit_blocker(payment_fixed)
     registry.register_totals_adjuster(goodwill_refit)
+    registry.register_adjustment_note(adjustment_note)
     registry.register_checkout_payment_methods(checkout_payment_methods)
     registry.register_after_place(after_place)

@@ -217,8 +217,13 @@ def test_it_refuses_a_closed_cycle_and_variants_not_offered():
 def test_it_keeps_an_existing_customer_and_gives_it_the_account_it_had_not():
     data = open_shop()
     known = Customer.objects.create(
-        enterprise=data.shop, email="claire@exemple.fr", first_name="Claire", last_name="Dupont",
-        phone="01 02 03 04 05", code="C12", tags=["adherent"],
+        enterprise=data.shop,
+        email="claire@exemple.fr",
+        first_name="Claire",
+        last_name="Dupont",
+        phone="01 02 03 04 05",
+        code="C12",
+        tags=["adherent"],
     )
     user = UserFactory(email="claire@exemple.fr")
     order = _place(_fill(data, _cart(data, user=user), tomatoes=1), data, user=user, full_name="C. M.")
@@ -227,7 +232,10 @@ def test_it_keeps_an_existing_customer_and_gives_it_the_account_it_had_not():
     assert order.customer.user == user and order.customer.enterprise == data.shop
     known.refresh_from_db()
     assert (known.user, known.first_name, known.last_name, known.phone) == (
-        user, "Claire", "Dupont", "01 02 03 04 05"
+        user,
+        "Claire",
+        "Dupont",
+        "01 02 03 04 05",
     )
     # Linked to another account already: it stays so.
     other = UserFactory(email="other@exemple.fr")
@@ -241,7 +249,10 @@ def test_it_records_a_new_guest_customer_from_the_checkout_details():
     order = _place(_fill(data, _cart(data), tomatoes=1), data, full_name="Claire Martin Durand")
     customer = Customer.objects.get(pk=order.customer_id)
     assert (customer.email, customer.first_name, customer.last_name, customer.phone) == (
-        "claire@exemple.fr", "Claire", "Martin Durand", "06 12 34 56 78"
+        "claire@exemple.fr",
+        "Claire",
+        "Martin Durand",
+        "06 12 34 56 78",
     )
     assert customer.user is None and customer.tags == [] and customer.uuid == order.customer.uuid
     assert order.customer.created_at == customer.created_at
