@@ -78,13 +78,8 @@ def parse_weight(value) -> Decimal | None:
     return weight.quantize(Decimal("0.001"))
 
 
-def weight_unit(variant: Variant) -> str:
-    """« kg » or « L »: the unit a variable-weight line is weighed in."""
-    return "L" if units.dimension(variant.unit) == units.VOLUME else "kg"
-
-
 def _weight_text(line: Line) -> str:
-    return f"{units.format_number(line.final_weight)} {weight_unit(line.variant)}"
+    return f"{units.format_number(line.final_weight)} {line.weight_unit or 'kg'}"
 
 
 def _lock(order: Order) -> Order:
@@ -206,7 +201,7 @@ def _set_weights(plan: _Plan, weights: dict[str, Decimal | None]) -> None:
                     "name": line.name,
                     "weight": _weight_text(line),
                     "price": format_eur(line.weight_price),
-                    "unit": weight_unit(line.variant),
+                    "unit": line.weight_unit or "kg",
                     "total": format_eur(line.total),
                 }
             )

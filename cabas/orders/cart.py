@@ -189,6 +189,11 @@ class CartView:
     def empty(self) -> bool:
         return not self.lines
 
+    @property
+    def estimated(self) -> bool:
+        """Some lines are sold by weight and weighed at the handing over: the total is an estimate."""
+        return any(line.estimated for line in self.lines)
+
 
 def cart_priced(
     *,

@@ -8,10 +8,16 @@ from django.utils.translation import gettext as _
 
 from cabas.catalogue.models import Variant
 from cabas.cycles.pricing import FeeContext
+from cabas.lib import units
 from cabas.orders.exceptions import InvalidQuantity
 from cabas.orders.models import FeeLine, Line, Order
 
 MAX_QUANTITY = 999
+
+
+def weight_unit(variant: Variant) -> str:
+    """« kg » or « L »: the unit a variable-weight product is priced and weighed in."""
+    return "L" if units.dimension(variant.unit) == units.VOLUME else "kg"
 
 
 def display_name(variant: Variant) -> str:
@@ -32,6 +38,7 @@ def line_snapshot(line: Line, variant: Variant, quantity: int, context: FeeConte
     line.tax_rate = data.tax_rate
     line.total = data.total
     line.weight_price = variant.reference_price() if variant.variable_weight else None
+    line.weight_unit = weight_unit(variant) if variant.variable_weight else ""
     return line
 
 
@@ -46,6 +53,7 @@ LINE_SNAPSHOT_FIELDS = (
     "total",
     "producer",
     "weight_price",
+    "weight_unit",
 )
 
 

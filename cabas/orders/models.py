@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cabas.cycles.models import Fee
-from cabas.lib import money
+from cabas.lib import money, units
 
 
 class Customer(models.Model):
@@ -164,6 +164,7 @@ class Line(models.Model):
     # A variable-weight product: its price per kg (or L) when ordered (`unit_price` is the estimate
     # of one piece), and once weighed the weight of the whole line, which then makes its total.
     weight_price = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    weight_unit = models.CharField(max_length=2, blank=True)  # "kg" or "L"
     final_weight = models.DecimalField(max_digits=10, decimal_places=3, null=True, blank=True)
 
     class Meta:
@@ -185,6 +186,18 @@ class Line(models.Model):
     def estimated(self) -> bool:
         """A variable-weight line not weighed yet: its total is an estimate."""
         return self.weight_price is not None and self.final_weight is None
+
+    @property
+    def weight_note(self) -> str:
+        """« pesé : 0,612 kg à 24,00 € le kg », or for a line to weigh « prix estimé, 24,00 € le kg,
+        pesé à la remise »; "" for a line not sold by weight."""
+        if self.weight_price is None:
+            return ""
+        values = {"price": money.format_eur(self.weight_price), "unit": self.weight_unit or "kg"}
+        if self.final_weight is None:
+            return _("prix estimé, %(price)s le %(unit)s, pesé à la remise") % values
+        weight = units.format_number(self.final_weight)
+        return _("pesé : %(weight)s %(unit)s à %(price)s le %(unit)s") % {**values, "weight": weight}
 
     @property
     def weighed_total(self) -> Decimal | None:

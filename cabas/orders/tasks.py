@@ -36,6 +36,8 @@ def confirmation_context(order) -> dict:
     """What the confirmation email shows, as plain data (lines, fee lines, totals, pickup, payment)."""
     method = order.shipping_method
     payment = order.payment_method
+    lines = list(order.lines.all())
+    estimated = any(line.estimated for line in lines)
     lines = [
         {
             "name": line.name,
@@ -43,8 +45,9 @@ def confirmation_context(order) -> dict:
             "quantity": line.quantity,
             "unit_price": format_eur(line.unit_price),
             "total": format_eur(line.total),
+            "weight_note": line.weight_note,
         }
-        for line in order.lines.all()
+        for line in lines
     ]
     fee_lines = [
         {"name": fee.name, "enterprise": fee.enterprise.name, "amount": format_eur(fee.amount)}
@@ -80,6 +83,7 @@ def confirmation_context(order) -> dict:
         "note": order.note,
         "url": order_url(order),
         "guest": order.user_id is None,
+        "estimated": estimated,
     }
 
 

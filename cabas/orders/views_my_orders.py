@@ -87,6 +87,7 @@ def _order_context(request, order) -> dict:
         "lines": lines,
         "fee_lines": fee_lines,
         "totals": order,
+        "estimated": any(line.estimated for line in lines),
     }
     return {
         "order": order,

@@ -142,3 +142,24 @@ def test_it_sends_an_empty_cart_back_to_the_shop(client):
     data = open_shop()
     response = client.get(_url(data))
     assert response.status_code == 302
+
+
+def test_a_customer_buying_by_weight_is_told_the_amount_is_an_estimate(
+    client, django_capture_on_commit_callbacks
+):
+    """Checkout, order page and confirmation email say the amount may change once weighed."""
+    data = open_shop()
+    cheese = data.add_variant(
+        product__name="Tomme", unit="g", quantity=Decimal("250"), price=Decimal("24.00"), variable_weight=True
+    )
+    notice = "Montant estimé : certains produits sont vendus au poids et pesés à la remise."
+    _add(client, data, cheese, 2)
+    checkout = client.get(_url(data)).content.decode()
+    assert notice in checkout and "prix estimé, 24,00\u00a0€ le kg, pesé à la remise" in checkout
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(_url(data), _form(data))
+    assert notice in client.get(response["Location"]).content.decode()
+    assert notice in mail.outbox[0].body
+
+    _add(client, data, data.variants[0], 1)  # no product sold by weight: no notice
+    assert notice not in client.get(_url(data)).content.decode()
