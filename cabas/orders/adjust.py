@@ -106,6 +106,7 @@ class _Plan:
         self.lines = {str(line.variant.uuid): line for line in order.lines.select_related("variant__product")}
         self.deltas: dict[int, int] = {}  # variant id → units given back (negative: taken)
         self.changes: list[str] = []
+        self.replaced: set[str] = set()  # the variants substituted: their other changes no longer apply
         self.context = FeeContext()
 
     def move(self, variant_id: int, units_back: int) -> None:
@@ -148,6 +149,7 @@ def _substitute(plan: _Plan, substitutions: dict[str, str]) -> None:
     offers = plan.offers(set(pairs.values()))
     for old, new in pairs.items():
         removed = plan.remove(old)
+        plan.replaced.add(old)
         added = plan.add(offers[new], removed.quantity)
         plan.changes.append(
             _("%(old)s remplacé par %(new)s (%(n)s).")
@@ -156,7 +158,9 @@ def _substitute(plan: _Plan, substitutions: dict[str, str]) -> None:
 
 
 def _set_quantities(plan: _Plan, quantities: dict[str, int]) -> None:
-    wanted = {str(key): clean_quantity(value) for key, value in quantities.items()}
+    wanted = {
+        str(key): clean_quantity(value) for key, value in quantities.items() if str(key) not in plan.replaced
+    }
     new = {key for key, quantity in wanted.items() if key not in plan.lines and quantity}
     offers = plan.offers(new)
     for key, quantity in wanted.items():
@@ -182,6 +186,8 @@ def _set_quantities(plan: _Plan, quantities: dict[str, int]) -> None:
 
 def _set_weights(plan: _Plan, weights: dict[str, Decimal | None]) -> None:
     for key, weight in weights.items():
+        if str(key) in plan.replaced:
+            continue
         line = plan.lines.get(str(key))
         if line is None:
             raise OrderNotEditable(_("Cette ligne n'est plus dans la commande : rechargez la page."))

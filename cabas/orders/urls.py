@@ -13,6 +13,7 @@ from django.urls import path
 from cabas.orders import (
     views_checkout,
     views_customers,
+    views_manage_adjust,
     views_manage_orders,
     views_money,
     views_my_orders,
@@ -37,6 +38,7 @@ manage_urlpatterns = [
     # Orders
     path("<slug:slug>/orders/", views_manage_orders.order_list, name="orders"),
     path("<slug:slug>/orders/<uuid:uuid>/", views_manage_orders.order_detail, name="order"),
+    path("<slug:slug>/orders/<uuid:uuid>/edit/", views_manage_adjust.order_adjust_page, name="order_adjust"),
 ]
 
 money_urlpatterns = [

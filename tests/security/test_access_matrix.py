@@ -442,6 +442,7 @@ EXPECTED = {
     "orders:customers": ("manager", "GET", slug),
     "orders:orders": ("manager", "GET", slug),
     "orders:order": ("manager", "GET", own_order),
+    "orders:order_adjust": ("manager", "GET", own_order),
     "payments:order_payment_record": ("manager", "POST", own_order),
     "payments:order_payment_refund": ("manager", "POST", own_order_payment),
     "orders:customer_new": ("manager", "GET", slug),

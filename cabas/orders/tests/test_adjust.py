@@ -7,12 +7,14 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cabas.catalogue.models import Variant
 from cabas.cycles.pricing import order_totals
+from cabas.enterprises.models import Role
 from cabas.lib.money import round_money, split_vat
 from cabas.orders.adjust import Adjustment, order_adjust, parse_weight
 from cabas.orders.cart import cart_set_quantity
@@ -21,7 +23,7 @@ from cabas.orders.models import Line, Order, OrderEvent
 from cabas.orders.placing import order_place
 from cabas.orders.tests.shop_setup import open_shop
 from cabas.payments.records.services import order_paid, order_payment_state, payment_record
-from tests.factories import EnterpriseFactory, UserFactory
+from tests.factories import EnterpriseFactory, RoleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -295,3 +297,71 @@ def test_weighed_totals_are_the_sum_of_their_lines(weights, price):
     assert totals.items_total == sum(round_money(price * w) for w in weights)
     assert totals.total == totals.items_total
     assert totals.vat_total == split_vat(totals.items_total, Decimal("5.5"))[1]  # split once per rate
+
+
+# --- the seller's page ------------------------------------------------------------------------
+
+
+def _manager(client, data):
+    user = UserFactory()
+    RoleFactory(user=user, enterprise=data.shop, role=Role.Level.MANAGER)
+    client.force_login(user)
+    return user
+
+
+def test_the_manager_weighs_and_substitutes_from_the_orders_page(client, django_capture_on_commit_callbacks):
+    data = _shop()
+    tomatoes, eggs = data.variants[0], data.variants[1]
+    order = _place(data, [(data.cheese, 2), (tomatoes, 1)])
+    _close(data)
+    _manager(client, data)
+    url = reverse("orders:order_adjust", args=[data.shop.slug, order.uuid])
+
+    page = client.get(url).content.decode()
+    assert "Poids pesé (kg)" in page and f'name="w-{data.cheese.uuid}"' in page
+    assert f'name="w-{tomatoes.uuid}"' not in page  # sold by the piece
+    assert "Œufs" in page  # offered in the cycle: can replace a missing product
+
+    post = {
+        f"q-{data.cheese.uuid}": "2",
+        f"w-{data.cheese.uuid}": "0,55",
+        f"q-{tomatoes.uuid}": "1",
+        f"s-{tomatoes.uuid}": str(eggs.uuid),
+        "note": "Les tomates ont gelé.",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, post)
+
+    assert response.status_code == 302
+    detail = client.get(response["Location"]).content.decode()
+    assert "Commande modifiée (2 changements) : le client est prévenu par e-mail." in detail
+    assert "Tomates remplacé par Œufs (1)." in detail and "Les tomates ont gelé." in detail
+    assert "pesé : 0,55 kg à 24,00\u00a0€ le kg" in detail
+    order = _check_totals(order)
+    assert order.items_total == Decimal("13.20") + Decimal("2.50")
+    assert "Les tomates ont gelé." in mail.outbox[-1].body
+
+
+def test_a_bad_weight_on_the_page_says_why_and_changes_nothing(client):
+    data = _shop()
+    order = _place(data, [(data.cheese, 1)])
+    _manager(client, data)
+    url = reverse("orders:order_adjust", args=[data.shop.slug, order.uuid])
+
+    response = client.post(url, {f"q-{data.cheese.uuid}": "1", f"w-{data.cheese.uuid}": "beaucoup"})
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Le poids doit être un nombre" in page and 'value="beaucoup"' in page
+    order.refresh_from_db()
+    assert order.lines.get().final_weight is None and not OrderEvent.objects.filter(kind="adjusted").exists()
+
+
+def test_a_cancelled_order_has_no_edit_page(client):
+    data = _shop()
+    order = _place(data, [(data.cheese, 1)])
+    Order.objects.filter(pk=order.pk).update(status=Order.Status.CANCELLED)
+    _manager(client, data)
+    response = client.get(reverse("orders:order_adjust", args=[data.shop.slug, order.uuid]))
+    assert response.status_code == 302
+    assert "Modifier la commande" not in client.get(response["Location"]).content.decode()
