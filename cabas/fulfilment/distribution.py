@@ -48,10 +48,19 @@ def parse_day(value: str) -> datetime.date | None:
         return None
 
 
-def _of_day(seller, day: datetime.date) -> QuerySet:
+def _of_day(seller, day: datetime.date, statuses=REPORTED) -> QuerySet:
     start, end = day_bounds(day)
-    orders = Order.objects.filter(seller=seller, status__in=REPORTED)
+    orders = Order.objects.filter(seller=seller, status__in=statuses)
     return orders.filter(pickup_at__gte=start, pickup_at__lt=end)
+
+
+def _with_lines(orders: QuerySet) -> QuerySet:
+    lines = Line.objects.only("order_id", "quantity", "product_name", "variant_name", "size")
+    return (
+        with_paid(orders)
+        .select_related("shipping_method")
+        .prefetch_related(Prefetch("lines", queryset=lines.order_by("product_name", "variant_name", "id")))
+    )
 
 
 def _counts() -> dict:
@@ -83,13 +92,15 @@ def day_orders(seller, day: datetime.date, *, remaining: bool = False) -> QueryS
     orders = _of_day(seller, day)
     if remaining:
         orders = orders.filter(status=Order.Status.PLACED)
-    lines = Line.objects.only("order_id", "quantity", "product_name", "variant_name", "size")
-    return (
-        with_paid(orders)
-        .select_related("shipping_method")
-        .prefetch_related(Prefetch("lines", queryset=lines.order_by("product_name", "variant_name", "id")))
-        .order_by("full_name", "number", "pk")
-    )
+    return _with_lines(orders).order_by("full_name", "number", "pk")
+
+
+def day_order(seller, day: datetime.date, uuid) -> Order | None:
+    """The seller's order `uuid` picked up or delivered on `day`, read as `day_orders` reads them
+    (with its payment method too): placed, handed over or, since the page was shown, cancelled
+    (what is asked of it is then refused with a message); None for any other."""
+    orders = _of_day(seller, day, (*REPORTED, Order.Status.CANCELLED)).filter(uuid=uuid)
+    return _with_lines(orders).select_related("payment_method").first()
 
 
 def day_counter(seller, day: datetime.date) -> DistributionDay:

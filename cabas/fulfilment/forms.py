@@ -10,6 +10,8 @@ from cabas.cycles.models import OrderCycle, ShippingMethod
 from cabas.enterprises.models import Enterprise
 from cabas.fulfilment.reports.base import PERIODS, Filters, Report
 from cabas.orders.models import Line
+from cabas.payments.models import PaymentMethod
+from cabas.payments.records.forms import PaymentRecordForm
 
 # A range longer than this is almost certainly a typo (year 2206 for 2026).
 MAX_DAYS = 3660
@@ -95,3 +97,32 @@ class ReportFiltersForm(forms.Form):
             producer=data.get("producer"),
             shipping_method=data.get("shipping_method"),
         )
+
+
+class TablePaymentForm(PaymentRecordForm):
+    """Cash or a cheque taken at the distribution table: the manager's payment form without its date
+    (today) and note, the kind chosen among cash and cheque only."""
+
+    kind = forms.ChoiceField(
+        label=_("Moyen"),
+        choices=[(PaymentMethod.Kind.CASH, _("Espèces")), (PaymentMethod.Kind.CHEQUE, _("Chèque"))],
+        initial=PaymentMethod.Kind.CASH,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("À la table, choisissez Espèces ou Chèque.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["received_on"], self.fields["note"]
+        amount = self.fields["amount"]
+        amount.widget.attrs.update(inputmode="decimal", autocomplete="off")
+        amount.error_messages.update(
+            min_value=_("Indiquez un montant positif."),
+            invalid=_("Montant invalide : indiquez un nombre, par exemple 12,50."),
+            required=_("Indiquez le montant reçu."),
+        )
+        self.fields["kind"].error_messages["required"] = _("Choisissez Espèces ou Chèque.")
+
+    def error_text(self) -> str:
+        """Every error of the bound, invalid form, in one sentence for a message."""
+        return " ".join(str(error) for errors in self.errors.values() for error in errors)

@@ -23,5 +23,6 @@ manage_urlpatterns: list = [
         views_distribution.order_collect,
         name="collect",
     ),
+    path("<slug:slug>/distribution/<str:day>/<uuid:order>/paid/", views_distribution.order_pay, name="pay"),
     path("<slug:slug>/deliveries/", views_producer.deliveries, name="deliveries"),
 ]

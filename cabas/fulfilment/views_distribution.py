@@ -1,8 +1,9 @@
 """The distribution evening, on a phone at the table: the seller's distribution dates, then for one
 date a card per order to hand over (customer, phone, pickup or delivery, lines, total, paid or
-what is left to pay) with a « Remis » button; with htmx only the card (and the counter) is
-swapped, without JavaScript the page is shown again. Volunteers and above; nothing about payments
-but paid / left to pay."""
+what is left to pay) with a « Remis » button and, while something is left to pay, a form to take
+cash or a cheque (`table_payment`); with htmx only the card (and the counter) is swapped, without
+JavaScript the page is shown again. Volunteers and above; nothing about payments but paid / left to
+pay."""
 
 from urllib.parse import urlencode
 
@@ -10,13 +11,25 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cabas.enterprises.access import manage_view
 from cabas.enterprises.models import Role, Sells
-from cabas.fulfilment.distribution import day_counter, day_orders, decorate, distribution_days, parse_day
+from cabas.fulfilment.distribution import (
+    day_counter,
+    day_order,
+    day_orders,
+    decorate,
+    distribution_days,
+    parse_day,
+)
+from cabas.fulfilment.forms import TablePaymentForm
+from cabas.fulfilment.table_payments import table_payment
+from cabas.lib import money
 from cabas.orders.changes import order_collected
 from cabas.orders.exceptions import OrderError
+from cabas.payments.exceptions import PaymentError
 
 NAV = "distribution"
 REMAINING = "reste"
@@ -50,7 +63,7 @@ def distribution_list(request, enterprise):
 def distribution_day(request, enterprise, day):
     date = _day_or_404(enterprise, day)
     remaining = request.GET.get(REMAINING) == "1"
-    orders = [decorate(order) for order in day_orders(enterprise, date, remaining=remaining)]
+    orders = [_card_order(order) for order in day_orders(enterprise, date, remaining=remaining)]
     context = {
         "enterprise": enterprise,
         "nav": NAV,
@@ -62,16 +75,39 @@ def distribution_day(request, enterprise, day):
     return render(request, "manage/distribution/day.html", context)
 
 
-def _render_card(request, enterprise, date, order, *, error: str = ""):
+def _pay_form(order, data=None) -> TablePaymentForm:
+    """The form to take money for `order` (decorated when unbound: what is left to pay pre-filled)."""
+    initial = {"amount": order.due} if data is None else {}
+    return TablePaymentForm(data, initial=initial, auto_id=f"pay-{order.uuid.hex}-%s")
+
+
+def _card_order(order, pay_form=None):
+    """`order` decorated for its card, with the form to take what is left to pay (if anything):
+    `pay_form` when given (the one just refused, with what was typed)."""
+    decorate(order)
+    order.pay_form = (pay_form or _pay_form(order)) if order.due > 0 else None
+    return order
+
+
+def _render_card(request, enterprise, date, order, *, error="", pay_form=None, pay_error="", notice=""):
     context = {
         "enterprise": enterprise,
         "day": date,
-        "order": decorate(order),
+        "order": _card_order(order, pay_form),
         "counter": day_counter(enterprise, date),
         "remaining": request.POST.get(REMAINING) == "1",
         "error": error,
+        "pay_error": pay_error,
+        "notice": notice,
     }
     return render(request, "manage/distribution/_card_swap.html", context)
+
+
+def _back_to_card(request, enterprise, day: str, order):
+    url = reverse("fulfilment:distribution", args=[enterprise.slug, day])
+    if request.POST.get(REMAINING) == "1":
+        url += "?" + urlencode({REMAINING: "1"})
+    return redirect(f"{url}#order-{order.uuid}")
 
 
 @require_POST
@@ -89,7 +125,51 @@ def order_collect(request, enterprise, day, order):
         return _render_card(request, enterprise, date, found, error=error)
     if error:
         messages.error(request, error)
-    url = reverse("fulfilment:distribution", args=[enterprise.slug, day])
-    if request.POST.get(REMAINING) == "1":
-        url += "?" + urlencode({REMAINING: "1"})
-    return redirect(f"{url}#order-{found.uuid}")
+    return _back_to_card(request, enterprise, day, found)
+
+
+def _take(request, enterprise, order, form) -> tuple[str, str]:
+    """Record what `form` says was taken for `order`: the message to show (error, notice)."""
+    if not form.is_valid():
+        return form.error_text(), ""
+    data = form.cleaned_data
+    try:
+        payment = table_payment(
+            seller=enterprise,
+            order=order,
+            kind=data["kind"],
+            amount=data["amount"],
+            cheque_number=data["cheque_number"],
+            idempotency_key="table-" + data["idempotency_key"],
+            user=request.user,
+        )
+    except PaymentError as exc:
+        return exc.message, ""
+    notice = _("Paiement de %(amount)s enregistré (%(kind)s).")
+    return "", notice % {
+        "amount": money.format_eur(payment.amount),
+        "kind": dict(form.fields["kind"].choices)[data["kind"]],
+    }
+
+
+@require_POST
+@manage_view(min_role=Role.Level.VOLUNTEER)
+def order_pay(request, enterprise, day, order):
+    """Cash or a cheque taken at the table for `order`; the card shows it paid (or what is left)."""
+    date = _day_or_404(enterprise, day)
+    found = day_order(enterprise, date, order)
+    if found is None:
+        raise Http404
+    form = _pay_form(found, request.POST)
+    error, notice = _take(request, enterprise, found, form)
+    if request.htmx:
+        found = day_order(enterprise, date, order)
+        pay_form = form if error else None
+        return _render_card(
+            request, enterprise, date, found, pay_form=pay_form, pay_error=error, notice=notice
+        )
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, notice)
+    return _back_to_card(request, enterprise, day, found)

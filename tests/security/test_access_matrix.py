@@ -184,6 +184,15 @@ def distribution_order(enterprise):
     return {"slug": enterprise.slug, "day": "2027-03-12", "order": order.uuid}, {"collected": "1"}
 
 
+def distribution_payment(enterprise):
+    """Cash taken at the table for the distribution order (10 € left to pay)."""
+    from cabas.orders.models import Order
+
+    kwargs, _ = distribution_order(enterprise)
+    Order.objects.filter(uuid=kwargs["order"]).update(total=10)
+    return kwargs, {"amount": "10,00", "kind": "cash", "idempotency_key": "table-matrix"}
+
+
 def distribution_day(enterprise):
     kwargs, _ = distribution_order(enterprise)
     del kwargs["order"]
@@ -533,6 +542,7 @@ EXPECTED = {
     "fulfilment:distributions": ("volunteer", "GET", slug),
     "fulfilment:distribution": ("volunteer", "GET", distribution_day),
     "fulfilment:collect": ("volunteer", "POST", distribution_order),
+    "fulfilment:pay": ("volunteer", "POST", distribution_payment),
     "solidarity:fund": ("manager", "GET", slug),
     "solidarity:report": ("manager", "GET", slug),
     "solidarity:report_csv": ("manager", "GET", own_fund),
