@@ -40,6 +40,11 @@ class ProductError(CatalogueError):
     """A product or variant change that the rules forbid (the message says why)."""
 
 
+class InvalidBulkUnitSize(ProductError):
+    def __init__(self):
+        super().__init__(_("La taille du colis doit être un nombre positif, ex. 25 ou 2,5"))
+
+
 class InvalidPrice(ProductError):
     def __init__(self):
         super().__init__(_("Le prix doit être un nombre positif, ex. 3,50"))

@@ -22,6 +22,7 @@ PRICE_ERROR = _("Le prix doit être un nombre positif, ex. 3,50")
 STOCK_ERROR = _("Le stock doit être un nombre entier positif ou nul, ex. 12")
 QUANTITY_ERROR = _("La quantité doit être un nombre positif, ex. 500 ou 1,5")
 THRESHOLD_ERROR = _("Le seuil doit être un nombre entier positif ou nul, ex. 5")
+BULK_SIZE_ERROR = _("La taille du colis doit être un nombre positif, ex. 25 ou 2,5")
 
 
 class FrenchDecimalField(forms.Field):
@@ -281,6 +282,17 @@ class ProductForm(forms.Form):
     conservation = forms.CharField(
         label=_("Conservation"), max_length=255, required=False, help_text=_("ex. : au frais, 5 jours")
     )
+    bulk_unit_size = FrenchDecimalField(
+        label=_("Taille du colis de gros"),
+        error=BULK_SIZE_ERROR,
+        decimal_places=3,
+        strictly_positive=True,
+        required=False,
+        help_text=_(
+            "Pour les achats groupés : ce que contient un colis du fournisseur, en kg, en L ou en "
+            "pièces selon les variantes (ex. 25 pour un sac de 25 kg). Vide : pas de commande au colis."
+        ),
+    )
     photo = forms.FileField(
         label=_("Ajouter une photo"),
         required=False,
@@ -333,6 +345,7 @@ class ProductForm(forms.Form):
                 "labels",
                 "allergens",
                 "conservation",
+                "bulk_unit_size",
                 "photo",
                 "photo_alt",
                 "remove_photos",
@@ -365,6 +378,7 @@ class ProductForm(forms.Form):
             "description": data.get("description", ""),
             "allergens": data.get("allergens", ""),
             "conservation": data.get("conservation", ""),
+            "bulk_unit_size": data.get("bulk_unit_size"),
             "labels": [self.label_objects[pk] for pk in data.get("labels", [])],
         }
 

@@ -94,6 +94,20 @@ class Product(models.Model):
     labels = models.ManyToManyField(Label, blank=True, related_name="products")
     allergens = models.CharField(_("allergènes"), max_length=255, blank=True)
     conservation = models.CharField(_("conservation"), max_length=255, blank=True)
+    # What one case of the supplier holds, in the reference unit of the product's variants (kg, L or
+    # items): the bulk co-op reports count the cases to order (cabas.fulfilment.reports.bulk).
+    bulk_unit_size = models.DecimalField(
+        _("Taille du colis de gros"),
+        max_digits=10,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.001"))],
+        help_text=_(
+            "Pour les achats groupés : ce que contient un colis du fournisseur, en kg, en L ou en "
+            "pièces selon les variantes (ex. 25 pour un sac de 25 kg). Vide : pas de commande au colis."
+        ),
+    )
     archived_at = models.DateTimeField(_("archivé le"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -103,6 +117,12 @@ class Product(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name = _("produit")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(bulk_unit_size__isnull=True) | Q(bulk_unit_size__gt=0),
+                name="product_bulk_unit_size_positive",
+            ),
+        ]
         indexes = [models.Index(fields=["producer", "archived_at", "name"], name="product_producer_idx")]
 
     def __str__(self):

@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 from cabas.catalogue import photos
 from cabas.catalogue.exceptions import (
     BulkActionError,
+    InvalidBulkUnitSize,
     InvalidPhoto,
     InvalidPrice,
     InvalidStock,
@@ -30,7 +31,8 @@ from cabas.enterprises.models import Enterprise, Relationship
 from cabas.lib import money
 from cabas.lib.units import ITEMS, UNITS, Measure
 
-PRODUCT_FIELDS = ("name", "category", "description", "allergens", "conservation")
+PRODUCT_FIELDS = ("name", "category", "description", "allergens", "conservation", "bulk_unit_size")
+BULK_UNIT_SIZE_MAX = Decimal("10000000")  # the column holds 7 digits and 3 decimals
 VARIANT_FIELDS = (
     "name", "sku", "unit", "quantity", "unit_name", "price", "tax_rate", "variable_weight",
     "on_hand", "on_demand", "low_stock_threshold",
@@ -250,6 +252,11 @@ def _apply_product_data(product: Product, data: dict) -> None:
         raise ProductError(_("Donnez un nom au produit."))
     if not isinstance(product.category, Category):
         raise ProductError(_("Choisissez une catégorie."))
+    size = product.bulk_unit_size
+    if size is not None and not (
+        isinstance(size, Decimal) and 0 < size < BULK_UNIT_SIZE_MAX and size == round(size, 3)
+    ):
+        raise InvalidBulkUnitSize()
 
 
 # --- Products ---------------------------------------------------------------------------------
@@ -347,6 +354,7 @@ def product_duplicate(*, product: Product) -> Product:
             description=product.description,
             allergens=product.allergens,
             conservation=product.conservation,
+            bulk_unit_size=product.bulk_unit_size,
         )
         copy.labels.set(product.labels.all())
         ProductPhoto.objects.bulk_create(

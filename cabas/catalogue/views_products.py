@@ -220,6 +220,7 @@ def _forms(request, enterprise, *, product=None):
             "description": product.description,
             "allergens": product.allergens,
             "conservation": product.conservation,
+            "bulk_unit_size": product.bulk_unit_size,
             "labels": [str(pk) for pk in product.labels.values_list("pk", flat=True)],
         }
         variants = [variant_initial(v) for v in product.variants.filter(archived_at__isnull=True)]

@@ -6,6 +6,7 @@ from django.http import Http404
 from cabas.catalogue import services
 from cabas.catalogue.exceptions import (
     BulkActionError,
+    InvalidBulkUnitSize,
     InvalidPrice,
     InvalidStock,
     InvalidVariant,
@@ -186,7 +187,9 @@ def test_it_archives_instead_of_deleting_and_brings_back(enterprise):
 
 
 def test_it_duplicates_a_product_with_empty_stock_and_marked_skus(enterprise):
-    product = ProductFactory(producer=enterprise, name="Miel de printemps", description="Crémeux")
+    product = ProductFactory(
+        producer=enterprise, name="Miel de printemps", description="Crémeux", bulk_unit_size=Decimal("12")
+    )
     product.labels.add(Label.objects.get(slug="ab"))
     VariantFactory(product=product, sku="MIEL-500", on_hand=12, low_stock_threshold=3)
     VariantFactory(product=product, sku="", on_hand=4, on_demand=True, unit="kg", quantity=Decimal("1"))
@@ -199,7 +202,7 @@ def test_it_duplicates_a_product_with_empty_stock_and_marked_skus(enterprise):
 
     assert copy.pk != product.pk
     assert copy.name == "Miel de printemps (copie)"
-    assert copy.description == "Crémeux"
+    assert (copy.description, copy.bulk_unit_size) == ("Crémeux", Decimal("12"))
     assert [label.slug for label in copy.labels.all()] == ["ab"]
     variants = list(copy.variants.order_by("id"))
     assert [v.sku for v in variants] == ["MIEL-500-copie", ""]
@@ -208,6 +211,28 @@ def test_it_duplicates_a_product_with_empty_stock_and_marked_skus(enterprise):
     assert variants[1].on_demand
     assert [(p.image.name, p.alt) for p in copy.photos.all()] == [("products/miel.jpg", "Pot de miel")]
     assert product.variants.count() == 3  # the original is untouched
+
+
+@pytest.mark.parametrize("size", [Decimal("0"), Decimal("-2"), Decimal("1.2345"), Decimal("10000000"), "25"])
+def test_it_refuses_a_bad_bulk_unit_size_and_keeps_the_old_one(enterprise, size):
+    product = ProductFactory(producer=enterprise, bulk_unit_size=Decimal("25"))
+
+    with pytest.raises(InvalidBulkUnitSize):
+        services.product_update(product=product, data={"bulk_unit_size": size})
+
+    product.refresh_from_db()
+    assert product.bulk_unit_size == Decimal("25")
+
+
+def test_it_sets_and_clears_the_bulk_unit_size(enterprise):
+    product = ProductFactory(producer=enterprise)
+
+    services.product_update(product=product, data={"bulk_unit_size": Decimal("2.5")})
+    product.refresh_from_db()
+    assert product.bulk_unit_size == Decimal("2.5")
+    services.product_update(product=product, data={"bulk_unit_size": None})
+    product.refresh_from_db()
+    assert product.bulk_unit_size is None
 
 
 # --- Price and stock ------------------------------------------------------------------------------

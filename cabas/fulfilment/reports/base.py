@@ -41,6 +41,7 @@ TEXT, INT, QUANTITY, MONEY, RATE, DATE = "text", "int", "quantity", "money", "ra
 GROUPS = {
     "orders": _("Commandes et préparation"),
     "packing": _("Colisage"),
+    "bulk": _("Achats groupés"),
     "distribution": _("Distribution et livraison"),
     "payments": _("Paiements"),
     "accounting": _("Frais, TVA et reversements"),

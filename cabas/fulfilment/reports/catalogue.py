@@ -3,6 +3,7 @@ reports (`cabas.fulfilment.reports.base.register`). A new report module is added
 
 from cabas.fulfilment.reports import (  # noqa: F401
     accounting,
+    bulk,
     catalogue_reports,
     coordination,
     distribution,
