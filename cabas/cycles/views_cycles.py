@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cabas.cycles import selectors, services, services_approval
+from cabas.cycles import registry, selectors, services, services_approval
 from cabas.cycles.exceptions import CycleError
 from cabas.cycles.forms import CloneForm, CycleForm, PriceApprovalForm, ScheduleForm
 from cabas.cycles.models import OrderCycle, Schedule
@@ -158,6 +158,7 @@ def cycle_edit(request, enterprise, cycle):
         sellable=services.cycle_is_sellable(cycle),
         status=cycle.status(),
         has_schedule=cycle.schedule_id is not None,
+        history=registry.cycle_history(cycle=cycle, enterprise=enterprise),
     )
     return render(request, "manage/cycles/edit.html", context)
 

@@ -8,4 +8,9 @@ class FulfilmentConfig(AppConfig):
 
     def ready(self) -> None:
         # The report modules register themselves in the reports registry when imported.
+        from cabas.cycles.registry import register_cycle_history_section
+        from cabas.fulfilment.customer_messages import cycle_history_entries
         from cabas.fulfilment.reports import catalogue  # noqa: F401
+
+        # The messages sent to a cycle's customers appear in the cycle's history.
+        register_cycle_history_section(cycle_history_entries)

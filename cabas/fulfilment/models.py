@@ -6,7 +6,8 @@ import datetime
 import uuid
 
 from django.db import models
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 EXPORT_KEPT = datetime.timedelta(days=1)
@@ -90,3 +91,56 @@ class ReportExport(models.Model):
         """As the direct download names it (`render.filename`), dated the day it was asked."""
         day = timezone.localtime(self.created_at).date()
         return f"{self.report}-{self.enterprise.slug}-{day:%Y-%m-%d}.{self.format}"
+
+
+class CustomerMessage(models.Model):
+    """A message a seller emails the customers of one of its cycles, optionally only those of one
+    distribution date and/or one pickup point or delivery zone (`cabas.fulfilment.customer_messages`).
+    A task sends it; it stays in the cycle's history."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("en attente d'envoi")
+        SENDING = "sending", _("en cours d'envoi")
+        SENT = "sent", _("envoyé")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    seller = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.CASCADE, related_name="customer_messages"
+    )
+    cycle = models.ForeignKey("cycles.OrderCycle", on_delete=models.CASCADE, related_name="customer_messages")
+    day = models.DateField(_("date de distribution"), null=True, blank=True)
+    shipping_method = models.ForeignKey(
+        "cycles.ShippingMethod", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    subject = models.CharField(_("objet"), max_length=150)
+    body = models.TextField(_("message"))
+    sent_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recipients = models.PositiveIntegerField(_("destinataires"), default=0)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)  # when every email was queued
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["seller", "created_at"], name="message_seller_idx"),
+            models.Index(fields=["cycle", "created_at"], name="message_cycle_idx"),
+        ]
+        verbose_name = _("message aux clients")
+
+    def __str__(self):
+        return self.subject
+
+    @property
+    def target(self) -> str:
+        """Whom it was sent to, in words (the cycle aside): « tous les clients du cycle », or the
+        distribution date and/or the pickup point or delivery zone."""
+        parts = []
+        if self.day:
+            day = formats.date_format(self.day, "j F Y")
+            parts.append(gettext("distribution du %(day)s") % {"day": day})
+        if self.shipping_method_id:
+            parts.append(self.shipping_method.name)
+        return " · ".join(parts) or gettext("tous les clients du cycle")

@@ -543,6 +543,8 @@ EXPECTED = {
     "fulfilment:distribution": ("volunteer", "GET", distribution_day),
     "fulfilment:collect": ("volunteer", "POST", distribution_order),
     "fulfilment:pay": ("volunteer", "POST", distribution_payment),
+    "fulfilment:messages": ("manager", "GET", slug),
+    "fulfilment:message_new": ("manager", "GET", slug),
     "solidarity:fund": ("manager", "GET", slug),
     "solidarity:report": ("manager", "GET", slug),
     "solidarity:report_csv": ("manager", "GET", own_fund),
