@@ -1,11 +1,11 @@
 """URLs of fulfilment; the root URLconf mounts `manage_urlpatterns` under /manage/ with the namespace
 "fulfilment": the reports (/manage/<slug>/reports/...), their background exports
-(/manage/<slug>/exports/...), the distribution evening (/manage/<slug>/distribution/...) and the
-producer's deliveries."""
+(/manage/<slug>/exports/...), the distribution evening (/manage/<slug>/distribution/...), the bags' labels
+(/manage/<slug>/labels/) and the producer's deliveries."""
 
 from django.urls import path
 
-from cabas.fulfilment import views_distribution, views_exports, views_producer, views_reports
+from cabas.fulfilment import views_distribution, views_exports, views_labels, views_producer, views_reports
 
 manage_urlpatterns: list = [
     path("<slug:slug>/reports/", views_reports.reports, name="reports"),
@@ -23,5 +23,6 @@ manage_urlpatterns: list = [
         views_distribution.order_collect,
         name="collect",
     ),
+    path("<slug:slug>/labels/", views_labels.labels_page, name="labels"),
     path("<slug:slug>/deliveries/", views_producer.deliveries, name="deliveries"),
 ]

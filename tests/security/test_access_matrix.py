@@ -532,6 +532,7 @@ EXPECTED = {
     "fulfilment:distributions": ("volunteer", "GET", slug),
     "fulfilment:distribution": ("volunteer", "GET", distribution_day),
     "fulfilment:collect": ("volunteer", "POST", distribution_order),
+    "fulfilment:labels": ("volunteer", "GET", slug),
     "solidarity:fund": ("manager", "GET", slug),
     "solidarity:report": ("manager", "GET", slug),
     "solidarity:report_csv": ("manager", "GET", own_fund),
