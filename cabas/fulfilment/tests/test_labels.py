@@ -172,6 +172,34 @@ def test_the_formats_fit_an_a4_sheet():
     assert (l7160.per_sheet, l7160.position(4)) == (21, (7.25 + 66, 15.15 + 38.1))
 
 
+def _label_boxes(box):
+    element = getattr(box, "element", None)
+    if element is not None and element.get("class") == "label":
+        yield box
+        return
+    for child in getattr(box, "children", ()):
+        yield from _label_boxes(child)
+
+
+@pytest.mark.parametrize("key", list(labels.FORMATS))
+def test_each_sticker_lands_on_its_label_in_french_too(world, key):
+    label_format = labels.FORMATS[key]
+    made = labels.stickers([world.order("Marie-Christine de La Tour-Fondue Martin")], bags=2)
+    mm = 25.4 / 96  # WeasyPrint lays out in CSS pixels
+
+    with override("fr"):  # a decimal comma in the CSS would drop the sizes
+        document = labels.labels_document(made, label_format, start=2)
+
+    boxes = list(_label_boxes(document.pages[0]._page_box))
+    assert len(boxes) == 2
+    for index, box in enumerate(boxes, start=1):
+        left, top = label_format.position(index)
+        assert box.position_x * mm == pytest.approx(left, abs=0.01)
+        assert box.position_y * mm == pytest.approx(top, abs=0.01)
+        assert box.border_width() * mm == pytest.approx(label_format.width, abs=0.01)
+        assert box.border_height() * mm == pytest.approx(label_format.height, abs=0.01)
+
+
 def test_it_starts_further_down_a_partly_used_sheet(world):
     made = labels.stickers([world.order("Adrien Morel")], bags=3)
     l7160 = labels.FORMATS["L7160"]
