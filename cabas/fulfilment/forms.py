@@ -173,3 +173,7 @@ class LabelsForm(forms.Form):
 
     def bag_fields(self):
         return [self[f"bags-{order.uuid}"] for order in self.orders]
+
+    def bag_fields_used(self) -> bool:
+        """Whether an order was given its own count (or a wrong one): its fields are shown open."""
+        return any(field.errors or field.value() for field in self.bag_fields())

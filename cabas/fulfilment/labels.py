@@ -200,12 +200,17 @@ def _sort_key(order: Order) -> tuple:
     return (*place, _customer(order).casefold(), order.number, order.pk)
 
 
+def sort_orders(orders: Iterable[Order]) -> list[Order]:
+    """The orders in the labels' order: by pickup point (then deliveries), then customer name."""
+    return sorted(orders, key=_sort_key)
+
+
 def stickers(orders: Iterable[Order], bags: int = 1, per_order: Mapping | None = None) -> list[Sticker]:
     """`bags` stickers per order (`per_order[order.uuid]` for the orders it names), sorted by
     pickup point then customer name. Raises ValueError for a count outside 1..MAX_BAGS."""
     per_order = {str(uuid): count for uuid, count in (per_order or {}).items()}
     made = []
-    for order in sorted(orders, key=_sort_key):
+    for order in sort_orders(orders):
         count = per_order.get(str(order.uuid), bags)
         if not MIN_BAGS <= count <= MAX_BAGS:
             raise ValueError(f"bags per order must be within {MIN_BAGS}..{MAX_BAGS}: {count}")

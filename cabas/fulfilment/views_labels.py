@@ -39,13 +39,14 @@ def _is_uuid(value: str) -> bool:
 
 
 def _selection(request, enterprise) -> tuple[list, dict]:
-    """The orders asked for (read in one query) and the selection as the page carries it on."""
+    """The orders asked for (read in one query, in the labels' order) and the selection as the page
+    carries it on."""
     uuids = [value for value in request.GET.getlist("order") if _is_uuid(value)]
     if uuids:
-        return list(labels.label_orders(enterprise, uuids=uuids)), {"uuids": uuids}
+        return labels.sort_orders(labels.label_orders(enterprise, uuids=uuids)), {"uuids": uuids}
     day = parse_day(request.GET.get("day", ""))
     if day:
-        return list(labels.label_orders(enterprise, day=day)), {"day": day}
+        return labels.sort_orders(labels.label_orders(enterprise, day=day)), {"day": day}
     return [], {}
 
 

@@ -157,7 +157,7 @@ def test_the_name_of_the_customer_account_or_the_email_stands_in_for_a_missing_n
     anonymous = world.order("")
 
     assert [s.customer for s in labels.stickers([named, anonymous])] == ["client2@exemple.fr", "Léa Roy"]
-    assert len(labels.stickers([world.order("x" * 200)])[0].customer) == labels.MAX_NAME
+    assert len(labels.stickers([world.order("x" * 150)])[0].customer) == labels.MAX_NAME
 
 
 # --- Sheets and PDF ---------------------------------------------------------------------------
