@@ -1,6 +1,6 @@
 """The filters form of a report page: only the filters the report declares, each choice among the
 enterprise's own cycles, producers and shipping methods (anything else is refused with a French
-error, and the report is not run)."""
+error, and the report is not run); and the bag labels' form (`LabelsForm`)."""
 
 from django import forms
 from django.utils import timezone
@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cabas.cycles.models import OrderCycle, ShippingMethod
 from cabas.enterprises.models import Enterprise
+from cabas.fulfilment import labels
 from cabas.fulfilment.reports.base import PERIODS, Filters, Report
 from cabas.orders.models import Line
 from cabas.payments.models import PaymentMethod
@@ -126,3 +127,84 @@ class TablePaymentForm(PaymentRecordForm):
     def error_text(self) -> str:
         """Every error of the bound, invalid form, in one sentence for a message."""
         return " ".join(str(error) for errors in self.errors.values() for error in errors)
+
+
+def _bags_field(label, **kwargs) -> forms.IntegerField:
+    bounds = {"min": labels.MIN_BAGS, "max": labels.MAX_BAGS}
+    message = _("Indiquez un nombre de sacs entre %(min)s et %(max)s.") % bounds
+    return forms.IntegerField(
+        label=label,
+        min_value=labels.MIN_BAGS,
+        max_value=labels.MAX_BAGS,
+        error_messages={"min_value": message, "max_value": message, "invalid": message},
+        **kwargs,
+    )
+
+
+class LabelsForm(forms.Form):
+    """The bag labels asked for: the sheet's format, the bags per order (`bags`, and `bags-<uuid>`
+    for an order that has another count) and the first free label of the sheet."""
+
+    sheet = forms.ChoiceField(
+        label=_("Planche d'étiquettes"),
+        choices=[(key, f.description) for key, f in labels.FORMATS.items()],
+        error_messages={"invalid_choice": _("Choisissez un des formats de planche proposés.")},
+    )
+    bags = _bags_field(_("Sacs par commande"))
+    start = forms.IntegerField(
+        label=_("Première étiquette libre de la planche"),
+        help_text=_(
+            "1 pour une planche neuve ; sinon le numéro de la première étiquette restante, ligne par ligne."
+        ),
+        min_value=1,
+        error_messages={
+            "min_value": _("Le numéro d'étiquette commence à 1."),
+            "invalid": _("Indiquez un numéro."),
+        },
+    )
+
+    INITIAL = {"sheet": labels.DEFAULT_FORMAT, "bags": 1, "start": 1}
+
+    def __init__(self, data, *, orders):
+        super().__init__(data, initial=self.INITIAL)
+        self.orders = orders
+        for order in orders:
+            label = f"{order.full_name or order.email} — {order.number}"
+            self.fields[f"bags-{order.uuid}"] = _bags_field(label, required=False)
+
+    def clean(self):
+        data = super().clean()
+        chosen, start = labels.FORMATS.get(data.get("sheet", "")), data.get("start")
+        if chosen and start and start > chosen.per_sheet:
+            message = _(
+                "Cette planche n'a que %(count)s étiquettes : indiquez un numéro entre 1 et %(count)s."
+            )
+            self.add_error("start", message % {"count": chosen.per_sheet})
+        return data
+
+    def choices(self) -> dict | None:
+        """{"format": LabelFormat, "bags", "per_order", "start"}: the defaults when nothing was
+        asked yet, None when what was asked is wrong (the errors are on the form)."""
+        if not self.is_bound:
+            data, per_order = self.INITIAL, {}
+        elif self.is_valid():
+            data, per_order = self.cleaned_data, self.per_order()
+        else:
+            return None
+        chosen = labels.FORMATS[data["sheet"]]
+        return {"format": chosen, "bags": data["bags"], "per_order": per_order, "start": data["start"]}
+
+    def per_order(self) -> dict:
+        """{order uuid: bags} for the orders given their own count."""
+        return {
+            str(order.uuid): self.cleaned_data[f"bags-{order.uuid}"]
+            for order in self.orders
+            if self.cleaned_data.get(f"bags-{order.uuid}")
+        }
+
+    def bag_fields(self):
+        return [self[f"bags-{order.uuid}"] for order in self.orders]
+
+    def bag_fields_used(self) -> bool:
+        """Whether an order was given its own count (or a wrong one): its fields are shown open."""
+        return any(field.errors or field.value() for field in self.bag_fields())

@@ -1,11 +1,19 @@
 """URLs of fulfilment; the root URLconf mounts `manage_urlpatterns` under /manage/ with the namespace
 "fulfilment": the reports (/manage/<slug>/reports/...), their background exports
-(/manage/<slug>/exports/...), the distribution evening (/manage/<slug>/distribution/...), the
-producer's deliveries and the messages to customers (/manage/<slug>/messages/...)."""
+(/manage/<slug>/exports/...), the distribution evening (/manage/<slug>/distribution/...), the bags' labels
+(/manage/<slug>/labels/), the producer's deliveries and the messages to customers
+(/manage/<slug>/messages/...)."""
 
 from django.urls import path
 
-from cabas.fulfilment import views_distribution, views_exports, views_messages, views_producer, views_reports
+from cabas.fulfilment import (
+    views_distribution,
+    views_exports,
+    views_labels,
+    views_messages,
+    views_producer,
+    views_reports,
+)
 
 manage_urlpatterns: list = [
     path("<slug:slug>/reports/", views_reports.reports, name="reports"),
@@ -24,6 +32,7 @@ manage_urlpatterns: list = [
         name="collect",
     ),
     path("<slug:slug>/distribution/<str:day>/<uuid:order>/paid/", views_distribution.order_pay, name="pay"),
+    path("<slug:slug>/labels/", views_labels.labels_page, name="labels"),
     path("<slug:slug>/deliveries/", views_producer.deliveries, name="deliveries"),
     path("<slug:slug>/messages/", views_messages.message_list, name="messages"),
     path("<slug:slug>/messages/new/", views_messages.message_new, name="message_new"),

@@ -545,6 +545,7 @@ EXPECTED = {
     "fulfilment:pay": ("volunteer", "POST", distribution_payment),
     "fulfilment:messages": ("manager", "GET", slug),
     "fulfilment:message_new": ("manager", "GET", slug),
+    "fulfilment:labels": ("volunteer", "GET", slug),
     "solidarity:fund": ("manager", "GET", slug),
     "solidarity:report": ("manager", "GET", slug),
     "solidarity:report_csv": ("manager", "GET", own_fund),
