@@ -55,7 +55,17 @@ def _of_day(seller, day: datetime.date, statuses=REPORTED) -> QuerySet:
 
 
 def _with_lines(orders: QuerySet) -> QuerySet:
-    lines = Line.objects.only("order_id", "quantity", "product_name", "variant_name", "size")
+    lines = Line.objects.only(
+        "order_id",
+        "variant_id",
+        "quantity",
+        "product_name",
+        "variant_name",
+        "size",
+        "weight_price",
+        "weight_unit",
+        "final_weight",
+    )
     return (
         with_paid(orders)
         .select_related("shipping_method")
@@ -113,6 +123,7 @@ def decorate(order: Order) -> Order:
     """Set on `order` (read by `day_orders`) what its card shows: `collected`, `payment_state`,
     `payment_state_label` and `due` (what is left to pay; nothing when paid or overpaid)."""
     order.collected = order.status == Order.Status.FULFILLED
+    order.to_weigh = [line for line in order.lines.all() if line.weight_price is not None]
     order.payment_state = order_payment_state(order, order.paid)
     order.payment_state_label = PaymentState(order.payment_state).label
     order.due = max(money.round_money(order_owed(order) - order.paid), money.ZERO)

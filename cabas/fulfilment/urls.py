@@ -32,6 +32,11 @@ manage_urlpatterns: list = [
         name="collect",
     ),
     path("<slug:slug>/distribution/<str:day>/<uuid:order>/paid/", views_distribution.order_pay, name="pay"),
+    path(
+        "<slug:slug>/distribution/<str:day>/<uuid:order>/weighed/",
+        views_distribution.order_weigh,
+        name="weigh",
+    ),
     path("<slug:slug>/labels/", views_labels.labels_page, name="labels"),
     path("<slug:slug>/deliveries/", views_producer.deliveries, name="deliveries"),
     path("<slug:slug>/messages/", views_messages.message_list, name="messages"),

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from cabas.catalogue.models import Variant
 from cabas.enterprises.access import manage_view
 from cabas.enterprises.models import Role, Sells
 from cabas.fulfilment.distribution import (
@@ -27,6 +28,7 @@ from cabas.fulfilment.distribution import (
 from cabas.fulfilment.forms import TablePaymentForm
 from cabas.fulfilment.table_payments import table_payment
 from cabas.lib import money
+from cabas.orders.adjust import Adjustment, order_adjust, parse_weight
 from cabas.orders.changes import order_collected
 from cabas.orders.exceptions import OrderError
 from cabas.payments.exceptions import PaymentError
@@ -89,7 +91,9 @@ def _card_order(order, pay_form=None):
     return order
 
 
-def _render_card(request, enterprise, date, order, *, error="", pay_form=None, pay_error="", notice=""):
+def _render_card(
+    request, enterprise, date, order, *, error="", pay_form=None, pay_error="", notice="", weigh_error=""
+):
     context = {
         "enterprise": enterprise,
         "day": date,
@@ -98,6 +102,7 @@ def _render_card(request, enterprise, date, order, *, error="", pay_form=None, p
         "remaining": request.POST.get(REMAINING) == "1",
         "error": error,
         "pay_error": pay_error,
+        "weigh_error": weigh_error,
         "notice": notice,
     }
     return render(request, "manage/distribution/_card_swap.html", context)
@@ -150,6 +155,49 @@ def _take(request, enterprise, order, form) -> tuple[str, str]:
         "amount": money.format_eur(payment.amount),
         "kind": dict(form.fields["kind"].choices)[data["kind"]],
     }
+
+
+def _weights(post, order) -> dict:
+    """{variant uuid: weight} typed for `order`'s lines sold by weight (fields `w-<line id>`);
+    InvalidQuantity for a weight that cannot be read."""
+    lines = {f"w-{line.pk}": line.variant_id for line in order.lines.all() if line.weight_price is not None}
+    uuids = dict(Variant.objects.filter(pk__in=lines.values()).values_list("pk", "uuid"))
+    return {
+        str(uuids[variant]): parse_weight(post.get(name, ""))
+        for name, variant in lines.items()
+        if name in post
+    }
+
+
+@require_POST
+@manage_view(min_role=Role.Level.VOLUNTEER)
+def order_weigh(request, enterprise, day, order):
+    """The weights of `order`'s products sold by weight, entered at the table: the line totals, the
+    fees, the total and what is left to pay follow (`order_adjust`), and the customer is emailed."""
+    date = _day_or_404(enterprise, day)
+    found = day_order(enterprise, date, order)
+    if found is None:
+        raise Http404
+    error, notice = "", ""
+    try:
+        result = order_adjust(
+            order=found, adjustment=Adjustment(weights=_weights(request.POST, found)), user=request.user
+        )
+    except OrderError as exc:
+        error = exc.message
+    else:
+        if result.changes:
+            notice = _("Pesée enregistrée : nouveau total %(total)s.") % {
+                "total": money.format_eur(result.after)
+            }
+    if request.htmx:
+        found = day_order(enterprise, date, order)
+        return _render_card(request, enterprise, date, found, weigh_error=error, notice=notice)
+    if error:
+        messages.error(request, error)
+    elif notice:
+        messages.success(request, notice)
+    return _back_to_card(request, enterprise, day, found)
 
 
 @require_POST

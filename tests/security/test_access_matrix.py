@@ -543,6 +543,7 @@ EXPECTED = {
     "fulfilment:distribution": ("volunteer", "GET", distribution_day),
     "fulfilment:collect": ("volunteer", "POST", distribution_order),
     "fulfilment:pay": ("volunteer", "POST", distribution_payment),
+    "fulfilment:weigh": ("volunteer", "POST", distribution_payment),
     "fulfilment:messages": ("manager", "GET", slug),
     "fulfilment:message_new": ("manager", "GET", slug),
     "fulfilment:labels": ("volunteer", "GET", slug),
