@@ -16,8 +16,9 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from cabas.fulfilment.reports.base import REPORTED, day_bounds
+from cabas.fulfilment.reports.base import REPORTED
 from cabas.lib import money
+from cabas.lib.days import day_bounds
 from cabas.orders.models import Line, Order
 from cabas.payments.goodwill import order_owed
 from cabas.payments.models import PaymentState

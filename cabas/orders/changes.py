@@ -13,13 +13,19 @@ from cabas.cycles.pricing import FeeContext
 from cabas.lib import money
 from cabas.orders import registry
 from cabas.orders.cart import cart_set_quantity
-from cabas.orders.exceptions import NotOffered, OrderNotCollectable, OrderNotEditable, StockChange
+from cabas.orders.exceptions import (
+    NotOffered,
+    OrderNotCancellable,
+    OrderNotCollectable,
+    OrderNotEditable,
+    StockChange,
+)
 from cabas.orders.lines import clean_quantity, line_snapshot
 from cabas.orders.models import FeeLine, Line, Order, OrderEvent
 from cabas.orders.offers import available_quantity, cycle_is_sellable, offers_by_id
 from cabas.orders.pricing import order_price
 from cabas.orders.stock import stock_give_back
-from cabas.orders.tasks import order_confirmation_enqueue
+from cabas.orders.tasks import order_cancellation_enqueue, order_confirmation_enqueue
 
 # --- awaiting its payment: paid or released --------------------------------------------------
 
@@ -36,14 +42,14 @@ def order_payment_confirmed(*, order: Order, detail: dict | None = None) -> None
     order_confirmation_enqueue(order)
 
 
-def order_release(*, order: Order, reason: str) -> None:
+def order_release(*, order: Order, reason: str, user=None) -> None:
     """Cancel an order still awaiting its payment (never paid) and give its stock back. Call inside
     the caller's transaction with `order` locked; an order no longer awaiting is left as it is."""
     if order.status != Order.Status.AWAITING:
         return
     lines = list(order.lines.all())
     stock_give_back(order=order, quantities={line.variant_id: line.quantity for line in lines})
-    event = order.transition(Order.Status.CANCELLED, detail={"reason": reason})
+    event = order.transition(Order.Status.CANCELLED, user=user, detail={"reason": reason})
     order.save(update_fields=["status", "updated_at"])
     event.save()
 
@@ -210,6 +216,45 @@ def order_cancel(*, order: Order, user=None) -> Order:
         order.save()
         event.save()
         return order
+
+
+# --- by its seller: cancel, send the confirmation again ---------------------------------------
+
+
+def order_cancel_by_seller(*, order: Order, reason: str, user=None) -> Order:
+    """The seller cancels `order` for `reason`: a placed order at any time (also once its cycle has
+    closed): its stock goes back and its payment follows (e.g. credit given back); an order still
+    awaiting its card payment is released. The buyer is emailed the reason after commit. Raises
+    OrderNotCancellable without a reason, or for an order handed over or already cancelled."""
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise OrderNotCancellable(_("Indiquez la raison de l'annulation : elle est envoyée au client."))
+    with transaction.atomic():
+        order = (
+            Order.objects.select_for_update(of=("self",))
+            .select_related("seller", "cycle", "payment_method", "user")
+            .get(pk=order.pk)
+        )
+        if order.status == Order.Status.AWAITING:
+            order_release(order=order, reason=reason, user=user)
+        elif order.status == Order.Status.PLACED:
+            lines = list(order.lines.all())
+            stock_give_back(order=order, quantities={line.variant_id: line.quantity for line in lines})
+            event = order.transition(Order.Status.CANCELLED, user=user, detail={"reason": reason})
+            registry.order_changed("cancelled", order=order, user=user)  # e.g. credit: given back
+            order.save()
+            event.save()
+        else:
+            raise OrderNotCancellable()
+        order_cancellation_enqueue(order, reason)
+        return order
+
+
+def order_confirmation_resend(*, order: Order, user=None) -> None:
+    """Email the buyer the confirmation of a placed (or handed over) order again, after commit, and
+    record it in the order's history."""
+    OrderEvent.objects.create(order=order, kind="confirmation_resent", user=user)
+    order_confirmation_enqueue(order)
 
 
 def reorder(*, order: Order, cart: Order) -> list[str]:

@@ -99,6 +99,15 @@ class OrderNotCollectable(OrderError):
         super().__init__(message or _("Seule une commande passée peut être remise (ou sa remise annulée)."))
 
 
+class OrderNotCancellable(OrderError):
+    """An order the seller cannot cancel: already handed over or cancelled, or no reason given."""
+
+    def __init__(self, message: str | None = None):
+        super().__init__(
+            message or _("Seule une commande passée ou en attente de paiement peut être annulée.")
+        )
+
+
 class CustomerError(OrderError):
     """A change to a shop's customers that cannot be made (the message says why)."""
 

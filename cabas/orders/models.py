@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cabas.cycles.models import Fee
@@ -243,6 +244,13 @@ class OrderEvent(models.Model):
         "adjusted": _("Modifiée par le vendeur"),
         "status": _("Changement d'état"),
         "card_unowed": _("Paiement par carte reçu alors que la commande ne l'attendait plus : remboursé"),
+        "confirmation_resent": _("Confirmation renvoyée au client"),
+    }
+    # The reasons an order awaiting its card payment is released on its own (payments' codes); any
+    # other reason was written by the seller who cancelled the order.
+    RELEASE_REASONS = {
+        "abandoned": _("paiement par carte abandonné"),
+        "expired": _("paiement par carte non reçu à temps"),
     }
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
@@ -261,10 +269,16 @@ class OrderEvent(models.Model):
 
     @property
     def description(self) -> str:
-        """'Passée', 'Annulée'…: what a status change means to a person."""
+        """'Passée', 'Annulée : rupture de stock'…: what happened, to a person, with its reason."""
         if self.to_status in Order.Status.values:
-            return str(Order.Status(self.to_status).label)
-        return str(self.KIND_LABELS.get(self.kind, self.kind))
+            label = str(Order.Status(self.to_status).label)
+        else:
+            label = str(self.KIND_LABELS.get(self.kind, self.kind))
+        reason = self.detail.get("reason") if isinstance(self.detail, dict) else None
+        if not reason:
+            return label
+        reason = str(self.RELEASE_REASONS.get(reason, reason))
+        return gettext("%(event)s : %(reason)s") % {"event": label, "reason": reason}
 
 
 class OrderNumberSequence(models.Model):

@@ -15,7 +15,13 @@ functions here, from its `AppConfig.ready()`:
   can show inline (`cid:`).
 - `register_orders_list_filter(list_filter)`: an `OrdersListFilter`, a select of the back-office
   orders list (its GET parameter, label and choices) with the queryset it annotates and filters,
-  and what it sets on each listed order.
+  and what it sets on each listed order (and, with its `cell`, what the list's downloads write in
+  its column).
+- `register_orders_bulk_action(action)`: an `OrdersBulkAction`, offered in the list's « Actions
+  groupées » select after the built-in ones (mark collected, cancel, send the confirmation again):
+  `handle(request, enterprise, orders)` gets the checked orders (a list: the seller's own, carts
+  never, at most the list's cap, whatever their status) and returns the response (a file to
+  download, or a redirect to the list with a message).
 
 And what happens to an order inside the transactions of `cabas.orders.placing` and
 `cabas.orders.changes`:
@@ -52,7 +58,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
-    from django.http import HttpRequest
+    from django.http import HttpRequest, HttpResponse
 
     from cabas.orders.models import Order
 
@@ -77,7 +83,8 @@ class OrdersListFilter:
     `param`: its GET parameter (also the select's id, `orders-<param>`); `label` and `choices`:
     what the select shows; `queryset(orders, value)`: the orders annotated for the list, and
     filtered when `value` is one of the choices ("" or an unknown value: all of them);
-    `decorate(order)`: sets on a listed order what its row shows.
+    `decorate(order)`: sets on a listed order what its row shows; `cell(order)`, when given, the
+    value of a decorated order in the column `label` of the list's downloads (CSV, XLSX).
     """
 
     param: str
@@ -85,6 +92,20 @@ class OrdersListFilter:
     choices: Callable[[], list[tuple[str, Any]]]
     queryset: Callable[["QuerySet", str], "QuerySet"]
     decorate: Callable[["Order"], None]
+    cell: Callable[["Order"], Any] | None = None
+
+
+@dataclass(frozen=True)
+class OrdersBulkAction:
+    """An action of the back-office orders list on the checked orders.
+
+    `name`: the value posted (stable, English, unique); `label`: the select's French option;
+    `handle(request, enterprise, orders)`: does it and returns the HttpResponse.
+    """
+
+    name: str
+    label: Any
+    handle: Callable[["HttpRequest", Any, list["Order"]], "HttpResponse"]
 
 
 ORDER_EVENTS = ("placed", "edited", "cancelled")
@@ -92,6 +113,7 @@ ORDER_EVENTS = ("placed", "edited", "cancelled")
 ORDER_PAGE_SECTIONS: list[OrderPageSection] = []
 CONFIRMATION_EMAIL_PARTS: list[ConfirmationEmailPart] = []
 ORDERS_LIST_FILTERS: list[OrdersListFilter] = []
+ORDERS_BULK_ACTIONS: list[OrdersBulkAction] = []
 ORDER_EVENT_HANDLERS: dict[str, list[Callable[..., Any]]] = {event: [] for event in ORDER_EVENTS}
 EDIT_BLOCKERS: list[Callable[["Order"], bool]] = []
 TOTALS_ADJUSTERS: list[Callable[..., list]] = []
@@ -116,6 +138,14 @@ def register_orders_list_filter(list_filter: OrdersListFilter) -> OrdersListFilt
         raise ValueError(f"Orders list filter {list_filter.param!r} is already registered.")
     ORDERS_LIST_FILTERS.append(list_filter)
     return list_filter
+
+
+def register_orders_bulk_action(action: OrdersBulkAction) -> OrdersBulkAction:
+    """Offer `action` on the checked orders of the back-office list; a name is registered once."""
+    if any(existing.name == action.name for existing in ORDERS_BULK_ACTIONS):
+        raise ValueError(f"Orders bulk action {action.name!r} is already registered.")
+    ORDERS_BULK_ACTIONS.append(action)
+    return action
 
 
 def register_order_event_handler(event: str, function: Callable[..., Any]) -> Callable[..., Any]:
@@ -210,9 +240,6 @@ def confirmation_email_parts(order: "Order") -> EmailPart:
 # - `register_after_place(function)`: `function(request, order)` returns the response to send the
 #   buyer to just after `order` was placed (e.g. the card payment page), or None; the first
 #   response wins, and without one the buyer lands on the order's page.
-
-if TYPE_CHECKING:
-    from django.http import HttpResponse
 
 CheckoutPaymentMethods = Callable[["HttpRequest", Any, list], list]
 AfterPlace = Callable[["HttpRequest", "Order"], "HttpResponse | None"]

@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django_tasks import task
 
+from cabas.accounts.emails import enqueue_templated_email
 from cabas.accounts.tasks import send_templated_email
 from cabas.enterprises.models import Enterprise
 from cabas.lib.money import format_eur
@@ -243,4 +244,32 @@ def order_links_request(*, seller, email: str, language: str) -> None:
     work either way, so neither its answer nor its timing tells whether the address has orders."""
     transaction.on_commit(
         lambda: order_links_send.enqueue(seller_id=seller.pk, email=email, language=language)
+    )
+
+
+def order_cancellation_enqueue(order, reason: str) -> None:
+    """Email the buyer that the seller cancelled `order`, and why, once the current transaction
+    commits (French, text + HTML, from the seller's name)."""
+    if not order.email:
+        return
+    language = getattr(order.user, "language", None) or settings.LANGUAGE_CODE
+    with translation.override(language):
+        context = {
+            "number": order.number,
+            "seller": order.seller.name,
+            "full_name": order.full_name,
+            "reason": reason,
+            "total": format_eur(order.total),
+            "placed_on": formats.date_format(timezone.localtime(order.placed_at), "j F Y")
+            if order.placed_at
+            else "",
+            "url": order_url(order),
+        }
+    enqueue_templated_email(
+        "emails/orders/cancelled",
+        to=[order.email],
+        context=context,
+        reply_to=[order.seller.email] if order.seller.email else None,
+        from_name=order.seller.name,
+        language=language,
     )

@@ -37,6 +37,7 @@ manage_urlpatterns = [
     path("<slug:slug>/customers/<uuid:customer>/", views_customers.customer_edit, name="customer_edit"),
     # Orders
     path("<slug:slug>/orders/", views_manage_orders.order_list, name="orders"),
+    path("<slug:slug>/orders/bulk/", views_manage_orders.order_bulk, name="orders_bulk"),
     path("<slug:slug>/orders/<uuid:uuid>/", views_manage_orders.order_detail, name="order"),
     path("<slug:slug>/orders/<uuid:uuid>/edit/", views_manage_adjust.order_adjust_page, name="order_adjust"),
 ]

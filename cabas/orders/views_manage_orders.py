@@ -1,15 +1,26 @@
-"""The seller's orders in the back-office: the list (status, payment state, cycle, search) and one
-order's page (with, from the apps hooked into `cabas.orders.registry`, its payments: history,
-state, record a payment, refund)."""
+"""The seller's orders in the back-office: the list (its filters in `cabas.orders.manage_list`, its
+downloads in `manage_exports`, its bulk actions in `manage_bulk`) and one order's page (with, from
+the apps hooked into `cabas.orders.registry`, its payments: history, state, record a payment,
+refund)."""
 
+from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.http import Http404, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
-from cabas.cycles.models import OrderCycle
 from cabas.enterprises.access import manage_view
 from cabas.enterprises.models import Role
+from cabas.orders import manage_bulk, manage_exports
+from cabas.orders.manage_list import (
+    OrderFiltersForm,
+    clean_query,
+    filtered_orders,
+    is_clean,
+    registry_filters,
+)
 from cabas.orders.models import Order
 from cabas.orders.registry import ORDERS_LIST_FILTERS, order_page_context
 from cabas.orders.views_my_orders import _order_context
@@ -17,57 +28,65 @@ from cabas.orders.views_my_orders import _order_context
 PER_PAGE = 50
 
 
-def _registry_filters(request, orders):
-    """Apply the filters the apps hooked into the registry add to the list (e.g. the payment state,
-    from payments); returns the filtered orders and the filters for the page."""
-    list_filters = []
-    for list_filter in ORDERS_LIST_FILTERS:
-        value = request.GET.get(list_filter.param, "")
-        orders = list_filter.queryset(orders, value)
-        list_filters.append(
-            {
-                "param": list_filter.param,
-                "label": list_filter.label,
-                "choices": list_filter.choices(),
-                "value": value,
-            }
-        )
-    return orders, list_filters
+def _list_url(enterprise, query: QueryDict) -> str:
+    url = reverse("orders:orders", args=[enterprise.slug])
+    return f"{url}?{query.urlencode()}" if query else url
+
+
+def _download(request, enterprise, form, orders):
+    file_format, rows = request.GET.get("format", ""), request.GET.get("rows", "orders")
+    if file_format not in manage_exports.FORMATS or rows not in manage_exports.ROWS:
+        raise Http404
+    producer = form.cleaned_data.get("producer")
+    return manage_exports.download(enterprise, orders, file_format=file_format, rows=rows, producer=producer)
 
 
 @require_GET
 @manage_view(min_role=Role.Level.MANAGER)
 def order_list(request, enterprise):
-    orders = Order.objects.filter(seller=enterprise).exclude(status=Order.Status.CART).select_related("cycle")
-    status = request.GET.get("status", "")
-    if status in Order.Status.values and status != Order.Status.CART:
-        orders = orders.filter(status=status)
-    cycle = request.GET.get("cycle", "")
-    cycles = list(OrderCycle.objects.filter(orders__seller=enterprise).distinct().order_by("-opens_at")[:50])
-    if cycle and any(str(c.uuid) == cycle for c in cycles):
-        orders = orders.filter(cycle__uuid=cycle)
-    q = request.GET.get("q", "").strip()[:100]
-    if q:
-        orders = orders.filter(Q(number__icontains=q) | Q(full_name__icontains=q) | Q(email__icontains=q))
-    orders, list_filters = _registry_filters(request, orders)
-    page = Paginator(orders.order_by("-placed_at", "-pk"), PER_PAGE).get_page(request.GET.get("page"))
+    form = OrderFiltersForm(request.GET, enterprise=enterprise)
+    filters = form.filters()
+    orders, list_filters = registry_filters(request.GET, filtered_orders(enterprise, filters))
+    if "format" in request.GET and not form.errors:  # with a bad filter: the list says which
+        return _download(request, enterprise, form, orders)
+    if not is_clean(request.GET):
+        return redirect(_list_url(enterprise, clean_query(request.GET)))
+    page = Paginator(
+        orders.order_by("-placed_at", "-pk").select_related("cycle", "shipping_method"), PER_PAGE
+    )
+    page = page.get_page(request.GET.get("page"))
     page.links = list(page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))
     for order in page.object_list:
         for list_filter in ORDERS_LIST_FILTERS:
             list_filter.decorate(order)
-    statuses = [(value, label) for value, label in Order.Status.choices if value != Order.Status.CART]
     context = {
         "enterprise": enterprise,
         "nav": "orders",
         "page": page,
-        "statuses": statuses,
-        "status": status,
-        "cycles": cycles,
-        "cycle": cycle,
+        "form": form,
+        "customer": filters.get("customer"),
         "list_filters": list_filters,
-        "q": q,
+        "query": clean_query(request.GET, keep=()).urlencode(),
+        "back_query": clean_query(request.GET).urlencode(),
+        "bulk_form": manage_bulk.BulkForm(None, enterprise=enterprise),
+        "max_orders": manage_bulk.MAX_ORDERS,
     }
     return render(request, "manage/orders/list.html", context)
+
+
+@require_POST
+@manage_view(min_role=Role.Level.MANAGER)
+def order_bulk(request, enterprise):
+    back = _list_url(enterprise, clean_query(QueryDict(request.POST.get("back", ""))))
+    form = manage_bulk.BulkForm(request.POST, enterprise=enterprise)
+    if not form.is_valid():
+        messages.error(request, form.errors_text())
+        return redirect(back)
+    orders = form.orders()
+    if not orders:
+        messages.error(request, _("Aucune des commandes cochées n'est à vous : rien n'a changé."))
+        return redirect(back)
+    return manage_bulk.run(request, form, orders) or redirect(back)
 
 
 def order_for_manager(enterprise, uuid) -> Order:

@@ -114,7 +114,7 @@ def test_a_manager_records_a_cheque_and_refunds_part_of_it_to_the_account(
     expect(row).to_contain_text("Non payée")
     page.get_by_label("Paiement").select_option("paid")
     page.get_by_role("button", name="Filtrer").click()
-    expect(page.get_by_text("Aucune commande pour l'instant.")).to_be_visible()
+    expect(page.get_by_text("Aucune commande ne correspond à ces critères.")).to_be_visible()
     page.get_by_label("Paiement").select_option("unpaid")
     page.get_by_role("button", name="Filtrer").click()
     check()

@@ -161,6 +161,11 @@ def own_order(enterprise):
     return {"slug": enterprise.slug, "uuid": order.uuid}, {}
 
 
+def bulk_own_order(enterprise):
+    kwargs, _ = own_order(enterprise)
+    return {"slug": enterprise.slug}, {"action": "confirmation", "orders": [str(kwargs["uuid"])]}
+
+
 def own_order_payment(enterprise):
     from cabas.orders.models import Order
     from cabas.payments.models import Payment
@@ -450,6 +455,7 @@ EXPECTED = {
     "payments:card_status": ("manager", "POST", slug),
     "orders:customers": ("manager", "GET", slug),
     "orders:orders": ("manager", "GET", slug),
+    "orders:orders_bulk": ("manager", "POST", bulk_own_order),
     "orders:order": ("manager", "GET", own_order),
     "orders:order_adjust": ("manager", "GET", own_order),
     "payments:order_payment_record": ("manager", "POST", own_order),

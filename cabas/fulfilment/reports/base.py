@@ -23,12 +23,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cabas.cycles.models import OrderCycle, ShippingMethod
 from cabas.enterprises.models import Enterprise, Role, Sells
 from cabas.lib import money
+from cabas.lib.days import day_bounds
 from cabas.orders.models import FeeLine, Line, Order
 
 # The orders every report reads: placed (to prepare, to collect) and collected.
@@ -180,11 +180,6 @@ def report_named(name: str, role: str, enterprise: Enterprise) -> Report | None:
     if report is None or not report.offered_to(enterprise) or Role.RANK[report.min_role] > Role.RANK[role]:
         return None
     return report
-
-
-def day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
-    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-    return start, start + datetime.timedelta(days=1)
 
 
 def orders_for(filters: Filters, prefix: str = "") -> dict:
