@@ -348,3 +348,22 @@ def test_the_bulk_action_goes_to_the_labels_of_the_selected_orders(rf, world):
     assert response.status_code == 302
     assert response["Location"].startswith(_url(world, "?order="))
     assert str(first.uuid) in response["Location"] and str(second.uuid) in response["Location"]
+
+
+def test_the_orders_list_prints_the_labels_of_the_checked_orders(client, world):
+    """« Imprimer les étiquettes » is an action of the orders list: it opens the labels page with
+    the checked orders of the enterprise only."""
+    first, second = world.order("Adrien Morel"), world.order("Zoé Petit")
+    client.force_login(RoleFactory(enterprise=world.shop, role=Role.Level.MANAGER).user)
+    listing = client.get(reverse("orders:orders", args=[world.shop.slug])).content.decode()
+    assert '<option value="labels">Imprimer les étiquettes</option>' in listing
+
+    response = client.post(
+        reverse("orders:orders_bulk", args=[world.shop.slug]),
+        {"action": "labels", "orders": [str(first.uuid)], "back": ""},
+    )
+
+    assert response.status_code == 302 and str(first.uuid) in response["Location"]
+    assert str(second.uuid) not in response["Location"]
+    page = client.get(response["Location"]).content.decode()
+    assert "1 commande sélectionnée." in page
