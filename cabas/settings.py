@@ -214,8 +214,15 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # Uploaded files (logos, product photos) served by the site itself: fine for `make run` and a small
 # group; a bigger instance serves them from its proxy or object storage (docs/scaling.md).
 SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
+# Files only their members may download (reports exported in the background: customers' names,
+# addresses), out of MEDIA_ROOT so that nothing serves them but the views that check who asks.
+PRIVATE_ROOT = Path(os.environ.get("PRIVATE_ROOT", VAR_DIR / "private"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_ROOT, "base_url": None},
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

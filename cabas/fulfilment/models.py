@@ -5,6 +5,7 @@ file is kept for a day (`EXPORT_KEPT`), then purged with its row."""
 import datetime
 import uuid
 
+from django.core.files.storage import storages
 from django.db import models
 from django.utils import formats, timezone
 from django.utils.translation import gettext
@@ -18,6 +19,11 @@ EXPORT_STALLED = datetime.timedelta(hours=1)
 
 def _expires_at() -> datetime.datetime:
     return timezone.now() + EXPORT_KEPT
+
+
+def private_storage():
+    """Where exported reports are written: not under MEDIA_ROOT, only the download view reads them."""
+    return storages["private"]
 
 
 class ReportExport(models.Model):
@@ -48,7 +54,7 @@ class ReportExport(models.Model):
     progress = models.PositiveSmallIntegerField(default=0)  # percent
     rows_done = models.PositiveIntegerField(default=0)
     rows_total = models.PositiveIntegerField(default=0)
-    file = models.FileField(upload_to="exports/", max_length=255, blank=True)
+    file = models.FileField(upload_to="exports/", max_length=255, blank=True, storage=private_storage)
     error = models.CharField(max_length=255, blank=True)  # French, shown to the member
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -27,7 +27,9 @@ REPORTED = (Order.Status.PLACED, Order.Status.FULFILLED)
 
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "media"
+    private = {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}}
+    settings.STORAGES = {**settings.STORAGES, "private": private}
 
 
 def _member(client, shop, role="manager"):
@@ -60,7 +62,7 @@ def _today() -> str:
 
 
 def test_it_makes_a_pdf_in_the_background_and_lets_the_member_download_it(
-    client, django_capture_on_commit_callbacks
+    client, django_capture_on_commit_callbacks, settings
 ):
     data = sales(orders=3)
     user = _member(client, data.shop)
@@ -97,6 +99,9 @@ def test_it_makes_a_pdf_in_the_background_and_lets_the_member_download_it(
     assert b"".join(download.streaming_content).startswith(b"%PDF")
     expected = f"orders-by-supplier-{data.shop.slug}-{_today()}.pdf"
     assert download["Content-Disposition"] == f'attachment; filename="{expected}"'
+    # The file holds customers' names: it is not under the public media folder.
+    assert not (settings.MEDIA_ROOT / export.file.name).exists()
+    assert client.get(f"/media/{export.file.name}").status_code == 404
 
 
 def test_it_makes_a_workbook_whose_totals_row_sums_the_orders(client, django_capture_on_commit_callbacks):
