@@ -231,14 +231,14 @@ def pages(made: list[Sticker], label_format: LabelFormat, start: int = 1) -> lis
     if not 1 <= start <= label_format.per_sheet:
         raise ValueError(f"start must be within 1..{label_format.per_sheet}: {start}")
     slots: list[Sticker | None] = [None] * (start - 1) + list(made)
-    sheets = []
+    result = []
     for first in range(0, len(slots), label_format.per_sheet):
-        sheet = []
+        placed = []
         for index, sticker in enumerate(slots[first : first + label_format.per_sheet]):
             left, top = label_format.position(index)
-            sheet.append(PlacedSticker(sticker, f"{left:.2f}", f"{top:.2f}"))
-        sheets.append(sheet)
-    return sheets
+            placed.append(PlacedSticker(sticker, f"{left:.2f}", f"{top:.2f}"))
+        result.append(placed)
+    return result
 
 
 def labels_html(made: list[Sticker], label_format: LabelFormat, start: int = 1) -> str:

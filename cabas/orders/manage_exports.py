@@ -24,7 +24,7 @@ CHUNK = 500
 
 
 def _order_header() -> list[str]:
-    exported = [str(f.label) for f in ORDERS_LIST_FILTERS if f.cell is not None]
+    exported = [str(f.label) for f in ORDERS_LIST_FILTERS if f.exported is not None]
     return [
         _("Numéro"),
         _("Passée le"),
@@ -44,7 +44,7 @@ def _order_header() -> list[str]:
 
 def _order_rows(orders: QuerySet, total_label: str) -> Iterator[list]:
     """One row per order (its registry columns decorated as in the list), then the « Total » row."""
-    cells = [f for f in ORDERS_LIST_FILTERS if f.cell is not None]
+    cells = [f for f in ORDERS_LIST_FILTERS if f.exported is not None]
     sums = [Decimal("0")] * 4
     ordered = orders.select_related("shipping_method").order_by("placed_at", "pk")
     for order in ordered.iterator(chunk_size=CHUNK):
@@ -63,7 +63,7 @@ def _order_rows(orders: QuerySet, total_label: str) -> Iterator[list]:
             order.shipping_method.name if order.shipping_method else "",
             order.pickup_at,
             order.get_status_display(),
-            *[list_filter.cell(order) for list_filter in cells],
+            *[list_filter.exported(order) for list_filter in cells],
             *amounts,
         ]
     yield [total_label, *[None] * (7 + len(cells)), *sums]

@@ -15,7 +15,7 @@ functions here, from its `AppConfig.ready()`:
   can show inline (`cid:`).
 - `register_orders_list_filter(list_filter)`: an `OrdersListFilter`, a select of the back-office
   orders list (its GET parameter, label and choices) with the queryset it annotates and filters,
-  and what it sets on each listed order (and, with its `cell`, what the list's downloads write in
+  and what it sets on each listed order (and, with its `exported`, what the list's downloads write in
   its column).
 - `register_orders_bulk_action(action)`: an `OrdersBulkAction`, offered in the list's « Actions
   groupées » select after the built-in ones (mark collected, cancel, send the confirmation again):
@@ -83,7 +83,7 @@ class OrdersListFilter:
     `param`: its GET parameter (also the select's id, `orders-<param>`); `label` and `choices`:
     what the select shows; `queryset(orders, value)`: the orders annotated for the list, and
     filtered when `value` is one of the choices ("" or an unknown value: all of them);
-    `decorate(order)`: sets on a listed order what its row shows; `cell(order)`, when given, the
+    `decorate(order)`: sets on a listed order what its row shows; `exported(order)`, when given, the
     value of a decorated order in the column `label` of the list's downloads (CSV, XLSX).
     """
 
@@ -92,7 +92,7 @@ class OrdersListFilter:
     choices: Callable[[], list[tuple[str, Any]]]
     queryset: Callable[["QuerySet", str], "QuerySet"]
     decorate: Callable[["Order"], None]
-    cell: Callable[["Order"], Any] | None = None
+    exported: Callable[["Order"], Any] | None = None
 
 
 @dataclass(frozen=True)

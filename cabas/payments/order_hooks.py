@@ -80,7 +80,7 @@ PAYMENT_STATE_FILTER = registry.OrdersListFilter(
     choices=lambda: PaymentState.choices,
     queryset=_payment_state_queryset,
     decorate=_decorate,
-    cell=lambda order: str(order.payment_state_label),
+    exported=lambda order: str(order.payment_state_label),
 )
 
 
