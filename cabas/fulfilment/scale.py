@@ -62,6 +62,8 @@ LINE_FIELDS = (
     "unit_price",
     "tax_rate",
     "total",
+    "weight_price",
+    "weight_unit",
 )
 FEE_LINE_FIELDS = ("order_id", "fee_id", "enterprise_id", "name", "fee_type", "amount", "tax_rate")
 DELIVERED_SHARE = 0.25  # of the orders delivered at home rather than collected
@@ -191,6 +193,8 @@ def _line(variant, quantity: int, context: FeeContext, templates: dict[int, Line
         line.unit_price,
         line.tax_rate,
         round_money(line.unit_price * quantity),
+        line.weight_price,
+        line.weight_unit,
     )
 
 
