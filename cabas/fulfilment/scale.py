@@ -42,7 +42,7 @@ from cabas.enterprises.models import Enterprise
 from cabas.fulfilment.scale_world import LINES_PER_ORDER, Slot, World, world_build
 from cabas.lib.money import round_money
 from cabas.orders.lines import line_snapshot
-from cabas.orders.models import FeeLine, Line, Order, OrderNumberSequence
+from cabas.orders.models import Customer, FeeLine, Line, Order, OrderNumberSequence
 from cabas.orders.placing import order_number
 from cabas.payments.models import Payment, PaymentMethod
 
@@ -121,6 +121,7 @@ def scale_build(
             )
         summary = ScaleSummary(seed=seed, run=run, **world.counts())
         _history_build(rng, world, lines, summary, progress)
+    _statistics_refresh()
     summary.seconds = time.monotonic() - started
     return summary
 
@@ -319,6 +320,18 @@ def _flush(batch: _Batch, summary: ScaleSummary, progress) -> None:
     summary.payments += len(payments)
     if progress is not None and summary.lines // PROGRESS_EVERY > before // PROGRESS_EVERY:
         progress(summary.lines)
+
+
+def _statistics_refresh() -> None:
+    """ANALYZE the tables just filled (PostgreSQL): the planner would otherwise take them for the
+    near-empty tables its statistics last saw, until autovacuum comes by, and choose plans a thousand
+    times slower (a nested loop over 4,000 orders instead of a semi-join over 7 cycles)."""
+    if connection.vendor != "postgresql":
+        return
+    qn = connection.ops.quote_name
+    tables = ", ".join(qn(model._meta.db_table) for model in (Order, Line, FeeLine, Payment, Customer))
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {tables}")
 
 
 def rows_insert(model, fields: tuple, rows: list[tuple]) -> None:

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -119,15 +119,16 @@ def _back_to_card(request, enterprise, day: str, order):
 @manage_view(min_role=Role.Level.VOLUNTEER)
 def order_collect(request, enterprise, day, order):
     date = _day_or_404(enterprise, day)
-    found = get_object_or_404(day_orders(enterprise, date), uuid=order)
+    found = day_order(enterprise, date, order)  # cancelled meanwhile: refused with a message
+    if found is None:
+        raise Http404
     collected, error = request.POST.get("collected") != "0", ""
     try:
         found = order_collected(order=found, user=request.user, collected=collected)
     except OrderError as exc:
         error = exc.message
     if request.htmx:
-        found = day_orders(enterprise, date).filter(pk=found.pk).first() or found
-        return _render_card(request, enterprise, date, found, error=error)
+        return _render_card(request, enterprise, date, day_order(enterprise, date, order), error=error)
     if error:
         messages.error(request, error)
     return _back_to_card(request, enterprise, day, found)

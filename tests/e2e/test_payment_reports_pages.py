@@ -71,6 +71,7 @@ def test_a_manager_reads_the_payment_reports_on_a_phone(page, login_as, axe_chec
     farm = history()
     login_as(page, MANAGER)
     page.goto(f"/manage/{farm.slug}/")
+    page.get_by_role("link", name="Rapports", exact=True).click()
     page.get_by_role("link", name="Rapports de paiement").click()
     expect(page.get_by_role("heading", level=2, name="Paiements par moyen et par période")).to_be_visible()
     check()

@@ -235,10 +235,21 @@ class BulkAllocation(Report):
                 "variant_id",
             )
         )
+        variants = {}  # what a row takes from its variant and product, worked out once per variant
         for group in groups.iterator(chunk_size=CHUNK):
-            unit, size = group["variant__unit"], group["variant__product__bulk_unit_size"]
-            reference = _reference(unit)
-            ordered = group["quantity"] * reference_quantity(group["variant__quantity"], unit)
+            known = variants.get(group["variant_id"])
+            if known is None:
+                unit, size = group["variant__unit"], group["variant__product__bulk_unit_size"]
+                reference = _reference(unit)
+                known = variants[group["variant_id"]] = (
+                    reference_quantity(group["variant__quantity"], unit),
+                    size,
+                    unit_label(reference),
+                    tidy(totals.get((group["variant__product_id"], reference), ZERO)),
+                    size_text(size, reference),
+                )
+            per_unit, size, unit_text, product_total, size_display = known
+            ordered = group["quantity"] * per_unit
             yield {
                 "product": group["variant__product__name"],
                 "customer": group["order__full_name"],
@@ -246,9 +257,9 @@ class BulkAllocation(Report):
                 "size": group["size"],
                 "quantity": group["quantity"],
                 "reference_quantity": tidy(ordered),
-                "unit": unit_label(reference),
+                "unit": unit_text,
                 "share": _share(ordered, size),
-                "product_total": tidy(totals.get((group["variant__product_id"], reference), ZERO)),
-                "bulk_size": size_text(size, reference),
+                "product_total": product_total,
+                "bulk_size": size_display,
                 "amount": group["amount"],
             }
