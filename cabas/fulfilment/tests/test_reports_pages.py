@@ -5,6 +5,8 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cabas.fulfilment.reports import render
@@ -304,3 +306,28 @@ def test_it_says_a_payment_reports_period_is_of_payments_received(client):
     assert render.filters_in_words(since, REPORTS["customer-totals"]) == [
         "Commandes passées à partir du 01/01/2026"
     ]
+
+
+@pytest.mark.parametrize("name", sorted(REPORTS))
+def test_every_report_page_reads_as_many_queries_for_many_orders_as_for_few(client, name):
+    """Each registered report's page (table, totals, filters) takes a fixed number of queries,
+    whatever the number of orders, lines, customers and producers (no query per row)."""
+    data = sales(orders=2)
+    _member(client, data.shop, role="owner")
+    member = RoleFactory(enterprise=data.beekeeper, role="owner").user  # « Ce que j'apporte »
+    slug = data.beekeeper.slug if name == "producer-deliveries" else data.shop.slug
+    if name == "producer-deliveries":
+        client.force_login(member)
+    url = reverse("fulfilment:report", args=[slug, name])
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        return len(queries.captured_queries)
+
+    few = count()
+    for number in range(10, 22):
+        delivery = number % 2 == 0  # a delivery asks for 20 € at least
+        data.place(number, apples=number % 4 + 8 * delivery + 1, honey=number % 3, delivery=delivery)
+    assert count() == few <= 12

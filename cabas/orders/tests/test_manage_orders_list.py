@@ -110,7 +110,7 @@ def test_the_customer_filter_refuses_another_sellers_customer(seller, shop):
     mine = place(shop, "Anne Martin")
     theirs = place(open_shop(shop=EnterpriseFactory(slug="autre")), "Basile Roux")
     html = listed(seller, shop, customer=str(theirs.customer.uuid))
-    assert "Ce client n'existe pas chez vous" in html
+    assert "Ce client n'est pas l'un de vos clients" in html
     assert numbers(html, [mine, theirs]) == {mine.number}
 
 
