@@ -10,6 +10,8 @@ from cabas.cycles.models import OrderCycle, ShippingMethod
 from cabas.enterprises.models import Enterprise
 from cabas.fulfilment import labels
 from cabas.fulfilment.reports.base import PERIODS, Filters, Report
+from cabas.lib.days import DateInput
+from cabas.orders.manage_list import ShippingChoiceField
 from cabas.orders.models import Line
 from cabas.payments.models import PaymentMethod
 from cabas.payments.records.forms import PaymentRecordForm
@@ -18,22 +20,10 @@ from cabas.payments.records.forms import PaymentRecordForm
 MAX_DAYS = 3660
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
 class CycleChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, cycle):
         opens = timezone.localtime(cycle.opens_at).strftime("%d/%m/%Y")
         return _("%(name)s (ouvert le %(date)s)") % {"name": cycle.name, "date": opens}
-
-
-class ShippingChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, method):
-        return f"{method.get_kind_display()} — {method.name}"
 
 
 def _fields(enterprise: Enterprise, report: Report) -> dict:

@@ -16,18 +16,11 @@ from django.utils.translation import gettext_lazy as _
 
 from cabas.cycles.models import OrderCycle, ShippingMethod
 from cabas.enterprises.models import Enterprise
-from cabas.lib.days import day_bounds
+from cabas.lib.days import DateInput, day_bounds
 from cabas.orders.models import Customer, Line, Order
 from cabas.orders.registry import ORDERS_LIST_FILTERS
 
 FILTERS = ("q", "status", "day", "cycle", "shipping", "producer", "customer")
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class ShippingChoiceField(forms.ModelChoiceField):

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from cabas.enterprises.access import manage_view
 from cabas.enterprises.models import Role
 from cabas.lib import money, spreadsheet
+from cabas.lib.days import DateInput
 from cabas.payments.reports import tables
 
 MANAGER = Role.Level.MANAGER
@@ -21,13 +22,6 @@ PER_PAGE = 100
 # A range longer than this is almost certainly a typo (year 2206 for 2026).
 MAX_DAYS = 3660
 MAX_DAYS_BY_DAY = 366
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class RangeForm(forms.Form):
