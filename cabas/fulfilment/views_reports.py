@@ -34,8 +34,8 @@ DIRECT_MAX_ROWS = {"pdf": 200, "xlsx": 5000}
 @manage_view(min_role=Role.Level.VOLUNTEER)
 def reports(request, enterprise):
     available = reports_for(enterprise.current_role.role, enterprise)
-    groups = [(label, [r for r in available if r.group == key]) for key, label in GROUPS.items()]
-    context = {"enterprise": enterprise, "nav": "reports", "groups": [(g, rs) for g, rs in groups if rs]}
+    groups = [(key, label, [r for r in available if r.group == key]) for key, label in GROUPS.items()]
+    context = {"enterprise": enterprise, "nav": "reports", "groups": [g for g in groups if g[2]]}
     return render(request, "manage/reports/list.html", context)
 
 

@@ -552,11 +552,11 @@ def test_it_counts_payments_of_orders_like_any_other(db):
     assert [r.kind for r in report.rows] == ["cheque"]
 
 
-def test_it_links_the_reports_from_the_back_office_menu_for_managers_only(
+def test_it_links_the_reports_from_the_reports_page_for_managers_only(
     enterprise, manager, volunteer, client_for
 ):
     url = report_url("report_methods", enterprise)
-    dashboard = reverse("manage:dashboard", kwargs={"slug": enterprise.slug})
+    reports = reverse("fulfilment:reports", kwargs={"slug": enterprise.slug})
 
-    assert f'href="{url}"' in client_for(manager).get(dashboard).content.decode()
-    assert f'href="{url}"' not in client_for(volunteer).get(dashboard).content.decode()
+    assert f'href="{url}"' in client_for(manager).get(reports).content.decode()
+    assert f'href="{url}"' not in client_for(volunteer).get(reports).content.decode()
