@@ -9,6 +9,8 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils import timezone
+
 from cabas.cycles.models import CycleDistributor, CycleSupplier, CycleVariant, OrderCycle
 from cabas.enterprises.models import Enterprise
 from cabas.orders.cart import cart_set_quantity
@@ -36,7 +38,7 @@ class Scene:
 
     @property
     def first_day(self) -> datetime.date:
-        return self.data.distribution.pickup_at.date()
+        return timezone.localdate(self.data.distribution.pickup_at)  # the day in Paris, as reports read it
 
     def lines(self, orders=None) -> list[Line]:
         """The lines of `orders` (default: the reported ones), read again from the database."""
@@ -106,7 +108,7 @@ def build(n: int) -> Scene:
     CycleVariant.objects.create(cycle=data.cycle, variant=honey)
     type(tomato).objects.filter(pk__in=[tomato.pk, egg.pk]).update(on_hand=1000)
     later, later_distribution = _later_cycle(data, [tomato, egg, honey])
-    scene = Scene(data, honey_farm, later, later_distribution.pickup_at.date())
+    scene = Scene(data, honey_farm, later, timezone.localdate(later_distribution.pickup_at))
     for i in range(n):
         delivery = i % 3 == 1
         cycle = later if i % 5 == 4 else data.cycle
