@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from cabas.catalogue.category_names import CategoryNames
 from cabas.catalogue.exceptions import ImportRejected
 from cabas.catalogue.import_reading import NATIVE_COLUMNS, OFN_COLUMNS, Problem, Table, fold
 from cabas.catalogue.models import Category, TaxRate
@@ -98,10 +99,7 @@ class Checker:
     def __init__(self, enterprise: Enterprise):
         self.enterprise = enterprise
         self.producers: dict[str, Enterprise | str] = {}  # folded name -> producer or why not
-        self.categories: dict[str, Category] = {}
-        for category in Category.objects.select_related("default_tax_rate").order_by("parent_id", "position"):
-            for name in (category.name, category.name_en):
-                self.categories.setdefault(fold(name), category)
+        self.categories = CategoryNames.load()
         self.tax_rates = {rate.rate.normalize(): rate for rate in TaxRate.objects.all()}
 
     # Each parser returns the value, or raises ValueError with the French message.
@@ -138,10 +136,14 @@ class Checker:
     def category(self, text: str) -> Category:
         if not text:
             raise ValueError(_("catégorie manquante"))
-        found = self.categories.get(fold(text))
-        if found is None:
+        found = self.categories.lookup(text)
+        if found is not None:
+            return found
+        nearest = self.categories.suggestion(text)
+        if nearest is None:
             raise ValueError(_("catégorie inconnue : « %(name)s »") % {"name": text})
-        return found
+        raise ValueError(_("catégorie inconnue : « %(name)s ». Vouliez-vous dire « %(nearest)s » ?")
+                         % {"name": text, "nearest": nearest})
 
     @staticmethod
     def quantity(text: str) -> Decimal:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from cabas.cycles.models import OrderCycle, ShippingMethod
 from cabas.enterprises.models import Enterprise
 from cabas.lib.days import DateInput, day_bounds
+from cabas.lib.query import canonical_query
 from cabas.orders.models import Customer, Line, Order
 from cabas.orders.registry import ORDERS_LIST_FILTERS
 
@@ -132,15 +133,7 @@ def registry_filters(query: QueryDict, orders: QuerySet) -> tuple[QuerySet, list
 def clean_query(query: QueryDict, *, keep: tuple[str, ...] = ("page",)) -> QueryDict:
     """`query` with only the list's parameters (its filters, the registry's, and `keep`), each once
     (its first non-empty value), in the order they came."""
-    known = {*FILTERS, *(f.param for f in ORDERS_LIST_FILTERS), *keep}
-    clean = QueryDict(mutable=True)
-    for name in query:
-        if name not in known:
-            continue
-        value = next((v.strip() for v in query.getlist(name) if v.strip()), "")
-        if value:
-            clean[name] = value
-    return clean
+    return canonical_query(query, {*FILTERS, *(f.param for f in ORDERS_LIST_FILTERS), *keep})
 
 
 def is_clean(query: QueryDict) -> bool:

@@ -11,7 +11,6 @@ cart summary (out of band); without JavaScript the same URLs serve whole pages a
 """
 
 import hashlib
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.db.models import OuterRef, Q, Subquery
@@ -37,6 +36,17 @@ from cabas.orders.shop import (
     shop_offers,
     shop_open,
     shop_variant,
+)
+from cabas.orders.shop_listing import (
+    SECTION_ORDER,
+    aisle,
+    jump_list,
+    page_number,
+    page_url,
+    product_cards,
+    sections,
+    shop_query,
+    shop_url,
 )
 from cabas.orders.visibility import Subject
 
@@ -75,7 +85,7 @@ def cart_summary(request, shop: Shop, context: FeeContext):
 
 
 def _filters(request) -> dict:
-    params = request.GET
+    params = shop_query(request.GET)
     return {
         "q": params.get("q", "").strip()[:100],
         "category": params.get("category", "").strip()[:80],
@@ -192,68 +202,54 @@ def decorate(variant: Variant, context: FeeContext, quantity_in_cart: int = 0) -
     return variant
 
 
-def _page_rows(base, offset: int):
+def _page_rows(base, offset: int, *, with_previous: bool = False):
+    """One page of variants from `offset` (and the one before it, with `with_previous`), and whether
+    there are more."""
     photos = ProductPhoto.objects.filter(product=OuterRef("product_id")).order_by("position", "pk")
+    start = max(0, offset - 1) if with_previous else offset
     rows = list(
-        base.select_related(*OFFER_RELATED, "product__category")
+        base.select_related(*OFFER_RELATED, "product__category__parent")
         .prefetch_related("product__labels")
         .annotate(
             photo_thumb=Subquery(photos.values("thumbnail")[:1]),
             photo_image=Subquery(photos.values("image")[:1]),
             photo_alt=Subquery(photos.values("alt")[:1]),
         )
-        .order_by("product__name", "product_id", "position", "pk")[offset : offset + PER_PAGE + 1]
+        .order_by(*SECTION_ORDER)[start : offset + PER_PAGE + 1]
     )
-    return rows[:PER_PAGE], len(rows) > PER_PAGE
-
-
-def _group(rows) -> list:
-    """Consecutive variants of one product become one card: [(product, [variants])]."""
-    groups = []
-    for variant in rows:
-        if groups and groups[-1][0].pk == variant.product_id:
-            groups[-1][1].append(variant)
-        else:
-            product = variant.product
-            product.photo_url = ""
-            if variant.photo_thumb or variant.photo_image:
-                from django.core.files.storage import default_storage
-
-                product.photo_url = default_storage.url(variant.photo_thumb or variant.photo_image)
-            product.photo_alt = variant.photo_alt or ""
-            groups.append((product, [variant]))
-    return groups
-
-
-def _page_number(request) -> int:
-    try:
-        return max(1, min(int(request.GET.get("page", "1")), 10_000))
-    except ValueError:
-        return 1
+    previous = rows.pop(0) if start < offset else None
+    return rows[:PER_PAGE], len(rows) > PER_PAGE, previous
 
 
 def _listing(request, shop: Shop, filters: dict) -> dict:
     """What the shopfront shows of the shop's cycle: the cart summary, the filter choices and one
-    page of variants, decorated."""
+    page of variants, decorated, by top-level category."""
     fees = FeeContext.for_cycle(shop.cycle, shop.enterprise)
     summary = cart_summary(request, shop, fees)
     base = shop_offers(shop, shop.cycle)
     categories, producers, labels = _facets_cached(shop, base)
-    page = _page_number(request)
-    rows, more = _page_rows(_filtered(base, filters), (page - 1) * PER_PAGE)
+    query = shop_query(request.GET)
+    page = page_number(query)
+    appended = bool(request.htmx and request.htmx.target == "shop-more")
+    rows, more, previous = _page_rows(_filtered(base, filters), (page - 1) * PER_PAGE, with_previous=appended)
     for variant in rows:
         decorate(variant, fees, summary.quantities.get(variant.pk, 0))
-    query = {**{k: v for k, v in filters.items() if v}, "cycle": str(shop.cycle.uuid)}
+    here = shop_url(request, query)
+    query.setdefault("cycle", str(shop.cycle.uuid))
+    cards = product_cards(rows)
+    page_sections = sections(cards, page=page, continues=aisle(previous.product).slug if previous else "")
     return {
         "summary": summary,
-        "groups": _group(rows),
+        "groups": cards,
+        "sections": page_sections,
+        "jump_list": [] if appended else jump_list(page_sections),
         "categories": categories,
         "producers": producers,
         "labels": labels,
         "page": page,
-        "next_url": f"?{urlencode({**query, 'page': page + 1})}" if more else "",
-        "previous_url": f"?{urlencode({**query, 'page': page - 1})}" if page > 1 else "",
-        "here": request.get_full_path(),
+        "next_url": page_url(request, query, page + 1) if more else "",
+        "previous_url": page_url(request, query, page - 1) if page > 1 else "",
+        "here": here,
         "searched": any(filters.values()),
     }
 
@@ -269,6 +265,12 @@ def _listing_template(request) -> str:
 
 @require_GET
 def shopfront(request, slug):
+    """The shop's products. A URL with a repeated or empty parameter (a form sent as it is, filters
+    added to a link) is redirected once to its canonical URL; htmx is told the canonical URL to put
+    in the address bar."""
+    query = shop_query(request.GET)
+    if not request.htmx and request.GET.urlencode() != query.urlencode():
+        return redirect(shop_url(request, query))
     shop = shop_load(request, slug)
     filters = _filters(request)
     context = {"shop": shop, "enterprise": shop.enterprise, "filters": filters}
@@ -277,6 +279,8 @@ def shopfront(request, slug):
         context.update(_listing(request, shop, filters))
         template = _listing_template(request)
     response = render(request, template, context)
+    if request.htmx and request.htmx.target == "shop-results":
+        response["HX-Push-Url"] = shop_url(request, query)
     patch_vary_headers(response, ("HX-Request",))
     return response
 

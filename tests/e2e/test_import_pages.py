@@ -27,7 +27,7 @@ def test_it_imports_a_csv_after_showing_the_problems_then_edits_a_price_inline(
 ):
     bad = tmp_path / "produits.csv"
     bad.write_bytes(
-        ofn_csv(row(sku="A", price="2,5O"), row(sku="B", display_name="Sachet", category="Légume"))
+        ofn_csv(row(sku="A", price="2,5O"), row(sku="B", display_name="Sachet", category="Légumess"))
     )
     good = tmp_path / "produits-corrigés.csv"
     good.write_bytes(ofn_csv(row(sku="A", price="2,50"), row(sku="B", display_name="Sachet")))
@@ -45,7 +45,7 @@ def test_it_imports_a_csv_after_showing_the_problems_then_edits_a_price_inline(
     errors = page.locator(".import-errors li")
     expect(errors).to_have_text([
         "ligne 2, colonne price : prix invalide : « 2,5O » (ex. 3,50)",
-        "ligne 3, colonne category : catégorie inconnue : « Légume »",
+        "ligne 3, colonne category : catégorie inconnue : « Légumess ». Vouliez-vous dire « Légumes » ?",
     ])
     no_horizontal_scroll(page)
     axe_check(page)

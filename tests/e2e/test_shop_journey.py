@@ -69,7 +69,7 @@ def test_it_takes_a_customer_from_the_map_to_a_placed_order_the_hub_sees(
     titles = []
     for n in range(3):
         row = rows.nth(n)
-        titles.append(row.locator("xpath=ancestor::li[contains(@class, 'shop-product')]//h2").inner_text())
+        titles.append(row.locator("xpath=ancestor::li[contains(@class, 'shop-product')]//h3").inner_text())
         row.get_by_role("button", name=re.compile("^Ajouter")).click()
         expect(row.locator(".stepper-count")).to_have_text("1 dans le panier")
     rows.nth(0).get_by_role("button", name=re.compile("ajouter un")).click()

@@ -37,7 +37,9 @@ def assert_nothing_changed(existing):
     ("values", "expected"),
     [
         ({"producer": "Ferme Inconnue"}, "producer : producteur inconnu : « Ferme Inconnue »"),
-        ({"category": "Légumineuses"}, "category : catégorie inconnue : « Légumineuses »"),
+        ({"category": "Légumineuses"}, "category : catégorie inconnue : « Légumineuses ». Vouliez-vous dire "
+                                       "« Légumes » ?"),
+        ({"category": "Lichens"}, "category : catégorie inconnue : « Lichens »"),
         ({"category": ""}, "category : catégorie manquante"),
         ({"unit_type": "livres"}, "unit_type : unité inconnue : « livres » (g, kg, ml, cl, dl, l, ou vide "
                                   "pour des pièces avec leur nom dans variant_unit_name)"),
