@@ -257,7 +257,8 @@ def test_it_shows_the_enterprise_page(client):
         short_description="Fromages de chèvre fermiers.",
         description="Première ligne <script>alert(1)</script>\n\nDeuxième paragraphe.",
         website="https://ferme-des-collines.example",
-        email="contact@ferme-des-collines.example",
+        email="compte@ferme-des-collines.example",
+        public_email="contact@ferme-des-collines.example",
         phone="04 78 00 00 00",
     )
     farm.labels.add(Label.objects.get(slug="nature-et-progres"))
@@ -276,9 +277,25 @@ def test_it_shows_the_enterprise_page(client):
     assert "12 chemin des Vergers" in html and "69510 Yzeron" in html
     assert 'href="https://ferme-des-collines.example"' in html
     assert 'href="mailto:contact@ferme-des-collines.example"' in html
+    assert "compte@ferme-des-collines.example" not in html
     assert 'href="tel:0478000000"' in html
     assert 'id="enterprise-map"' in html and "data-geojson=" in html
     assert "Points de retrait" not in html
+
+
+def test_it_shows_no_email_unless_one_is_chosen_for_the_public(client):
+    EnterpriseFactory(slug="ferme-discrete", email="compte@ferme-discrete.example", public_email="")
+    directory_card = EnterpriseFactory(
+        slug="ferme-affichee", email="compte@ferme-affichee.example", public_email="bonjour@ferme.example"
+    )
+
+    page = text(client.get("/ferme-discrete/"))
+    directory = text(client.get(reverse("public:producers")))
+
+    assert "mailto:" not in page and "compte@ferme-discrete.example" not in page
+    assert directory_card.name in directory
+    assert "compte@ferme-affichee.example" not in directory
+    assert "compte@" not in text(client.get(reverse("public:map_data")))
 
 
 def test_it_hides_the_map_of_an_enterprise_without_position(client):
