@@ -15,6 +15,9 @@ Sections run in registration order (the order of INSTALLED_APPS).
 - `register_featured_shop_condition(function)`: `function()` returns a boolean expression (e.g. an
   `Exists`) that a shop must meet to be featured on the home page (cycles: it sells in a cycle
   still to close). Every registered condition must hold.
+- `register_dashboard_items(function)`: `function(enterprise, role)` returns the to-do items the
+  dashboard lists for that member (dicts with `label` and `url`), only those still to do: an item
+  disappears once done.
 """
 
 from collections.abc import Callable
@@ -31,6 +34,8 @@ Annotation = Callable[[], "Expression"]
 PUBLIC_PAGE_SECTIONS: list[PageSection] = []
 PUBLIC_PAGE_ANNOTATIONS: dict[str, Annotation] = {}
 FEATURED_SHOP_CONDITIONS: list[Annotation] = []
+DashboardItems = Callable[["Enterprise", Any], list[dict[str, str]]]
+DASHBOARD_ITEMS: list[DashboardItems] = []
 
 
 def register_public_page_section(
@@ -68,3 +73,14 @@ def register_featured_shop_condition(function: Annotation) -> Annotation:
 def featured_shop_conditions() -> list["Expression"]:
     """The conditions a featured shop meets, built now (they may depend on time)."""
     return [build() for build in FEATURED_SHOP_CONDITIONS]
+
+
+def register_dashboard_items(function: DashboardItems) -> DashboardItems:
+    """Add `function(enterprise, role)`'s to-do items to the dashboard."""
+    DASHBOARD_ITEMS.append(function)
+    return function
+
+
+def dashboard_items(enterprise: "Enterprise", role) -> list[dict[str, str]]:
+    """The to-do items of the registered functions, for `role` (a member of `enterprise`)."""
+    return [item for function in DASHBOARD_ITEMS for item in function(enterprise, role)]
