@@ -1,15 +1,17 @@
 """What catalogue adds to the public enterprise page through cabas.enterprises.registry.
 
 Registered in CatalogueConfig.ready(): a producer's products on sale, grouped by top-level
-category, with their variants, labels and first photo.
+category, with their variants, labels and first photo; and the dashboard's « Ajoutez votre premier
+produit » while a producer has none.
 """
 
 from django.db.models import Exists, OuterRef, Prefetch
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cabas.catalogue.models import Label, Product, ProductPhoto, Variant
 from cabas.enterprises import registry
-from cabas.enterprises.models import Enterprise
+from cabas.enterprises.models import Enterprise, Role
 from cabas.lib.money import format_eur
 
 PRODUCTS_SHOWN = 150
@@ -76,6 +78,21 @@ def products_section(enterprise: Enterprise) -> dict:
     }
 
 
+def dashboard_items(enterprise: Enterprise, role: Role) -> list[dict]:
+    """« Ajoutez votre premier produit » for a producer's managers while it has no product."""
+    if not (enterprise.is_producer and role.at_least(Role.Level.MANAGER)):
+        return []
+    if Product.objects.filter(producer=enterprise).exists():
+        return []
+    return [
+        {
+            "label": _("Ajoutez votre premier produit"),
+            "url": reverse("catalogue:product_new", args=[enterprise.slug]),
+        }
+    ]
+
+
 def register() -> None:
     """Hook catalogue into the public enterprise page (called once, from CatalogueConfig.ready())."""
     registry.register_public_page_section(products_section)
+    registry.register_dashboard_items(dashboard_items)

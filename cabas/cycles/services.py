@@ -194,6 +194,37 @@ def cycle_update(*, cycle: OrderCycle, name: str, opens_at, closes_at, coordinat
     return reset
 
 
+def cycle_open_now(*, cycle: OrderCycle) -> OrderCycle:
+    """Open an upcoming cycle at once (its opening becomes now, its close stays)."""
+    with transaction.atomic():
+        cycle = OrderCycle.objects.select_for_update().select_related("coordinator").get(pk=cycle.pk)
+        now = timezone.now()
+        if cycle.status(now) == OrderCycle.Status.OPEN:
+            raise CycleError(_("Ce cycle est déjà ouvert."))
+        if cycle.closes_at <= now:
+            raise CycleError(
+                _("La clôture de ce cycle est passée : choisissez une clôture à venir avant de l'ouvrir.")
+            )
+        if not cycle_can_open(cycle):
+            raise CycleError(_("Ce cycle ne peut pas ouvrir avant que ses prix soient approuvés."))
+        cycle.opens_at = now
+        cycle.save(update_fields=["opens_at", "updated_at"])
+    return cycle
+
+
+def cycle_close_now(*, cycle: OrderCycle) -> OrderCycle:
+    """Close an open cycle at once: its close becomes now (producers are told what to bring by the
+    periodic `cycles_notify_producers`, which reads the close date)."""
+    with transaction.atomic():
+        cycle = OrderCycle.objects.select_for_update().get(pk=cycle.pk)
+        now = timezone.now()
+        if cycle.status(now) != OrderCycle.Status.OPEN:
+            raise CycleError(_("Ce cycle n'est pas ouvert : il ne peut pas être fermé."))
+        cycle.closes_at = now
+        cycle.save(update_fields=["closes_at", "updated_at"])
+    return cycle
+
+
 def cycle_delete(*, cycle: OrderCycle) -> None:
     """Delete a cycle that never received an order (an order keeps its cycle forever)."""
     with transaction.atomic():

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -194,6 +194,24 @@ def cycles_for_approver(enterprise: Enterprise) -> QuerySet:
         .exclude(approval=OrderCycle.Approval.NOT_REQUIRED)
         .select_related("coordinator")
         .order_by("-opens_at", "-id")
+    )
+
+
+def cycles_awaiting_decision(enterprise: Enterprise) -> QuerySet:
+    """The cycles of `cycles_for_approver(enterprise)` whose submitted prices still wait for this
+    enterprise's approval (it has not approved their latest submission)."""
+    submission = (
+        PriceDecision.objects.filter(cycle=OuterRef("cycle"), kind=PriceDecision.Kind.SUBMITTED)
+        .order_by("-created_at", "-id")
+        .values("id")[:1]
+    )
+    approved = PriceDecision.objects.filter(
+        cycle=OuterRef("pk"), enterprise=enterprise, kind=PriceDecision.Kind.APPROVED
+    ).filter(id__gt=Subquery(submission))
+    return (
+        cycles_for_approver(enterprise)
+        .filter(approval=OrderCycle.Approval.SUBMITTED)
+        .exclude(Exists(approved))
     )
 
 

@@ -86,6 +86,8 @@ manage_urlpatterns = [
         views_cycle_participants.cycle_distributor_remove,
         name="distributor_remove",
     ),
+    path("<slug:slug>/cycles/<uuid:cycle>/open-now/", views_cycles.cycle_open_now, name="open_now"),
+    path("<slug:slug>/cycles/<uuid:cycle>/close-now/", views_cycles.cycle_close_now, name="close_now"),
     path("<slug:slug>/cycles/<uuid:cycle>/clone/", views_cycles.cycle_clone, name="clone"),
     path("<slug:slug>/cycles/<uuid:cycle>/schedule/", views_cycles.cycle_schedule, name="schedule"),
     path("<slug:slug>/cycles/<uuid:cycle>/delete/", views_cycles.cycle_delete, name="delete"),

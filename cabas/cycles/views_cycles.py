@@ -156,11 +156,42 @@ def cycle_edit(request, enterprise, cycle):
         form=form,
         counts=selectors.cycle_counts(cycle),
         sellable=services.cycle_is_sellable(cycle),
+        can_open=services.cycle_can_open(cycle),
         status=cycle.status(),
         has_schedule=cycle.schedule_id is not None,
         history=registry.cycle_history(cycle=cycle, enterprise=enterprise),
     )
     return render(request, "manage/cycles/edit.html", context)
+
+
+@manage_view(min_role=Role.Level.MANAGER)
+@require_POST
+def cycle_open_now(request, enterprise, cycle):
+    cycle = coordinator_cycle(enterprise, cycle)
+    try:
+        services.cycle_open_now(cycle=cycle)
+    except CycleError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("Cycle « %(name)s » ouvert : il prend les commandes.") % {"name": cycle.name}
+        )
+    return redirect("cycles:edit", enterprise.slug, cycle.uuid)
+
+
+@manage_view(min_role=Role.Level.MANAGER)
+@require_POST
+def cycle_close_now(request, enterprise, cycle):
+    cycle = coordinator_cycle(enterprise, cycle)
+    try:
+        services.cycle_close_now(cycle=cycle)
+    except CycleError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("Cycle « %(name)s » fermé : il ne prend plus de commandes.") % {"name": cycle.name}
+        )
+    return redirect("cycles:edit", enterprise.slug, cycle.uuid)
 
 
 # --- Clone, schedule, delete ----------------------------------------------------------------------

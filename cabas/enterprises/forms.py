@@ -265,6 +265,7 @@ class EnterpriseSettingsForm(LegalAndAddressMixin, forms.ModelForm):
             "sells",
             "website",
             "email",
+            "public_email",
             "phone",
             "logo",
             "labels",
@@ -292,6 +293,7 @@ class EnterpriseSettingsForm(LegalAndAddressMixin, forms.ModelForm):
         help_texts = {
             "visibility": _("Une structure masquée n'apparaît ni dans l'annuaire, ni sur la carte."),
             "logo": _("Image JPEG, PNG ou WebP, 2 Mo au plus."),
+            "email": _("Reçoit les réponses des clients aux e-mails envoyés ; jamais affiché publiquement."),
         }
 
     SHOP_FIELDS = ("shop_private", "guest_checkout", "orders_editable", "share_customer_names_with_producers")

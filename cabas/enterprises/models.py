@@ -122,6 +122,11 @@ class Enterprise(models.Model):
     logo = models.ImageField(_("logo"), upload_to="logos/%Y/", blank=True)
     website = models.URLField(_("site web"), blank=True)
     email = models.EmailField(_("e-mail de contact"), blank=True)
+    public_email = models.EmailField(
+        _("e-mail affiché publiquement"),
+        blank=True,
+        help_text=_("Affiché sur la page publique. Laissez vide pour n'afficher aucune adresse."),
+    )
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
     labels = models.ManyToManyField("catalogue.Label", blank=True, related_name="enterprises")
 

@@ -11,6 +11,13 @@ registers it here, from its `AppConfig.ready()`:
   attribute of `enterprise`. An annotation name is registered once.
 
 Sections run in registration order (the order of INSTALLED_APPS).
+
+- `register_featured_shop_condition(function)`: `function()` returns a boolean expression (e.g. an
+  `Exists`) that a shop must meet to be featured on the home page (cycles: it sells in a cycle
+  still to close). Every registered condition must hold.
+- `register_dashboard_items(function)`: `function(enterprise, role)` returns the to-do items the
+  dashboard lists for that member (dicts with `label` and `url`), only those still to do: an item
+  disappears once done.
 """
 
 from collections.abc import Callable
@@ -26,6 +33,9 @@ Annotation = Callable[[], "Expression"]
 
 PUBLIC_PAGE_SECTIONS: list[PageSection] = []
 PUBLIC_PAGE_ANNOTATIONS: dict[str, Annotation] = {}
+FEATURED_SHOP_CONDITIONS: list[Annotation] = []
+DashboardItems = Callable[["Enterprise", Any], list[dict[str, str]]]
+DASHBOARD_ITEMS: list[DashboardItems] = []
 
 
 def register_public_page_section(
@@ -52,3 +62,25 @@ def public_page_context(enterprise: "Enterprise") -> dict[str, Any]:
     for section in PUBLIC_PAGE_SECTIONS:
         context.update(section(enterprise))
     return context
+
+
+def register_featured_shop_condition(function: Annotation) -> Annotation:
+    """Feature on the home page only the shops meeting `function()`'s expression."""
+    FEATURED_SHOP_CONDITIONS.append(function)
+    return function
+
+
+def featured_shop_conditions() -> list["Expression"]:
+    """The conditions a featured shop meets, built now (they may depend on time)."""
+    return [build() for build in FEATURED_SHOP_CONDITIONS]
+
+
+def register_dashboard_items(function: DashboardItems) -> DashboardItems:
+    """Add `function(enterprise, role)`'s to-do items to the dashboard."""
+    DASHBOARD_ITEMS.append(function)
+    return function
+
+
+def dashboard_items(enterprise: "Enterprise", role) -> list[dict[str, str]]:
+    """The to-do items of the registered functions, for `role` (a member of `enterprise`)."""
+    return [item for function in DASHBOARD_ITEMS for item in function(enterprise, role)]

@@ -177,6 +177,7 @@ UPDATABLE_FIELDS = (
     "description",
     "website",
     "email",
+    "public_email",
     "phone",
     "is_producer",
     "sells",

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cabas.enterprises import services
+from cabas.enterprises import registry, services
 from cabas.enterprises.access import manage_view
 from cabas.enterprises.exceptions import SlugUnavailable
 from cabas.enterprises.forms import AddressLegalForm, EnterpriseSettingsForm, IdentityForm, PresetForm
@@ -166,6 +166,7 @@ def _checklist(enterprise, can_manage: bool) -> list[dict]:
 def dashboard(request, enterprise):
     can_manage = request.role.at_least(Role.Level.MANAGER)
     checklist = _checklist(enterprise, can_manage)
+    checklist += [{**item, "done": False} for item in registry.dashboard_items(enterprise, request.role)]
     context = {
         "enterprise": enterprise,
         "nav": "dashboard",

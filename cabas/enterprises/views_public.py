@@ -85,10 +85,12 @@ def _map_data_url(form: DirectorySearchForm) -> str:
 
 
 def featured_shops():
-    """A few public shops, those with a logo or a presentation first, then the newest."""
+    """A few public shops meeting the registered conditions (cycles: selling in a cycle still to
+    close), those with a logo or a presentation first, then the newest."""
     return (
         Enterprise.objects.public()
         .shops()
+        .filter(*registry.featured_shop_conditions())
         .annotate(
             bare=Case(
                 When(Q(logo="") & Q(description="") & Q(short_description=""), then=1),

@@ -427,6 +427,8 @@ EXPECTED = {
     "cycles:distributors": ("manager", "GET", own_cycle),
     "cycles:distributor": ("manager", "GET", own_cycle_distributor),
     "cycles:distributor_remove": ("manager", "POST", own_cycle_distributor),
+    "cycles:open_now": ("manager", "POST", own_cycle),
+    "cycles:close_now": ("manager", "POST", own_cycle),
     "cycles:clone": ("manager", "GET", own_cycle),
     "cycles:schedule": ("manager", "GET", own_cycle),
     "cycles:delete": ("manager", "GET", own_cycle),

@@ -201,3 +201,16 @@ def test_it_needs_no_authentication(client, territory):
     response = client.get(URL, HTTP_AUTHORIZATION="")
 
     assert response.status_code == 200
+
+
+def test_it_never_gives_the_contact_email_of_an_enterprise(client, territory):
+    farm, _hub = territory
+    farm.email = "compte@ferme-des-collines.fr"
+    farm.public_email = "bonjour@ferme-des-collines.fr"
+    farm.save()
+
+    listed = client.get(URL).content.decode()
+    detail = client.get(f"{URL}/{farm.slug}").content.decode()
+
+    assert client.get(f"{URL}/{farm.slug}").status_code == 200
+    assert "compte@ferme-des-collines.fr" not in listed and "compte@ferme-des-collines.fr" not in detail

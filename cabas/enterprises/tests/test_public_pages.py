@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cabas.catalogue.models import Label
+from cabas.cycles.models import CycleDistributor, OrderCycle
 from cabas.enterprises.models import ModelPreset, Relationship, Sells
 from tests.factories import EnterpriseFactory, HubFactory, NetworkFactory, RelationshipFactory
 
@@ -91,21 +92,77 @@ def test_it_finds_by_postcode_and_by_name_on_home(client):
     assert "Fromagerie du Plateau" in by_name and "Les Jardins de Mornant" not in by_name
 
 
+def selling(enterprise, *, opens_in=timedelta(days=-1), length=timedelta(days=3)):
+    """`enterprise` distributes in a cycle opening in `opens_in` (negative: already open)."""
+    start = timezone.now() + opens_in
+    cycle = OrderCycle.objects.create(
+        coordinator=enterprise, name="Panier", opens_at=start, closes_at=start + length
+    )
+    CycleDistributor.objects.create(cycle=cycle, distributor=enterprise)
+    return enterprise
+
+
+def featured_part(html: str) -> str:
+    return html[html.index("Points de vente à la une") :]
+
+
 def test_it_features_public_shops_with_a_presentation_first(client):
     now = timezone.now()
-    bare_new = HubFactory(name="Épicerie toute neuve", created_at=now)
-    described_old = HubFactory(
-        name="Épicerie présentée", description="Une épicerie.", created_at=now - timedelta(days=1)
+    bare_new = selling(HubFactory(name="Épicerie toute neuve", created_at=now))
+    described_old = selling(
+        HubFactory(name="Épicerie présentée", description="Une épicerie.", created_at=now - timedelta(days=1))
     )
-    HubFactory(name="Épicerie masquée", visibility="hidden", description="Cachée.")
-    producer(name="Ferme sans vente", description="Elle ne vend pas.")
+    selling(HubFactory(name="Épicerie masquée", visibility="hidden", description="Cachée."))
+    selling(producer(name="Ferme sans vente", description="Elle ne vend pas."))
 
     html = text(client.get("/"))
 
-    featured = html[html.index("Points de vente à la une") :]
+    featured = featured_part(html)
     assert featured.index(described_old.name) < featured.index(bare_new.name)
     assert "Épicerie masquée" not in html
     assert "Ferme sans vente" not in featured
+
+
+def test_it_features_only_shops_with_an_open_or_upcoming_cycle(client):
+    selling(HubFactory(name="Épicerie ouverte"))
+    selling(HubFactory(name="Épicerie bientôt"), opens_in=timedelta(days=2))
+    selling(HubFactory(name="Épicerie fermée"), opens_in=timedelta(days=-5), length=timedelta(days=1))
+    HubFactory(name="Épicerie sans cycle")
+    # A cycle coordinated by a shop where it does not sell does not feature it.
+    elsewhere = HubFactory(name="Épicerie coordinatrice")
+    OrderCycle.objects.create(
+        coordinator=elsewhere,
+        name="Pour les autres",
+        opens_at=timezone.now(),
+        closes_at=timezone.now() + timedelta(days=2),
+    )
+
+    featured = featured_part(text(client.get("/")))
+
+    assert "Épicerie ouverte" in featured and "Épicerie bientôt" in featured
+    assert "Épicerie fermée" not in featured
+    assert "Épicerie sans cycle" not in featured
+    assert "Épicerie coordinatrice" not in featured
+
+
+def test_it_says_so_when_no_shop_sells(client):
+    HubFactory(name="Épicerie sans cycle")
+
+    featured = featured_part(text(client.get("/")))
+
+    assert "Aucun point de vente pour l’instant." in featured
+    assert "Épicerie sans cycle" not in featured
+
+
+def test_it_features_shops_in_a_bounded_number_of_queries(client, django_assert_max_num_queries):
+    for i in range(12):
+        shop = selling(HubFactory(name=f"Épicerie {i}"))
+        shop.labels.add(Label.objects.create(slug=f"label-{i}", name=f"Label {i}"))
+
+    with django_assert_max_num_queries(6):
+        html = text(client.get("/"))
+
+    assert featured_part(html).count('class="card enterprise-card"') == 6
 
 
 # --- Lists ---------------------------------------------------------------------------------------
@@ -141,7 +198,9 @@ def test_it_lists_shops_and_filters_them_by_kind(client):
 
 def test_it_shows_card_details_logo_labels_and_distance(client):
     farm = EnterpriseFactory(
-        name="Ferme des Tilleuls", trade="arboriculture", short_description="Pommes et poires.",
+        name="Ferme des Tilleuls",
+        trade="arboriculture",
+        short_description="Pommes et poires.",
         logo="logos/2025/tilleuls.png",
     )
     farm.labels.add(Label.objects.get(slug="ab"))
@@ -198,7 +257,8 @@ def test_it_shows_the_enterprise_page(client):
         short_description="Fromages de chèvre fermiers.",
         description="Première ligne <script>alert(1)</script>\n\nDeuxième paragraphe.",
         website="https://ferme-des-collines.example",
-        email="contact@ferme-des-collines.example",
+        email="compte@ferme-des-collines.example",
+        public_email="contact@ferme-des-collines.example",
         phone="04 78 00 00 00",
     )
     farm.labels.add(Label.objects.get(slug="nature-et-progres"))
@@ -217,9 +277,25 @@ def test_it_shows_the_enterprise_page(client):
     assert "12 chemin des Vergers" in html and "69510 Yzeron" in html
     assert 'href="https://ferme-des-collines.example"' in html
     assert 'href="mailto:contact@ferme-des-collines.example"' in html
+    assert "compte@ferme-des-collines.example" not in html
     assert 'href="tel:0478000000"' in html
     assert 'id="enterprise-map"' in html and "data-geojson=" in html
     assert "Points de retrait" not in html
+
+
+def test_it_shows_no_email_unless_one_is_chosen_for_the_public(client):
+    EnterpriseFactory(slug="ferme-discrete", email="compte@ferme-discrete.example", public_email="")
+    directory_card = EnterpriseFactory(
+        slug="ferme-affichee", email="compte@ferme-affichee.example", public_email="bonjour@ferme.example"
+    )
+
+    page = text(client.get("/ferme-discrete/"))
+    directory = text(client.get(reverse("public:producers")))
+
+    assert "mailto:" not in page and "compte@ferme-discrete.example" not in page
+    assert directory_card.name in directory
+    assert "compte@ferme-affichee.example" not in directory
+    assert "compte@" not in text(client.get(reverse("public:map_data")))
 
 
 def test_it_hides_the_map_of_an_enterprise_without_position(client):
@@ -246,7 +322,8 @@ def test_it_shows_who_the_enterprise_works_with_in_both_directions(client):
     RelationshipFactory(grantor=farm, grantee=HubFactory(name="Épicerie en attente"), status="requested")
     RelationshipFactory(grantor=farm, grantee=HubFactory(name="Épicerie révoquée"), status="revoked")
     RelationshipFactory(
-        grantor=farm, grantee=HubFactory(name="Épicerie masquée", visibility="hidden"),
+        grantor=farm,
+        grantee=HubFactory(name="Épicerie masquée", visibility="hidden"),
         status=Relationship.Status.ACCEPTED,
     )
 
@@ -286,8 +363,11 @@ def test_it_shows_the_enterprise_page_in_a_constant_number_of_queries(client, dj
 def test_it_shows_the_network_page_with_members_grouped_by_kind(client):
     coordinator = HubFactory(name="Coopérative des Monts", slug="coop-des-monts")
     network = NetworkFactory(
-        name="Paysans des Monts du Lyonnais", slug="paysans-des-monts", coordinator=coordinator,
-        description="Un réseau de fermes.\n\nEt d'épiceries.", website="https://reseau.example",
+        name="Paysans des Monts du Lyonnais",
+        slug="paysans-des-monts",
+        coordinator=coordinator,
+        description="Un réseau de fermes.\n\nEt d'épiceries.",
+        website="https://reseau.example",
     )
     network.members.add(
         coordinator,

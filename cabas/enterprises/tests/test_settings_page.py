@@ -73,7 +73,29 @@ def test_it_saves_the_profile(as_manager, url, enterprise):
     enterprise.refresh_from_db()
     assert enterprise.description == "Maraîchage sur sol vivant."
     assert enterprise.email == "contact@ferme.fr"
+    assert enterprise.public_email == ""
     assert "enregistrée" in as_manager.get(url).text
+
+
+def test_it_saves_the_email_shown_publicly_apart_from_the_contact_email(as_manager, url, enterprise, client):
+    page = as_manager.get(url).text
+    assert '<label for="id_public_email">E-mail affiché publiquement' in page
+
+    as_manager.post(url, form_data(enterprise, public_email="bonjour@ferme.fr"))
+
+    enterprise.refresh_from_db()
+    assert enterprise.public_email == "bonjour@ferme.fr"
+    public = client.get(enterprise.get_absolute_url()).text
+    assert 'href="mailto:bonjour@ferme.fr"' in public and "contact@ferme.fr" not in public
+
+
+def test_it_refuses_a_malformed_public_email(as_manager, url, enterprise):
+    response = as_manager.post(url, form_data(enterprise, public_email="pas-une-adresse"))
+
+    assert response.status_code == 200
+    assert "Saisissez une adresse de courriel valide." in response.text
+    enterprise.refresh_from_db()
+    assert enterprise.public_email == ""
 
 
 def test_it_never_changes_the_page_address(as_manager, url, enterprise):
