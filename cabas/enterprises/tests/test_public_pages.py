@@ -141,7 +141,9 @@ def test_it_lists_shops_and_filters_them_by_kind(client):
 
 def test_it_shows_card_details_logo_labels_and_distance(client):
     farm = EnterpriseFactory(
-        name="Ferme des Tilleuls", trade="arboriculture", short_description="Pommes et poires.",
+        name="Ferme des Tilleuls",
+        trade="arboriculture",
+        short_description="Pommes et poires.",
         logo="logos/2025/tilleuls.png",
     )
     farm.labels.add(Label.objects.get(slug="ab"))
@@ -246,7 +248,8 @@ def test_it_shows_who_the_enterprise_works_with_in_both_directions(client):
     RelationshipFactory(grantor=farm, grantee=HubFactory(name="Épicerie en attente"), status="requested")
     RelationshipFactory(grantor=farm, grantee=HubFactory(name="Épicerie révoquée"), status="revoked")
     RelationshipFactory(
-        grantor=farm, grantee=HubFactory(name="Épicerie masquée", visibility="hidden"),
+        grantor=farm,
+        grantee=HubFactory(name="Épicerie masquée", visibility="hidden"),
         status=Relationship.Status.ACCEPTED,
     )
 
@@ -286,8 +289,11 @@ def test_it_shows_the_enterprise_page_in_a_constant_number_of_queries(client, dj
 def test_it_shows_the_network_page_with_members_grouped_by_kind(client):
     coordinator = HubFactory(name="Coopérative des Monts", slug="coop-des-monts")
     network = NetworkFactory(
-        name="Paysans des Monts du Lyonnais", slug="paysans-des-monts", coordinator=coordinator,
-        description="Un réseau de fermes.\n\nEt d'épiceries.", website="https://reseau.example",
+        name="Paysans des Monts du Lyonnais",
+        slug="paysans-des-monts",
+        coordinator=coordinator,
+        description="Un réseau de fermes.\n\nEt d'épiceries.",
+        website="https://reseau.example",
     )
     network.members.add(
         coordinator,
