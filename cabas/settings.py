@@ -102,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cabas.context_processors.site",
+                "cabas.enterprises.context_processors.membership",
             ],
         },
     },
