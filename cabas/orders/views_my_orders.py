@@ -28,7 +28,7 @@ from cabas.orders.exceptions import OrderError
 from cabas.orders.links import guest_token_valid, order_path
 from cabas.orders.models import Order
 from cabas.orders.offers import sellable_cycles
-from cabas.orders.registry import order_page_context
+from cabas.orders.registry import cancellation_notes, order_page_context
 from cabas.orders.views_checkout import GUEST_ORDERS, remember_guest_order
 
 PER_PAGE = 20
@@ -167,9 +167,17 @@ def order_edit(request, uuid):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def order_cancel(request, uuid):
+    """« Annuler la commande »: a page saying what cancelling does, then a POST that confirms it
+    (a POST without `confirm` only shows the page). Back to the order's page (signed for a guest)."""
     order = order_for(request, uuid, buyer_only=True)
+    if not changes.order_can_change(order):
+        messages.error(request, _("Cette commande ne peut plus être annulée."))
+        return redirect(order_path(order))
+    if request.method == "GET" or request.POST.get("confirm") != "yes":
+        context = {"order": order, "order_url": order_path(order), "notes": cancellation_notes(order)}
+        return render(request, "shop/order_cancel.html", context)
     try:
         changes.order_cancel(order=order, user=request.user if request.user.is_authenticated else None)
     except OrderError as exc:
