@@ -95,6 +95,7 @@ def _order_context(request, order) -> dict:
         "can_change": order.is_buyer and changes.order_can_change(order),
         "can_edit": order.is_buyer and changes.order_can_edit(order),
         "can_reorder": order.is_buyer,
+        "events": list(order.events.all()),  # its history: placed, edited, cancelled…
     }
 
 

@@ -37,7 +37,12 @@ from cabas.payments.records.views import payments_context
 def order_page_section(request, order, *, manager: bool, **forms) -> dict:
     if manager:
         return payments_context(order, **forms)
-    return {"transfer": order_transfer(order)}  # IBAN, amount, reference and QR code of a transfer
+    paid = order_paid(order)
+    return {
+        "transfer": order_transfer(order, paid=paid),  # IBAN, amount, reference and QR code of a transfer
+        "payment_state_label": PaymentState(order_payment_state(order, paid)).label,
+        "paid": paid,
+    }
 
 
 def confirmation_email_part(order) -> registry.EmailPart | None:
