@@ -27,7 +27,7 @@ from cabas.orders import changes, tasks
 from cabas.orders.exceptions import OrderError
 from cabas.orders.links import guest_token_valid, order_path
 from cabas.orders.models import Order
-from cabas.orders.offers import sellable_cycles
+from cabas.orders.offers import offer_choices, sellable_cycles
 from cabas.orders.registry import cancellation_notes, order_page_context
 from cabas.orders.views_checkout import GUEST_ORDERS, remember_guest_order
 
@@ -135,37 +135,46 @@ def order_guest(request, uuid, token):
     return _order_page(request, order)
 
 
+def _posted_quantities(request, lines) -> dict:
+    """The quantities posted for the order's `lines` and, with `add`, for a product not in it yet."""
+    quantities = {str(line.variant.uuid): request.POST.get(f"q-{line.variant.uuid}", "") for line in lines}
+    if request.POST.get("add"):
+        quantities[request.POST["add"]] = request.POST.get("add_quantity") or "1"
+    return quantities
+
+
+def _edit_page(request, order, lines, error=None):
+    for line in lines:
+        line.posted = request.POST.get(f"q-{line.variant.uuid}", line.quantity) if error else line.quantity
+    context = {
+        "order": order,
+        "order_url": order_path(order),
+        "lines": lines,
+        "error": error,
+        "offers": offer_choices(order, {line.variant_id for line in lines}),  # to add one
+        "posted": request.POST if error else {},
+    }
+    return render(request, "shop/order_edit.html", context)
+
+
 def order_edit(request, uuid):
     order = order_for(request, uuid, buyer_only=True)
     if not changes.order_can_edit(order):
         messages.error(request, _("Cette commande ne peut plus être modifiée."))
         return redirect(order_path(order))
     lines = list(order.lines.select_related("variant"))
-    errors = {}
-    if request.method == "POST":
-        quantities = {
-            str(line.variant.uuid): request.POST.get(f"q-{line.variant.uuid}", "") for line in lines
-        }
-        try:
-            changes.order_edit(
-                order=order,
-                quantities=quantities,
-                user=request.user if request.user.is_authenticated else None,
-            )
-        except OrderError as exc:
-            errors["__all__"] = exc.message
-        else:
-            messages.success(request, _("Votre commande est modifiée."))
-            return redirect(order_path(order))
-    for line in lines:
-        line.posted = (
-            request.POST.get(f"q-{line.variant.uuid}", line.quantity)
-            if request.method == "POST"
-            else line.quantity
+    if request.method != "POST":
+        return _edit_page(request, order, lines)
+    try:
+        changes.order_edit(
+            order=order,
+            quantities=_posted_quantities(request, lines),
+            user=request.user if request.user.is_authenticated else None,
         )
-    return render(
-        request, "shop/order_edit.html", {"order": order, "lines": lines, "error": errors.get("__all__")}
-    )
+    except OrderError as exc:
+        return _edit_page(request, order, lines, error=exc.message)
+    messages.success(request, _("Votre commande est modifiée."))
+    return redirect(order_path(order))
 
 
 @require_http_methods(["GET", "POST"])

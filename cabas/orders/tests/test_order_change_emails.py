@@ -75,3 +75,40 @@ def test_the_order_page_shows_its_history_to_the_buyer(
     assert history.index("Passée") < history.index("Modifiée par le client")
     assert history.count("Modifiée par le client") == 2
     assert ": 2 → 5." in history and ": 5 → 4." in history
+
+
+def test_the_buyer_adds_a_product_of_the_cycle_from_the_edit_page(client_for, customer):
+    data = open_shop()
+    order = placed_order(data, user=customer, email=customer.email)
+    order.lines.filter(variant=data.variants[1]).delete()  # the eggs: offered, not in the order
+    client = client_for(customer)
+    url = reverse("shop:order_edit", args=[order.uuid])
+
+    page = client.get(url).content.decode()
+    options = page.split('<select id="add" name="add">')[1].split("</select>")[0]
+    assert f'value="{data.variants[1].uuid}"' in options
+    assert f'value="{data.variants[0].uuid}"' not in options  # already in the order
+    assert '<label for="add_quantity">Quantité</label>' in page
+
+    client.post(
+        url, {f"q-{data.variants[0].uuid}": "2", "add": str(data.variants[1].uuid), "add_quantity": "3"}
+    )
+
+    order.refresh_from_db()
+    assert order.lines.get(variant=data.variants[1]).quantity == 3
+    assert order.total == order.items_total + order.fees_total
+
+
+def test_adding_a_product_not_offered_changes_nothing(client_for, customer):
+    data = open_shop()
+    order = placed_order(data, user=customer, email=customer.email)
+    total = order.total
+    url = reverse("shop:order_edit", args=[order.uuid])
+
+    response = client_for(customer).post(
+        url, {f"q-{data.variants[0].uuid}": "2", "add": "00000000-0000-0000-0000-000000000000"}
+    )
+
+    assert response.status_code == 200 and 'role="alert"' in response.content.decode()
+    order.refresh_from_db()
+    assert order.total == total and order.lines.count() == 2
