@@ -102,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cabas.context_processors.site",
+                "cabas.enterprises.context_processors.membership",
             ],
         },
     },
@@ -149,7 +150,7 @@ if TESTING:
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["cabas.accounts.backends.EmailBackend"]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "manage:home"
+LOGIN_REDIRECT_URL = "shop:my_orders"  # a member lands on manage:home (enterprises.account_hooks)
 LOGOUT_REDIRECT_URL = "public:home"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

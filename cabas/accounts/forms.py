@@ -293,15 +293,26 @@ class ResetPasswordForm(PasswordResetForm):
             throttle("password-reset", email=email, request=self.request, message=PASSWORD_RESET_THROTTLED)
         return cleaned
 
-    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
-                  html_email_template_name=None):
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
         """Sent by the worker after commit, like every other email: the request then takes the same
         time whether or not the address has an account."""
         user = context["user"]
         enqueue_templated_email(
             email_template_name.removesuffix(".txt"),
             to=to_email,
-            context={"email": context["email"], "uid": context["uid"], "token": context["token"],
-                     "full_name": user.full_name},
+            context={
+                "email": context["email"],
+                "uid": context["uid"],
+                "token": context["token"],
+                "full_name": user.full_name,
+            },
             language=user.language or None,
         )

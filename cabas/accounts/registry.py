@@ -13,6 +13,9 @@ any app above it. An app that holds data about users registers its functions her
 - `register_profile_context(function)` / `register_delete_page_context(function)`:
   `function(user)` returns a dict added to the template context of the profile page or of the
   account-deletion page.
+- `register_landing(function)`: `function(user)` returns the URL where `user` lands after logging
+  in without a `next`, or "" to let the next function answer; the first URL wins, else
+  `settings.LOGIN_REDIRECT_URL`.
 
 Functions run in registration order (the order of INSTALLED_APPS, accounts' own first).
 """
@@ -32,6 +35,7 @@ PERSONAL_DATA_ERASERS: list[UserHook] = []
 DELETION_CHECKS: list[UserHook] = []
 PROFILE_CONTEXT: list[PageContext] = []
 DELETE_PAGE_CONTEXT: list[PageContext] = []
+LANDINGS: list[Callable[["User"], str]] = []
 
 
 def register_personal_data_section(key: str, function: PersonalDataSection) -> PersonalDataSection:
@@ -73,6 +77,21 @@ def register_delete_page_context(function: PageContext) -> PageContext:
     """Add `function(user)`'s dict to the account-deletion page's template context."""
     DELETE_PAGE_CONTEXT.append(function)
     return function
+
+
+def register_landing(function: Callable[["User"], str]) -> Callable[["User"], str]:
+    """Ask `function(user)` where `user` lands after logging in ("" when it has no opinion)."""
+    LANDINGS.append(function)
+    return function
+
+
+def landing(user: "User") -> str:
+    """The first URL a landing function gives for `user`, or ""."""
+    for function in LANDINGS:
+        url = function(user)
+        if url:
+            return url
+    return ""
 
 
 def page_context(providers: list[PageContext], user: "User") -> dict[str, Any]:

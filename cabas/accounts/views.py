@@ -7,7 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -69,6 +69,11 @@ def current_language() -> str:
     return language if language in codes else settings.LANGUAGE_CODE
 
 
+def landing_url(user) -> str:
+    """Where `user` lands after logging in without a `next` (the apps above decide, see registry)."""
+    return registry.landing(user) or resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
 def _with_next(url: str, next_url: str) -> str:
     return f"{url}?{urlencode({'next': next_url})}" if next_url else url
 
@@ -79,7 +84,7 @@ def _with_next(url: str, next_url: str) -> str:
 def signup(request):
     next_url = requested_next(request)
     if request.user.is_authenticated:
-        return redirect(next_url or "manage:home")
+        return redirect(next_url or landing_url(request.user))
     if request.method == "POST":
         form = SignupForm(request.POST, request=request)
         if form.is_valid():
@@ -126,14 +131,14 @@ def confirm_email(request, token):
     next_url = safe_next(request, next_url)
     if not newly_confirmed:
         if request.user == user:
-            return redirect(next_url or "manage:home")
+            return redirect(next_url or landing_url(user))
         # The link is not a password: an already-used one does not log anybody in.
         messages.info(request, _("Votre adresse e-mail est déjà confirmée. Connectez-vous pour continuer."))
         return redirect(_with_next(reverse("accounts:login"), next_url))
     login(request, user, backend="cabas.accounts.backends.EmailBackend")
     translation.activate(user.language)
     messages.success(request, _("Votre adresse e-mail est confirmée. Bienvenue sur Cabas !"))
-    response = redirect(next_url or "manage:home")
+    response = redirect(next_url or landing_url(user))
     set_language_cookie(response, user.language)
     return response
 
@@ -168,6 +173,10 @@ class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        # Without a safe `next`: the member's back office, else the customer's orders.
+        return landing_url(self.request.user)
 
     def form_valid(self, form):
         response = super().form_valid(form)

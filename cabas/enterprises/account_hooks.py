@@ -6,12 +6,13 @@ the refusal to leave an enterprise without an owner and the erasure of roles and
 """
 
 from django.db.models import Count, Q
+from django.urls import reverse
 
 from cabas.accounts import registry
 from cabas.accounts.exceptions import LastOwnerOfEnterprises
 from cabas.accounts.models import User
 from cabas.enterprises.models import Enterprise, Invitation, Role
-from cabas.enterprises.selectors import roles_of
+from cabas.enterprises.selectors import is_member, roles_of
 
 
 def enterprises_solely_owned(*, user: User) -> list[Enterprise]:
@@ -78,6 +79,11 @@ def delete_page_context(user: User) -> dict:
     return {"sole_enterprises": enterprises_solely_owned(user=user)}
 
 
+def member_landing(user: User) -> str:
+    """A member of an enterprise lands on the back office after logging in."""
+    return reverse("manage:home") if is_member(user) else ""
+
+
 def register() -> None:
     """Hook enterprises into accounts (called once, from EnterprisesConfig.ready())."""
     registry.register_personal_data_section("roles", roles_section)
@@ -86,3 +92,4 @@ def register() -> None:
     registry.register_personal_data_eraser(erase_roles_and_invitations)
     registry.register_profile_context(profile_context)
     registry.register_delete_page_context(delete_page_context)
+    registry.register_landing(member_landing)

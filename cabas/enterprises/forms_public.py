@@ -19,17 +19,25 @@ class DirectorySearchForm(forms.Form):
     """
 
     q = forms.CharField(
-        label=_("Nom, métier ou commune"), required=False, max_length=100,
+        label=_("Nom, métier ou commune"),
+        required=False,
+        max_length=100,
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
     place = forms.CharField(
-        label=_("Ville ou code postal"), required=False, max_length=100,
+        label=_("Ville ou code postal"),
+        required=False,
+        max_length=100,
         widget=forms.TextInput(
             attrs={"autocomplete": "address-level2", "placeholder": _("ex. : Lyon ou 69510")}
         ),
     )
     km = forms.TypedChoiceField(
-        label=_("Rayon"), choices=RADIUS_CHOICES, coerce=int, required=False, initial=DEFAULT_RADIUS_KM,
+        label=_("Rayon"),
+        choices=RADIUS_CHOICES,
+        coerce=int,
+        required=False,
+        initial=DEFAULT_RADIUS_KM,
         empty_value=DEFAULT_RADIUS_KM,
     )
     kind = forms.ChoiceField(label=_("Type"), required=False, choices=Kind.choices)

@@ -149,7 +149,8 @@ class Enterprise(models.Model):
 
     # Shop settings
     shop_private = models.BooleanField(
-        _("boutique réservée à mes clients"), default=False,
+        _("boutique réservée à mes clients"),
+        default=False,
         help_text=_("Seuls les clients enregistrés par la structure peuvent commander."),
     )
     guest_checkout = models.BooleanField(_("commande sans compte possible"), default=True)
@@ -157,12 +158,15 @@ class Enterprise(models.Model):
         _("les clients peuvent modifier ou annuler leur commande tant que le cycle est ouvert"), default=True
     )
     price_approval = models.CharField(
-        _("approbation des prix avant l'ouverture d'un cycle"), max_length=24,
-        choices=PriceApproval.choices, default=PriceApproval.NONE,
+        _("approbation des prix avant l'ouverture d'un cycle"),
+        max_length=24,
+        choices=PriceApproval.choices,
+        default=PriceApproval.NONE,
     )
     # What the producers of its cycles see of its orders ("Ce que j'apporte"): names or numbers.
     share_customer_names_with_producers = models.BooleanField(
-        _("montrer le nom des clients aux producteurs"), default=False,
+        _("montrer le nom des clients aux producteurs"),
+        default=False,
         help_text=_("Sinon, les producteurs ne voient que le numéro des commandes."),
     )
 
@@ -230,7 +234,8 @@ class Role(models.Model):
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="roles")
     role = models.CharField(_("rôle"), max_length=10, choices=Level.choices)
     consumer_referent = models.BooleanField(
-        _("référent consommateurs"), default=False,
+        _("référent consommateurs"),
+        default=False,
         help_text=_("Représente les mangeurs dans l'approbation des prix."),
     )
     created_at = models.DateTimeField(default=timezone.now)
@@ -340,7 +345,9 @@ class Network(models.Model):
     website = models.URLField(_("site web"), blank=True)
     logo = models.ImageField(_("logo"), upload_to="networks/%Y/", blank=True)
     coordinator = models.ForeignKey(
-        Enterprise, on_delete=models.PROTECT, related_name="coordinated_networks",
+        Enterprise,
+        on_delete=models.PROTECT,
+        related_name="coordinated_networks",
         verbose_name=_("structure qui anime le réseau"),
     )
     members = models.ManyToManyField(Enterprise, blank=True, related_name="networks")

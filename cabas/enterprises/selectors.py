@@ -50,6 +50,11 @@ def enterprises_managed_by(user) -> set[int]:
     return set(Role.objects.filter(user=user, role__in=MANAGING).values_list("enterprise_id", flat=True))
 
 
+def is_member(user) -> bool:
+    """Whether `user` holds a role in at least one enterprise (one query)."""
+    return Role.objects.filter(user=user).exists()
+
+
 def roles_of(user) -> QuerySet:
     """`user`'s roles with their enterprise, by enterprise name."""
     return Role.objects.filter(user=user).select_related("enterprise").order_by("enterprise__name")

@@ -1,6 +1,5 @@
 """Networks: public groups of enterprises run by a coordinating enterprise."""
 
-
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse

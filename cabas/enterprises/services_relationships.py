@@ -1,7 +1,6 @@
 """Permissions between enterprises: a hub asks a producer, the producer accepts or refuses,
 either side revokes."""
 
-
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _

@@ -25,7 +25,11 @@ from cabas.orders.models import FeeLine, Line, Order, OrderEvent
 from cabas.orders.offers import available_quantity, cycle_is_sellable, offers_by_id
 from cabas.orders.pricing import order_price
 from cabas.orders.stock import stock_give_back
-from cabas.orders.tasks import order_cancellation_enqueue, order_confirmation_enqueue
+from cabas.orders.tasks import (
+    order_adjusted_enqueue,
+    order_cancellation_enqueue,
+    order_confirmation_enqueue,
+)
 
 # --- awaiting its payment: paid or released --------------------------------------------------
 
@@ -178,26 +182,42 @@ def order_edit(*, order: Order, quantities: dict, user=None) -> Order:
         ):
             raise OrderNotEditable(_("Une commande ne peut pas être vide : annulez-la plutôt."))
         stock_give_back(order=order, quantities=deltas)
-        context = FeeContext()
-        for key, quantity in wanted.items():
-            if key in lines:
-                line = lines[key]
-                if quantity == 0:
-                    line.delete()
-                    del lines[key]
-                elif quantity != line.quantity:
-                    line.quantity = quantity
-                    line.total = money.round_money(line.unit_price * quantity)
-                    line.save(update_fields=["quantity", "total"])
-            elif quantity:
-                line = line_snapshot(Line(order=order), offers[new_variants[key].pk], quantity, context)
-                line.save()
-                lines[key] = line
+        before, said = order.total, _lines_apply(order, lines, wanted, new_variants, offers)
         order_refresh_totals(order, list(lines.values()))
         registry.order_changed("edited", order=order, user=user)  # e.g. credit: the difference
         order.save()
-        OrderEvent.objects.create(order=order, kind="edited", user=user, detail={"quantities": wanted})
+        detail = {"quantities": wanted, "changes": said}
+        OrderEvent.objects.create(order=order, kind="edited", user=user, detail=detail)
+        if said:
+            order_adjusted_enqueue(order, changes=said, before=before, by_buyer=True)
         return order
+
+
+def _lines_apply(order: Order, lines: dict, wanted: dict, new_variants: dict, offers: dict) -> list[str]:
+    """Write the buyer's `wanted` quantities on `lines` (by variant uuid, updated in place);
+    returns what changed, in French, one sentence per line (as the seller's adjustments say it)."""
+    context, said = FeeContext(), []
+    for key, quantity in wanted.items():
+        if key in lines:
+            line = lines[key]
+            if quantity == 0:
+                line.delete()
+                del lines[key]
+                said.append(_("Retiré : %(name)s.") % {"name": line.name})
+            elif quantity != line.quantity:
+                said.append(
+                    _("%(name)s : %(old)s → %(new)s.")
+                    % {"name": line.name, "old": line.quantity, "new": quantity}
+                )
+                line.quantity = quantity
+                line.total = money.round_money(line.unit_price * quantity)
+                line.save(update_fields=["quantity", "total"])
+        elif quantity:
+            line = line_snapshot(Line(order=order), offers[new_variants[key].pk], quantity, context)
+            line.save()
+            lines[key] = line
+            said.append(_("Ajouté : %(n)s × %(name)s.") % {"n": quantity, "name": line.name})
+    return said
 
 
 def order_cancel(*, order: Order, user=None) -> Order:
@@ -205,16 +225,18 @@ def order_cancel(*, order: Order, user=None) -> Order:
     with transaction.atomic():
         order = (
             Order.objects.select_for_update(of=("self",))
-            .select_related("seller", "cycle", "payment_method")
+            .select_related("seller", "cycle", "payment_method", "user")
             .get(pk=order.pk)
         )
         _check_changeable(order)
+        payment_notes = registry.cancellation_notes(order)  # what was paid, and how it comes back
         lines = list(order.lines.all())
         stock_give_back(order=order, quantities={line.variant_id: line.quantity for line in lines})
         event = order.transition(Order.Status.CANCELLED, user=user)
         registry.order_changed("cancelled", order=order, user=user)  # e.g. credit: given back
         order.save()
         event.save()
+        order_cancellation_enqueue(order, payment_notes=payment_notes)
         return order
 
 

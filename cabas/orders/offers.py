@@ -12,6 +12,9 @@ from cabas.cycles.models import CycleDistributor, CycleVariant, OrderCycle
 from cabas.cycles.services import cycle_is_sellable  # noqa: F401 — the cycles app decides; re-exported
 from cabas.enterprises.models import Enterprise, Sells
 from cabas.orders.exceptions import ShopClosed
+from cabas.orders.lines import display_name
+
+MAX_CHOICES = 500  # products offered in the selects that add one to an order
 
 
 def sellable_cycles(distributor: Enterprise) -> list[OrderCycle]:
@@ -98,3 +101,26 @@ def check_open(cycle) -> None:
     """Raise ShopClosed unless `cycle` sells now."""
     if cycle is None or not cycle_is_sellable(cycle):
         raise ShopClosed()
+
+
+def offer_choices(order, exclude: set[int]) -> list[dict]:
+    """The products `order`'s shop offers in its cycle (not the variants `exclude`d, e.g. already in
+    the order), by producer and name, as choices to add to it or substitute (one query)."""
+    if order.cycle is None:
+        return []
+    rows = (
+        offered_variants(order.cycle, order.seller, Variant.objects.exclude(pk__in=exclude))
+        .select_related(*OFFER_RELATED)
+        .order_by("product__producer__name", "product__name", "position", "pk")[:MAX_CHOICES]
+    )
+    choices = []
+    for variant in rows:
+        variant = apply_offer_price(variant)
+        choices.append(
+            {
+                "uuid": str(variant.uuid),
+                "producer": variant.product.producer.name,
+                "label": f"{display_name(variant)} — {variant.measure.display()}",
+            }
+        )
+    return choices

@@ -48,6 +48,11 @@ And in the email telling a buyer that the seller changed their order (`cabas.ord
 - `register_adjustment_note(function)`: `function(order)` returns a French sentence (or "") on
   where the order's payment stands now (e.g. what is left to pay, or what will be given back).
 
+And on the page where a buyer confirms cancelling their order:
+
+- `register_cancellation_note(function)`: `function(order)` returns a French sentence (or "") on
+  what cancelling will do to the order's payment (e.g. credit given back, card refunded).
+
 Functions run in registration order (the order of INSTALLED_APPS).
 """
 
@@ -291,3 +296,16 @@ def register_adjustment_note(function: Callable[["Order"], str]) -> Callable[["O
 def adjustment_notes(order: "Order") -> list[str]:
     """What the registered apps say about `order`'s payment after its seller changed it."""
     return [note for note in (function(order) for function in ADJUSTMENT_NOTES) if note]
+
+
+CANCELLATION_NOTES: list[Callable[["Order"], str]] = []
+
+
+def register_cancellation_note(function: Callable[["Order"], str]) -> Callable[["Order"], str]:
+    CANCELLATION_NOTES.append(function)
+    return function
+
+
+def cancellation_notes(order: "Order") -> list[str]:
+    """What the registered apps say cancelling `order` will do to its payment."""
+    return [note for note in (function(order) for function in CANCELLATION_NOTES) if note]

@@ -190,9 +190,12 @@ def cycles_notify_producers() -> int:
 
 
 @task()
-def order_adjusted_send(*, order_uuid: str, changes: list[str], before: str, note: str = "") -> int:
-    """Email the buyer that the seller changed their order: what changed, the new total and the
-    difference, and where its payment stands (`registry.adjustment_notes`)."""
+def order_adjusted_send(
+    *, order_uuid: str, changes: list[str], before: str, note: str = "", by_buyer: bool = False
+) -> int:
+    """Email the buyer that their order changed (by its seller, or `by_buyer` themselves): what
+    changed, the new total and the difference, and where its payment stands
+    (`registry.adjustment_notes`)."""
     order = Order.objects.select_related("seller", "user").filter(uuid=order_uuid).first()
     if order is None or not order.email:
         return 0
@@ -212,6 +215,7 @@ def order_adjusted_send(*, order_uuid: str, changes: list[str], before: str, not
             "estimated": order.lines.filter(weight_price__isnull=False, final_weight__isnull=True).exists(),
             "payment_notes": registry.adjustment_notes(order),
             "url": order_url(order),
+            "by_buyer": by_buyer,
         }
     return send_templated_email.call(
         template_prefix="emails/orders/adjusted",
@@ -223,11 +227,18 @@ def order_adjusted_send(*, order_uuid: str, changes: list[str], before: str, not
     )
 
 
-def order_adjusted_enqueue(order, *, changes: list[str], before, note: str = "") -> None:
-    """Email the buyer of `order` what its seller changed, once the current transaction commits."""
+def order_adjusted_enqueue(
+    order, *, changes: list[str], before, note: str = "", by_buyer: bool = False
+) -> None:
+    """Email the buyer of `order` what its seller (or `by_buyer`, they) changed, once the current
+    transaction commits."""
     transaction.on_commit(
         lambda: order_adjusted_send.enqueue(
-            order_uuid=str(order.uuid), changes=list(changes), before=str(before), note=note
+            order_uuid=str(order.uuid),
+            changes=list(changes),
+            before=str(before),
+            note=note,
+            by_buyer=by_buyer,
         )
     )
 
@@ -247,9 +258,10 @@ def order_links_request(*, seller, email: str, language: str) -> None:
     )
 
 
-def order_cancellation_enqueue(order, reason: str) -> None:
-    """Email the buyer that the seller cancelled `order`, and why, once the current transaction
-    commits (French, text + HTML, from the seller's name)."""
+def order_cancellation_enqueue(order, reason: str = "", *, payment_notes: list[str] | None = None) -> None:
+    """Email the buyer that `order` is cancelled, once the current transaction commits (French,
+    text + HTML, from the seller's name): by the seller for `reason`, or, without a reason, by the
+    buyer themselves, with what happens to what they paid (`payment_notes`)."""
     if not order.email:
         return
     language = getattr(order.user, "language", None) or settings.LANGUAGE_CODE
@@ -259,6 +271,7 @@ def order_cancellation_enqueue(order, reason: str) -> None:
             "seller": order.seller.name,
             "full_name": order.full_name,
             "reason": reason,
+            "payment_notes": list(payment_notes or []),
             "total": format_eur(order.total),
             "placed_on": formats.date_format(timezone.localtime(order.placed_at), "j F Y")
             if order.placed_at

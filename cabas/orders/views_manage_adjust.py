@@ -7,41 +7,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from cabas.catalogue.models import Variant
 from cabas.enterprises.access import manage_view
 from cabas.enterprises.models import Role
 from cabas.lib.units import format_number
 from cabas.orders.adjust import Adjustment, order_adjust, parse_weight
 from cabas.orders.exceptions import InsufficientStock, OrderError
-from cabas.orders.lines import display_name
 from cabas.orders.models import Order
-from cabas.orders.offers import OFFER_RELATED, apply_offer_price, offered_variants
+from cabas.orders.offers import offer_choices
 from cabas.orders.views_manage_orders import order_for_manager
-
-MAX_CHOICES = 500  # products offered in the substitute and add selects
-
-
-def _offers(order: Order, exclude: set[int]) -> list[dict]:
-    """The products this order's shop offers in its cycle (not already in the order), by producer
-    and name, as choices for a substitute or an addition (one query)."""
-    if order.cycle is None:
-        return []
-    rows = (
-        offered_variants(order.cycle, order.seller, Variant.objects.exclude(pk__in=exclude))
-        .select_related(*OFFER_RELATED)
-        .order_by("product__producer__name", "product__name", "position", "pk")[:MAX_CHOICES]
-    )
-    choices = []
-    for variant in rows:
-        variant = apply_offer_price(variant)
-        choices.append(
-            {
-                "uuid": str(variant.uuid),
-                "producer": variant.product.producer.name,
-                "label": f"{display_name(variant)} — {variant.measure.display()}",
-            }
-        )
-    return choices
 
 
 def _form_lines(order: Order, posted=None) -> list:
@@ -84,7 +57,7 @@ def _page(request, enterprise, order, *, posted=None, error="", status=200):
         "nav": "orders",
         "order": order,
         "lines": lines,
-        "offers": _offers(order, {line.variant_id for line in lines}),
+        "offers": offer_choices(order, {line.variant_id for line in lines}),
         "posted": posted or {},
         "error": error,
     }

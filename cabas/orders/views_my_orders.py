@@ -27,8 +27,8 @@ from cabas.orders import changes, tasks
 from cabas.orders.exceptions import OrderError
 from cabas.orders.links import guest_token_valid, order_path
 from cabas.orders.models import Order
-from cabas.orders.offers import sellable_cycles
-from cabas.orders.registry import order_page_context
+from cabas.orders.offers import offer_choices, sellable_cycles
+from cabas.orders.registry import cancellation_notes, order_page_context
 from cabas.orders.views_checkout import GUEST_ORDERS, remember_guest_order
 
 PER_PAGE = 20
@@ -95,6 +95,7 @@ def _order_context(request, order) -> dict:
         "can_change": order.is_buyer and changes.order_can_change(order),
         "can_edit": order.is_buyer and changes.order_can_edit(order),
         "can_reorder": order.is_buyer,
+        "events": list(order.events.all()),  # its history: placed, edited, cancelled…
     }
 
 
@@ -134,42 +135,59 @@ def order_guest(request, uuid, token):
     return _order_page(request, order)
 
 
+def _posted_quantities(request, lines) -> dict:
+    """The quantities posted for the order's `lines` and, with `add`, for a product not in it yet."""
+    quantities = {str(line.variant.uuid): request.POST.get(f"q-{line.variant.uuid}", "") for line in lines}
+    if request.POST.get("add"):
+        quantities[request.POST["add"]] = request.POST.get("add_quantity") or "1"
+    return quantities
+
+
+def _edit_page(request, order, lines, error=None):
+    for line in lines:
+        line.posted = request.POST.get(f"q-{line.variant.uuid}", line.quantity) if error else line.quantity
+    context = {
+        "order": order,
+        "order_url": order_path(order),
+        "lines": lines,
+        "error": error,
+        "offers": offer_choices(order, {line.variant_id for line in lines}),  # to add one
+        "posted": request.POST if error else {},
+    }
+    return render(request, "shop/order_edit.html", context)
+
+
 def order_edit(request, uuid):
     order = order_for(request, uuid, buyer_only=True)
     if not changes.order_can_edit(order):
         messages.error(request, _("Cette commande ne peut plus être modifiée."))
         return redirect(order_path(order))
     lines = list(order.lines.select_related("variant"))
-    errors = {}
-    if request.method == "POST":
-        quantities = {
-            str(line.variant.uuid): request.POST.get(f"q-{line.variant.uuid}", "") for line in lines
-        }
-        try:
-            changes.order_edit(
-                order=order,
-                quantities=quantities,
-                user=request.user if request.user.is_authenticated else None,
-            )
-        except OrderError as exc:
-            errors["__all__"] = exc.message
-        else:
-            messages.success(request, _("Votre commande est modifiée."))
-            return redirect(order_path(order))
-    for line in lines:
-        line.posted = (
-            request.POST.get(f"q-{line.variant.uuid}", line.quantity)
-            if request.method == "POST"
-            else line.quantity
+    if request.method != "POST":
+        return _edit_page(request, order, lines)
+    try:
+        changes.order_edit(
+            order=order,
+            quantities=_posted_quantities(request, lines),
+            user=request.user if request.user.is_authenticated else None,
         )
-    return render(
-        request, "shop/order_edit.html", {"order": order, "lines": lines, "error": errors.get("__all__")}
-    )
+    except OrderError as exc:
+        return _edit_page(request, order, lines, error=exc.message)
+    messages.success(request, _("Votre commande est modifiée."))
+    return redirect(order_path(order))
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def order_cancel(request, uuid):
+    """« Annuler la commande »: a page saying what cancelling does, then a POST that confirms it
+    (a POST without `confirm` only shows the page). Back to the order's page (signed for a guest)."""
     order = order_for(request, uuid, buyer_only=True)
+    if not changes.order_can_change(order):
+        messages.error(request, _("Cette commande ne peut plus être annulée."))
+        return redirect(order_path(order))
+    if request.method == "GET" or request.POST.get("confirm") != "yes":
+        context = {"order": order, "order_url": order_path(order), "notes": cancellation_notes(order)}
+        return render(request, "shop/order_cancel.html", context)
     try:
         changes.order_cancel(order=order, user=request.user if request.user.is_authenticated else None)
     except OrderError as exc:

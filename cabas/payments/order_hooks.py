@@ -23,7 +23,7 @@ from cabas.payments.accounts.services import checkout_credit
 from cabas.payments.card.connect import card_methods_offerable
 from cabas.payments.checkout import order_payment_prepare, order_payment_settle, payment_fixed
 from cabas.payments.goodwill import goodwill_refit
-from cabas.payments.models import PaymentState
+from cabas.payments.models import PaymentMethod, PaymentState
 from cabas.payments.qr import EMAIL_QR_CID, order_transfer
 from cabas.payments.records.services import (
     filter_by_payment_state,
@@ -37,7 +37,12 @@ from cabas.payments.records.views import payments_context
 def order_page_section(request, order, *, manager: bool, **forms) -> dict:
     if manager:
         return payments_context(order, **forms)
-    return {"transfer": order_transfer(order)}  # IBAN, amount, reference and QR code of a transfer
+    paid = order_paid(order)
+    return {
+        "transfer": order_transfer(order, paid=paid),  # IBAN, amount, reference and QR code of a transfer
+        "payment_state_label": PaymentState(order_payment_state(order, paid)).label,
+        "paid": paid,
+    }
 
 
 def confirmation_email_part(order) -> registry.EmailPart | None:
@@ -103,6 +108,21 @@ def adjustment_note(order) -> str:
     return gettext("Votre commande est réglée.")
 
 
+def cancellation_note(order) -> str:
+    """What cancelling `order` does to what it received: credit back on the account, a card
+    refunded, any other payment given back by the seller; nothing paid, nothing to give back."""
+    paid = order_paid(order)
+    if paid <= 0:
+        return gettext("Vous n'avez rien réglé : il n'y a rien à rembourser.")
+    kind = order.payment_method.kind if order.payment_method_id else None
+    amounts = {"paid": format_eur(paid), "seller": order.seller.name}
+    if kind == PaymentMethod.Kind.CREDIT:
+        return gettext("Les %(paid)s réglés avec votre avoir y sont rendus aussitôt.") % amounts
+    if kind == PaymentMethod.Kind.CARD:
+        return gettext("Les %(paid)s payés par carte vous sont remboursés sur votre carte.") % amounts
+    return gettext("Vous avez réglé %(paid)s : %(seller)s vous les remboursera.") % amounts
+
+
 def checkout_payment_methods(request, enterprise, methods) -> list:
     methods = card_methods_offerable(methods, enterprise)  # card only while the seller can take it
     checkout_credit(methods, user=request.user, enterprise=enterprise)  # balance shown by "credit"
@@ -125,5 +145,6 @@ def register() -> None:
     registry.register_edit_blocker(payment_fixed)
     registry.register_totals_adjuster(goodwill_refit)
     registry.register_adjustment_note(adjustment_note)
+    registry.register_cancellation_note(cancellation_note)
     registry.register_checkout_payment_methods(checkout_payment_methods)
     registry.register_after_place(after_place)

@@ -151,8 +151,12 @@ def test_a_guest_opens_cancels_and_finds_their_order_from_the_email_links_on_any
     box = qr.bounding_box()
     assert box["width"] >= 120 and box["height"] >= 120, box  # big enough for a banking app
     check(desktop, "2-order-desktop-from-email")
-    desktop.get_by_role("button", name="Annuler la commande").click()
+    signed_link = desktop.url
+    desktop.get_by_role("link", name="Annuler la commande").click()
+    expect(desktop.get_by_role("heading", level=1)).to_have_text(f"Annuler la commande n° {order.number} ?")
+    desktop.get_by_role("button", name="Oui, annuler la commande").click()
     expect(desktop.get_by_text(f"Votre commande {order.number} est annulée.")).to_be_visible()
+    assert desktop.url == signed_link  # back on the link that opens the order anywhere
     expect(desktop.locator(".badge").first).to_have_text("Annulée")
     expect(qr).to_have_count(0)  # nothing left to pay
     order.refresh_from_db()
@@ -206,5 +210,5 @@ def test_a_guest_opens_cancels_and_finds_their_order_from_the_email_links_on_any
     third.goto(urls[0])
     expect(third.get_by_role("heading", level=1)).to_have_text(f"Commande {again.number}")
     expect(third.get_by_role("img", name=re.compile("^QR code du virement"))).to_be_visible()
-    expect(third.get_by_role("button", name="Annuler la commande")).to_be_visible()
+    expect(third.get_by_role("link", name="Annuler la commande")).to_be_visible()
     check(third, "6-order-from-find-order-email")

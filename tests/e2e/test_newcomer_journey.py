@@ -33,9 +33,9 @@ def test_it_takes_a_newcomer_from_sign_up_to_the_map(page, live_server, settings
     page.goto(link_in_last_email(email))
     expect(page.get_by_text("Votre adresse e-mail est confirmée")).to_be_visible()
     nav = page.get_by_role("navigation", name="Navigation principale")
-    nav.get_by_role("link", name="Mes structures").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Mes structures")
-    page.get_by_role("link", name="Créer ma structure").first.click()
+    expect(nav.get_by_role("link", name="Mes structures")).to_have_count(0)
+    nav.get_by_role("link", name="Mon compte").click()
+    page.get_by_role("link", name="Créer ma structure").click()
 
     # Wizard step 1: how the structure works.
     expect(page.get_by_role("heading", level=1)).to_have_text("Créer ma structure")

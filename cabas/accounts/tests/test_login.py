@@ -17,12 +17,30 @@ def logged_in(client) -> bool:
     return "_auth_user_id" in client.session
 
 
-def test_it_logs_in_with_the_email_in_any_case_and_goes_to_my_enterprises(client, customer):
+def test_a_customer_logs_in_with_the_email_in_any_case_and_lands_on_my_orders(client, customer):
     response = log_in(client, "CUSTOMER@exemple.fr", PASSWORD)
 
     assert response.status_code == 302
-    assert response["Location"] == "/manage/"
+    assert response["Location"] == "/my/orders/"
     assert int(client.session["_auth_user_id"]) == customer.pk
+
+
+def test_a_member_of_an_enterprise_lands_on_my_enterprises(client, volunteer):
+    assert log_in(client, volunteer.email, PASSWORD)["Location"] == "/manage/"
+
+
+def test_nobody_lands_on_create_my_enterprise(client, customer):
+    landing = client.get(log_in(client, customer.email, PASSWORD)["Location"])
+
+    assert landing.status_code == 200
+    assert "Créer ma structure" not in landing.content.decode()
+
+
+def test_a_logged_in_visitor_of_the_login_page_goes_to_their_landing(client, customer, volunteer):
+    client.force_login(customer)
+    assert client.get("/accounts/login/")["Location"] == "/my/orders/"
+    client.force_login(volunteer)
+    assert client.get("/accounts/login/")["Location"] == "/manage/"
 
 
 def test_it_goes_to_a_safe_next_only(client, customer):
@@ -30,7 +48,11 @@ def test_it_goes_to_a_safe_next_only(client, customer):
         log_in(client, customer.email, PASSWORD, next="/invitations/abc/")["Location"] == "/invitations/abc/"
     )
     client.logout()
-    assert log_in(client, customer.email, PASSWORD, next="https://pirate.example/")["Location"] == "/manage/"
+    assert (
+        log_in(client, customer.email, PASSWORD, next="https://pirate.example/")["Location"] == "/my/orders/"
+    )
+    client.logout()
+    assert log_in(client, customer.email, PASSWORD, next="//pirate.example/x")["Location"] == "/my/orders/"
 
 
 def test_it_switches_the_interface_to_my_language(client):

@@ -82,12 +82,14 @@ def test_it_confirms_logs_in_and_redirects_to_next_from_an_invitation(
     assert int(client.session["_auth_user_id"]) == user.pk
 
 
-def test_it_redirects_to_my_enterprises_without_next(client, django_capture_on_commit_callbacks, signup_data):
+def test_a_new_account_lands_on_my_orders_without_next(
+    client, django_capture_on_commit_callbacks, signup_data
+):
     sign_up(client, django_capture_on_commit_callbacks, signup_data)
 
     response = client.get(link_in(mail.outbox[0], "/accounts/confirm/"), follow=True)
 
-    assert response.redirect_chain[0][0] == "/manage/"
+    assert response.redirect_chain[0][0] == "/my/orders/"
     assert "Votre adresse e-mail est confirmée" in response.content.decode()
 
 
@@ -100,7 +102,7 @@ def test_it_drops_a_next_that_leaves_the_site(
 
     response = client.get(link_in(mail.outbox[0], "/accounts/confirm/"))
 
-    assert response["Location"] == "/manage/"
+    assert response["Location"] == "/my/orders/"
 
 
 def done_page(client, response) -> str:

@@ -100,8 +100,12 @@ class StandIn(BaseHTTPRequestHandler):
         return {
             "type": "Feature",
             "geometry": {"type": "Point", "coordinates": [4.5912, 45.7093]},
-            "properties": {"label": "12 Chemin des Vergers 69510 Yzeron", "score": score,
-                           "postcode": "69510", "city": "Yzeron"},
+            "properties": {
+                "label": "12 Chemin des Vergers 69510 Yzeron",
+                "score": score,
+                "postcode": "69510",
+                "city": "Yzeron",
+            },
         }
 
     def _send(self, status, body, content_type):
@@ -138,8 +142,9 @@ def ban(monkeypatch):
 def test_it_geocodes_an_address_with_the_national_address_api(ban):
     place = geocode_address("12 chemin des Vergers", "69510", "Yzeron")
 
-    assert place == Place(lat=45.7093, lon=4.5912, label="12 Chemin des Vergers 69510 Yzeron",
-                          postcode="69510", city="Yzeron")
+    assert place == Place(
+        lat=45.7093, lon=4.5912, label="12 Chemin des Vergers 69510 Yzeron", postcode="69510", city="Yzeron"
+    )
     assert ban.requests == [{"q": "12 chemin des Vergers 69510 Yzeron", "limit": "1", "postcode": "69510"}]
 
 

@@ -118,8 +118,14 @@ def test_it_is_not_shadowed_by_the_enterprise_page(client):
 def test_it_answers_for_5000_enterprises_in_at_most_3_queries(client, django_assert_max_num_queries):
     Enterprise.objects.bulk_create(
         Enterprise(
-            slug=f"ferme-{i}", name=f"Ferme {i}", model=ModelPreset.FARM_SALE, is_producer=True,
-            sells=Sells.OWN, city="Yzeron", lat=43 + (i % 100) * 0.05, lon=(i // 100) * 0.1,
+            slug=f"ferme-{i}",
+            name=f"Ferme {i}",
+            model=ModelPreset.FARM_SALE,
+            is_producer=True,
+            sells=Sells.OWN,
+            city="Yzeron",
+            lat=43 + (i % 100) * 0.05,
+            lon=(i // 100) * 0.1,
             visibility="hidden" if i % 50 == 0 else "public",
         )
         for i in range(5000)

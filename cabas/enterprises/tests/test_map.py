@@ -21,8 +21,13 @@ def test_it_loads_leaflet_and_the_map_script_from_static_files(client):
     assert '<link rel="stylesheet" href="/static/vendor/leaflet/leaflet.css">' in html
     assert '<script src="/static/vendor/leaflet/leaflet.js" defer></script>' in html
     assert '<script src="/static/js/map.js" defer></script>' in html
-    for path in ("vendor/leaflet/leaflet.js", "vendor/leaflet/leaflet.css", "js/map.js",
-                 "vendor/leaflet/images/marker-icon.png", "css/public.css"):
+    for path in (
+        "vendor/leaflet/leaflet.js",
+        "vendor/leaflet/leaflet.css",
+        "js/map.js",
+        "vendor/leaflet/images/marker-icon.png",
+        "css/public.css",
+    ):
         assert finders.find(path), path
 
 

@@ -21,12 +21,22 @@ def territory(db):
     return {
         "yzeron": EnterpriseFactory(name="Ferme des Collines", trade="élevage caprin"),
         "thurins": EnterpriseFactory(
-            name="Vergers de Thurins", trade="arboriculture", city="Thurins", postcode="69510",
-            lat=45.6817, lon=4.6406,
+            name="Vergers de Thurins",
+            trade="arboriculture",
+            city="Thurins",
+            postcode="69510",
+            lat=45.6817,
+            lon=4.6406,
         ),
         "mornant": EnterpriseFactory(
-            name="Le Fournil", model=ModelPreset.PRODUCER, sells=Sells.NONE, trade="boulangerie",
-            city="Mornant", postcode="69440", lat=45.6189, lon=4.6719,
+            name="Le Fournil",
+            model=ModelPreset.PRODUCER,
+            sells=Sells.NONE,
+            trade="boulangerie",
+            city="Mornant",
+            postcode="69440",
+            lat=45.6189,
+            lon=4.6719,
         ),
         "lyon": HubFactory(name="Épicerie de la Croix-Rousse", trade="épicerie"),
         "hidden": EnterpriseFactory(name="Ferme Cachée", city="Yzeron", visibility="hidden"),
@@ -45,7 +55,10 @@ def test_it_finds_by_town_trade_and_postcode_prefix(territory):
     assert names(enterprise_search(q="69510")) == {"Ferme des Collines", "Vergers de Thurins"}
     assert names(enterprise_search(q="694")) == {"Le Fournil"}
     assert names(enterprise_search(q="69")) == {
-        "Ferme des Collines", "Vergers de Thurins", "Le Fournil", "Épicerie de la Croix-Rousse"
+        "Ferme des Collines",
+        "Vergers de Thurins",
+        "Le Fournil",
+        "Épicerie de la Croix-Rousse",
     }
 
 
@@ -59,7 +72,9 @@ def test_it_keeps_enterprises_inside_the_radius_and_drops_those_outside(territor
 
     assert [e.name for e in inside] == ["Ferme des Collines", "Vergers de Thurins"]  # nearest first
     assert names(enterprise_search(near=Near(*YZERON, km=15))) == {
-        "Ferme des Collines", "Vergers de Thurins", "Le Fournil"
+        "Ferme des Collines",
+        "Vergers de Thurins",
+        "Le Fournil",
     }
     assert "Marché de Paris" in names(enterprise_search(near=Near(*YZERON, km=500)))
 
@@ -86,8 +101,13 @@ def test_it_combines_name_kind_and_place(territory):
 
 
 def test_it_never_returns_hidden_enterprises(territory):
-    for criteria in ({}, {"q": "Cachée"}, {"q": "Yzeron"}, {"kind": "producer_shop"},
-                     {"near": Near(*YZERON, km=1)}):
+    for criteria in (
+        {},
+        {"q": "Cachée"},
+        {"q": "Yzeron"},
+        {"kind": "producer_shop"},
+        {"near": Near(*YZERON, km=1)},
+    ):
         assert "Ferme Cachée" not in names(enterprise_search(**criteria)), criteria
 
 

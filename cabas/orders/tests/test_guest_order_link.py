@@ -93,7 +93,9 @@ def test_the_guest_edits_and_cancels_from_the_browser_that_opened_the_link(
     order.refresh_from_db()
     assert order.lines.get().quantity == 5 and Variant.objects.get(pk=data.variants[0].pk).on_hand == 5
 
-    response = elsewhere.post(reverse("shop:order_cancel", args=[order.uuid]), follow=True)
+    response = elsewhere.post(
+        reverse("shop:order_cancel", args=[order.uuid]), {"confirm": "yes"}, follow=True
+    )
     order.refresh_from_db()
     assert order.status == "cancelled" and Variant.objects.get(pk=data.variants[0].pk).on_hand == 10
     assert response.status_code == 200 and "est annulée" in response.content.decode()
@@ -131,7 +133,9 @@ def test_the_plain_link_still_answers_404_to_a_stranger():
     assert response.status_code == 404
     html = response.content.decode()
     assert order.number not in html and "Retrouver ma commande" in html
-    assert Client().post(reverse("shop:order_cancel", args=[order.uuid])).status_code == 404
+    assert (
+        Client().post(reverse("shop:order_cancel", args=[order.uuid]), {"confirm": "yes"}).status_code == 404
+    )
     order.refresh_from_db()
     assert order.status == "placed"
 

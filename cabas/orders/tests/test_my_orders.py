@@ -64,7 +64,7 @@ def test_it_cancels_an_order_and_gives_the_stock_back(client_for, customer):
     data = open_shop()
     order = _order(data, customer)
     assert _stock(data) == 7
-    client_for(customer).post(reverse("shop:order_cancel", args=[order.uuid]))
+    client_for(customer).post(reverse("shop:order_cancel", args=[order.uuid]), {"confirm": "yes"})
     order.refresh_from_db()
     assert order.status == "cancelled" and _stock(data) == 10
 
@@ -89,7 +89,7 @@ def test_it_refuses_to_change_an_order_when_the_shop_does_not_allow_it(client_fo
     order = _order(data, customer)
     html = client_for(customer).get(reverse("shop:order", args=[order.uuid])).content.decode()
     assert "Modifier la commande" not in html
-    client_for(customer).post(reverse("shop:order_cancel", args=[order.uuid]))
+    client_for(customer).post(reverse("shop:order_cancel", args=[order.uuid]), {"confirm": "yes"})
     order.refresh_from_db()
     assert order.status == "placed" and _stock(data) == 7
 

@@ -18,6 +18,7 @@ from cabas.orders.models import Customer, Order
 from cabas.payments.exceptions import PaymentError
 from cabas.payments.goodwill import goodwill_record
 from cabas.payments.models import Payment, PaymentMethod, PaymentState, payment_state
+from cabas.payments.records.notify import payment_notify
 
 SUCCEEDED = Payment.State.SUCCEEDED
 
@@ -94,6 +95,8 @@ def payment_record(
         # A refund never makes the customer owe: what the order did not owe back is a goodwill
         # reduction of the order (for a pending card refund: once Stripe confirms it).
         goodwill_record(refund=payment)
+    if order is not None:
+        payment_notify(payment, paid=order_paid(order))  # the buyer is emailed, after commit
     return payment
 
 
