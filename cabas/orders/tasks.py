@@ -6,6 +6,7 @@ cycles that closed (`cycles_notify_producers`).
 
 A guest order's emails link to its signed page (`cabas.orders.links`): it opens in any browser."""
 
+from collections.abc import Callable
 from decimal import Decimal
 from email.utils import formataddr, parseaddr
 
@@ -262,26 +263,40 @@ def order_cancellation_enqueue(order, reason: str = "", *, payment_notes: list[s
     """Email the buyer that `order` is cancelled, once the current transaction commits (French,
     text + HTML, from the seller's name): by the seller for `reason`, or, without a reason, by the
     buyer themselves, with what happens to what they paid (`payment_notes`)."""
-    if not order.email:
-        return
-    language = getattr(order.user, "language", None) or settings.LANGUAGE_CODE
-    with translation.override(language):
-        context = {
-            "number": order.number,
-            "seller": order.seller.name,
-            "full_name": order.full_name,
+    buyer_email_enqueue(
+        order,
+        "emails/orders/cancelled",
+        lambda: {
             "reason": reason,
             "payment_notes": list(payment_notes or []),
             "total": format_eur(order.total),
             "placed_on": formats.date_format(timezone.localtime(order.placed_at), "j F Y")
             if order.placed_at
             else "",
+        },
+    )
+
+
+def buyer_email_enqueue(order, template_prefix: str, context: Callable[[], dict]) -> None:
+    """Email `template_prefix` to the buyer of `order` once the current transaction commits, in the
+    buyer's language, from the seller's name with the seller as reply-to (nothing without an
+    address). The context has the order's number, seller, buyer's name and link, and what
+    `context()` returns (called in the buyer's language)."""
+    if not order.email:
+        return
+    language = getattr(order.user, "language", None) or settings.LANGUAGE_CODE
+    with translation.override(language):
+        data = {
+            "number": order.number,
+            "seller": order.seller.name,
+            "full_name": order.full_name,
             "url": order_url(order),
+            **context(),
         }
     enqueue_templated_email(
-        "emails/orders/cancelled",
+        template_prefix,
         to=[order.email],
-        context=context,
+        context=data,
         reply_to=[order.seller.email] if order.seller.email else None,
         from_name=order.seller.name,
         language=language,

@@ -7,14 +7,11 @@ their refunds have their own email (cabas/payments/card).
 
 from decimal import Decimal
 
-from django.conf import settings
-from django.utils import translation
 from django.utils.translation import gettext as _
 
-from cabas.accounts.emails import enqueue_templated_email
 from cabas.lib.money import format_eur
-from cabas.orders.links import order_url
 from cabas.orders.models import Order
+from cabas.orders.tasks import buyer_email_enqueue
 from cabas.payments.goodwill import order_owed
 from cabas.payments.models import Payment, PaymentMethod
 
@@ -42,24 +39,12 @@ def payment_notify(payment: Payment, *, paid: Decimal) -> None:
         return
     # Read again: a refund may just have lowered the order's total (a goodwill reduction).
     order = Order.objects.select_related("seller", "user").get(pk=payment.order_id)
-    if not order.email:
-        return
-    language = getattr(order.user, "language", None) or settings.LANGUAGE_CODE
-    with translation.override(language):
-        context = {
-            "number": order.number,
-            "seller": order.seller.name,
-            "full_name": order.full_name,
+    buyer_email_enqueue(
+        order,
+        "emails/payments/order_payment",
+        lambda: {
             "amount": format_eur(abs(payment.amount)),
             "refund": payment.amount < 0,
             "balance": balance_note(order, paid),
-            "url": order_url(order),
-        }
-    enqueue_templated_email(
-        "emails/payments/order_payment",
-        to=[order.email],
-        context=context,
-        reply_to=[order.seller.email] if order.seller.email else None,
-        from_name=order.seller.name,
-        language=language,
+        },
     )
