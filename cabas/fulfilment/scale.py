@@ -41,7 +41,7 @@ from cabas.cycles.pricing import FeeContext, LineData, order_totals
 from cabas.enterprises.models import Enterprise
 from cabas.fulfilment.scale_world import LINES_PER_ORDER, Slot, World, world_build
 from cabas.lib.money import round_money
-from cabas.orders.lines import line_snapshot
+from cabas.orders.lines import LINE_SNAPSHOT_FIELDS, line_snapshot, line_values
 from cabas.orders.models import Customer, FeeLine, Line, Order, OrderNumberSequence
 from cabas.orders.placing import order_number
 from cabas.payments.models import Payment, PaymentMethod
@@ -51,20 +51,9 @@ ORDERS_PER_FLUSH = 2000  # orders generated, then written with their lines, befo
 PROGRESS_EVERY = 100_000  # lines
 QUANTITY = (1, 4)  # of each line
 # What is written of a line and of a fee line, in this order.
-LINE_FIELDS = (
-    "order_id",
-    "variant_id",
-    "producer_id",
-    "quantity",
-    "product_name",
-    "variant_name",
-    "size",
-    "unit_price",
-    "tax_rate",
-    "total",
-    "weight_price",
-    "weight_unit",
-)
+_SNAPSHOT = tuple(Line._meta.get_field(name).attname for name in LINE_SNAPSHOT_FIELDS)
+LINE_FIELDS = ("order_id", "variant_id", *_SNAPSHOT)  # what the checkout writes, `line_snapshot`
+_PRICE, _RATE = (_SNAPSHOT.index(name) + 1 for name in ("unit_price", "tax_rate"))  # in `_line`'s row
 FEE_LINE_FIELDS = ("order_id", "fee_id", "enterprise_id", "name", "fee_type", "amount", "tax_rate")
 DELIVERED_SHARE = 0.25  # of the orders delivered at home rather than collected
 
@@ -184,19 +173,9 @@ def _line(variant, quantity: int, context: FeeContext, templates: dict[int, Line
     line = templates.get(variant.pk)
     if line is None:
         line = templates[variant.pk] = line_snapshot(Line(), variant, 1, context)
-    return (
-        variant.pk,
-        line.producer_id,
-        quantity,
-        line.product_name,
-        line.variant_name,
-        line.size,
-        line.unit_price,
-        line.tax_rate,
-        round_money(line.unit_price * quantity),
-        line.weight_price,
-        line.weight_unit,
-    )
+    values = dict(zip(_SNAPSHOT, line_values(line), strict=True))
+    values.update(quantity=quantity, total=round_money(line.unit_price * quantity))
+    return (variant.pk, *values.values())
 
 
 def _order_make(rng, world: World, slot: Slot, at, templates, batch: _Batch) -> int:
@@ -211,7 +190,10 @@ def _order_make(rng, world: World, slot: Slot, at, templates, batch: _Batch) -> 
     rows = [_line(variant, quantity, shop.context, templates) for variant, quantity in pairs]
     fees = shop.context.order_fee_lines(pairs, shipping, method)
     totals = order_totals(
-        [LineData(*pair, unit_price=row[6], tax_rate=row[7]) for pair, row in zip(pairs, rows, strict=True)],
+        [
+            LineData(*pair, unit_price=row[_PRICE], tax_rate=row[_RATE])
+            for pair, row in zip(pairs, rows, strict=True)
+        ],
         fees,
     )
     status = _status(rng, slot, world)

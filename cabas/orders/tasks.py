@@ -137,10 +137,8 @@ def order_confirmation_send(*, order_uuid: str) -> int:
     return send_templated_email.call(
         template_prefix="emails/orders/confirmation",
         context=context,
-        to=[order.email],
-        reply_to=[order.seller.email] if order.seller.email else None,
-        from_name=order.seller.name,
         language=language,
+        **_from_seller(order),
     )
 
 
@@ -200,13 +198,10 @@ def order_adjusted_send(
     order = Order.objects.select_related("seller", "user").filter(uuid=order_uuid).first()
     if order is None or not order.email:
         return 0
-    language = getattr(order.user, "language", None) or settings.LANGUAGE_CODE
     difference = order.total - Decimal(before)
-    with translation.override(language):
-        context = {
-            "number": order.number,
-            "seller": order.seller.name,
-            "full_name": order.full_name,
+    language, context = _buyer_context(
+        order,
+        lambda: {
             "changes": changes,
             "note": note,
             "before": format_eur(Decimal(before)),
@@ -215,16 +210,11 @@ def order_adjusted_send(
             "less": format_eur(-difference) if difference < 0 else "",
             "estimated": order.lines.filter(weight_price__isnull=False, final_weight__isnull=True).exists(),
             "payment_notes": registry.adjustment_notes(order),
-            "url": order_url(order),
             "by_buyer": by_buyer,
-        }
+        },
+    )
     return send_templated_email.call(
-        template_prefix="emails/orders/adjusted",
-        context=context,
-        to=[order.email],
-        reply_to=[order.seller.email] if order.seller.email else None,
-        from_name=order.seller.name,
-        language=language,
+        template_prefix="emails/orders/adjusted", context=context, language=language, **_from_seller(order)
     )
 
 
@@ -284,6 +274,13 @@ def buyer_email_enqueue(order, template_prefix: str, context: Callable[[], dict]
     `context()` returns (called in the buyer's language)."""
     if not order.email:
         return
+    language, data = _buyer_context(order, context)
+    enqueue_templated_email(template_prefix, context=data, language=language, **_from_seller(order))
+
+
+def _buyer_context(order, context: Callable[[], dict]) -> tuple[str, dict]:
+    """The buyer's language, and in it an email's context about `order`: its number, seller, buyer's
+    name and link, and what `context()` adds."""
     language = getattr(order.user, "language", None) or settings.LANGUAGE_CODE
     with translation.override(language):
         data = {
@@ -293,11 +290,13 @@ def buyer_email_enqueue(order, template_prefix: str, context: Callable[[], dict]
             "url": order_url(order),
             **context(),
         }
-    enqueue_templated_email(
-        template_prefix,
-        to=[order.email],
-        context=data,
-        reply_to=[order.seller.email] if order.seller.email else None,
-        from_name=order.seller.name,
-        language=language,
-    )
+    return language, data
+
+
+def _from_seller(order) -> dict:
+    """To the buyer of `order`, from its seller's name, replies to the seller."""
+    return {
+        "to": [order.email],
+        "reply_to": [order.seller.email] if order.seller.email else None,
+        "from_name": order.seller.name,
+    }
