@@ -87,7 +87,8 @@ def _order_context(request, order) -> dict:
         "lines": lines,
         "fee_lines": fee_lines,
         "totals": order,
-        "estimated": any(line.estimated for line in lines),
+        # to weigh still: the total may change (not once cancelled: nothing is owed)
+        "estimated": order.status != Order.Status.CANCELLED and any(line.estimated for line in lines),
     }
     return {
         "order": order,

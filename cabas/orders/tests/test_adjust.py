@@ -367,3 +367,16 @@ def test_a_cancelled_order_has_no_edit_page(client):
     response = client.get(reverse("orders:order_adjust", args=[data.shop.slug, order.uuid]))
     assert response.status_code == 302
     assert "Modifier la commande" not in client.get(response["Location"]).content.decode()
+
+
+def test_a_cancelled_order_no_longer_says_its_amount_is_an_estimate(client):
+    data = _shop()
+    order = _place(data, [(data.cheese, 1)])
+    _manager(client, data)
+    url = reverse("orders:order", args=[data.shop.slug, order.uuid])
+    notice = "Montant estimé : certains produits sont vendus au poids"
+    assert notice in client.get(url).content.decode()
+
+    Order.objects.filter(pk=order.pk).update(status=Order.Status.CANCELLED)
+
+    assert notice not in client.get(url).content.decode()
