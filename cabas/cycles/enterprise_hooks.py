@@ -10,8 +10,9 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from cabas.cycles import services_approval
+from cabas.cycles import services, services_approval
 from cabas.cycles.models import CycleDistributor, OrderCycle
 from cabas.enterprises import registry
 from cabas.enterprises.models import Enterprise, Role, Sells
@@ -49,22 +50,47 @@ def _has_coming_cycle(enterprise: Enterprise) -> bool:
 
 
 def dashboard_items(enterprise: Enterprise, role: Role) -> list[dict]:
-    """« Des prix attendent votre décision » for a member who may decide on a cycle's submitted
-    prices not yet approved by the enterprise; « Ouvrez un cycle » for a seller's managers while it
-    has no cycle open or upcoming."""
-    items = []
-    awaiting = services_approval.cycles_awaiting_decision(enterprise)[:AWAITING_SHOWN]
-    if any(services_approval.can_decide(cycle=c, enterprise=enterprise, role=role) for c in awaiting):
-        items.append(
-            {
-                "label": _("Des prix attendent votre décision"),
-                "url": reverse("cycles:approvals", args=[enterprise.slug]),
-            }
-        )
+    """The to-do items about cycles, each gone once done: prices waiting for this member's answer
+    (as a producer, a referent or the coordinator), a coordinator's cycle whose prices are still to
+    submit or still discussed by others, « Ouvrez un cycle » for a seller's managers while it has
+    no cycle open or upcoming."""
+    items, answering = [], set()
+    for cycle in services_approval.cycles_awaiting_decision(enterprise, role)[:AWAITING_SHOWN]:
+        answering.add(cycle.pk)
+        if cycle.coordinator_id == enterprise.pk and role.at_least(Role.Level.MANAGER):
+            url = reverse("cycles:prices", args=[enterprise.slug, cycle.uuid])
+        else:
+            url = reverse("cycles:approval", args=[enterprise.slug, cycle.uuid])
+        label = ngettext(
+            "Prix à décider : « %(cycle)s » attend votre réponse sur %(count)d prix",
+            "Prix à décider : « %(cycle)s » attend votre réponse sur %(count)d prix",
+            cycle.waiting_lines,
+        ) % {"cycle": cycle.name, "count": cycle.waiting_lines}
+        items.append({"label": label, "url": url})
     manager = role.at_least(Role.Level.MANAGER)
+    if manager and services.approval_required(enterprise):
+        for cycle in _coordinated_undecided(enterprise):
+            url = reverse("cycles:prices", args=[enterprise.slug, cycle.uuid])
+            if cycle.approval == OrderCycle.Approval.DRAFT:
+                label = _("Soumettez les prix du cycle « %(cycle)s » pour qu'il puisse ouvrir")
+                items.append({"label": label % {"cycle": cycle.name}, "url": url})
+            elif cycle.pk not in answering:
+                label = _("Prix en discussion : « %(cycle)s » attend l'accord des autres parties")
+                items.append({"label": label % {"cycle": cycle.name}, "url": url})
     if manager and enterprise.sells != Sells.NONE and not _has_coming_cycle(enterprise):
         items.append({"label": _("Ouvrez un cycle"), "url": reverse("cycles:new", args=[enterprise.slug])})
     return items
+
+
+def _coordinated_undecided(enterprise: Enterprise) -> list[OrderCycle]:
+    """The coordinator's cycles still to close whose prices are in preparation or discussed."""
+    return list(
+        OrderCycle.objects.filter(
+            coordinator=enterprise,
+            closes_at__gt=timezone.now(),
+            approval__in=[OrderCycle.Approval.DRAFT, OrderCycle.Approval.SUBMITTED],
+        ).order_by("opens_at", "id")[:AWAITING_SHOWN]
+    )
 
 
 def register() -> None:

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from cabas.catalogue.forms import CategoryField
-from cabas.cycles.models import PriceDecision, Schedule
+from cabas.cycles.models import Schedule
 from cabas.cycles.services import VariantFilters
 from cabas.enterprises.models import PriceApproval
 
@@ -241,26 +241,10 @@ class SubmitForm(forms.Form):
     )
 
 
-class DecisionForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=_("Votre décision"),
-        widget=forms.RadioSelect,
-        choices=[
-            (PriceDecision.Kind.APPROVED, _("J'approuve ces prix")),
-            (PriceDecision.Kind.CHANGES_REQUESTED, _("Je demande des modifications")),
-            (PriceDecision.Kind.COMMENTED, _("Je commente seulement")),
-        ],
-    )
+class MessageForm(forms.Form):
     comment = forms.CharField(
-        label=_("Commentaire"),
+        label=_("Message"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
-        help_text=_("Obligatoire pour demander des modifications."),
     )
-
-    def __init__(self, *args, can_decide=True, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not can_decide:
-            self.fields["kind"].choices = [(PriceDecision.Kind.COMMENTED, _("Je commente"))]
-            self.fields["kind"].initial = PriceDecision.Kind.COMMENTED

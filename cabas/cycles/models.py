@@ -143,10 +143,10 @@ class OrderCycle(models.Model):
         CLOSED = "closed", _("Fermé")
 
     class Approval(models.TextChoices):
-        NOT_REQUIRED = "not_required", _("Pas d'approbation demandée")
+        NOT_REQUIRED = "not_required", _("Prix sans co-décision")
         DRAFT = "draft", _("Prix en préparation")
-        SUBMITTED = "submitted", _("Prix soumis pour approbation")
-        APPROVED = "approved", _("Prix approuvés")
+        SUBMITTED = "submitted", _("Prix en discussion")
+        APPROVED = "approved", _("Prix décidés ensemble")
 
     # Approval states in which a cycle may take orders.
     SELLING_APPROVALS = (Approval.NOT_REQUIRED, Approval.APPROVED)
@@ -215,6 +215,9 @@ class CycleVariant(models.Model):
 
     cycle = models.ForeignKey(OrderCycle, on_delete=models.CASCADE, related_name="cycle_variants")
     variant = models.ForeignKey("catalogue.Variant", on_delete=models.PROTECT, related_name="+")
+    # The producer price decided together for this cycle only (per kg or L for a variable-weight
+    # variant, like Variant.price); None: the catalogue's price, or the hub's own, applies.
+    price = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["cycle", "variant"], name="one_variant_per_cycle")]
@@ -271,10 +274,12 @@ class PriceDecision(models.Model):
     refusal. The cycle's history is the list of these; none is ever edited."""
 
     class Kind(models.TextChoices):
-        SUBMITTED = "submitted", _("Soumis pour approbation")
-        APPROVED = "approved", _("Approuvé")
-        COMMENTED = "commented", _("Commentaire")
+        SUBMITTED = "submitted", _("Prix soumis")
+        APPROVED = "approved", _("Prix acceptés")
+        COMMENTED = "commented", _("Message")
         CHANGES_REQUESTED = "changes_requested", _("Modifications demandées")
+        PROPOSED = "proposed", _("Contre-proposition")
+        DECIDED = "decided", _("Prix décidés")
 
     cycle = models.ForeignKey(OrderCycle, on_delete=models.CASCADE, related_name="price_decisions")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -286,8 +291,11 @@ class PriceDecision(models.Model):
         related_name="+",
         help_text=_("la structure au nom de laquelle la personne décide (un producteur du cycle)"),
     )
+    # Whom the author speaks for: "coordinator", "producer" or "referents" ("" before lines existed).
+    party = models.CharField(max_length=12, blank=True)
     comment = models.TextField(_("commentaire"), blank=True)
-    # What was decided on: the price list as it stood (producer prices and fees), frozen.
+    # What was decided on: the price list as it stood (producer prices and fees), frozen; for a
+    # counter-proposal, the lines it changed ({"changes": [...]}).
     price_list = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -296,3 +304,49 @@ class PriceDecision(models.Model):
 
     def __str__(self):
         return f"{self.cycle} — {self.get_kind_display()}"
+
+
+class CycleFee(models.Model):
+    """The amount of a fee decided together for one cycle (it replaces `Fee.amount` in that cycle)."""
+
+    cycle = models.ForeignKey(OrderCycle, on_delete=models.CASCADE, related_name="decided_fees")
+    fee = models.ForeignKey(Fee, on_delete=models.CASCADE, related_name="+")
+    amount = models.DecimalField(max_digits=12, decimal_places=4)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["cycle", "fee"], name="one_decided_amount_per_fee")]
+
+    def __str__(self):
+        return f"{self.cycle} — {self.fee_id}: {self.amount}"
+
+
+class PriceProposal(models.Model):
+    """A number a party puts on one line of a cycle's price list — a variant's producer price or a
+    fee's amount — during one round of negotiation (`submission`). Accepting the current number is
+    proposing it again; a different number is a counter-proposal. Never edited: the rows of a round,
+    in order, are its whole negotiation (`cabas.cycles.services_negotiation`)."""
+
+    cycle = models.ForeignKey(OrderCycle, on_delete=models.CASCADE, related_name="+")
+    submission = models.ForeignKey(PriceDecision, on_delete=models.CASCADE, related_name="proposals")
+    decision = models.ForeignKey(PriceDecision, on_delete=models.CASCADE, related_name="+", null=True)
+    variant = models.ForeignKey("catalogue.Variant", on_delete=models.CASCADE, null=True, related_name="+")
+    fee = models.ForeignKey(Fee, on_delete=models.CASCADE, null=True, related_name="+")
+    amount = models.DecimalField(max_digits=12, decimal_places=4)
+    party = models.CharField(max_length=12)
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(variant__isnull=False, fee__isnull=True)
+                | Q(variant__isnull=True, fee__isnull=False),
+                name="proposal_on_a_variant_or_a_fee",
+            ),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="proposal_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.cycle} — {self.party} {self.enterprise_id}: {self.amount}"

@@ -48,6 +48,7 @@ in two queries, then prices any number of variants in pure Python. Variants shou
 
 from __future__ import annotations
 
+import copy
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -57,7 +58,7 @@ from django.conf import settings
 from django.db import connection
 
 from cabas.catalogue.models import TaxRate
-from cabas.cycles.models import CycleDistributor, CycleSupplier, Fee, OrderCycle
+from cabas.cycles.models import CycleDistributor, CycleFee, CycleSupplier, Fee, OrderCycle
 from cabas.enterprises.models import Enterprise, VatRegime
 from cabas.lib import units
 from cabas.lib.money import HUNDRED, ZERO, round_money, split_vat, to_decimal
@@ -272,9 +273,11 @@ class FeeContext:
         fees: dict[int, Fee] = {}  # by name, then id
         roles: dict[int, set] = defaultdict(set)
         for role, supplier_id, *columns in _fees_attached(cycle.pk, distributor.pk if distributor else None):
-            fee, enterprise, tax_rate = _FEE_COLUMNS.instances(columns)
+            fee, enterprise, tax_rate, decided = _FEE_COLUMNS.instances(columns)
             if fee.pk not in fees:
                 fee.enterprise, fee.tax_rate = enterprise, tax_rate
+                if decided is not None:  # the amount decided together for this cycle
+                    fee.amount = decided.amount
                 fees[fee.pk] = fee
             if role is not None:
                 roles[fee.pk].add((role, supplier_id))
@@ -312,6 +315,29 @@ class FeeContext:
                 seen.add(fee.pk)
                 result.append(fee)
         return result
+
+    def with_amounts(self, amounts: dict[int, Decimal]) -> FeeContext:
+        """This context with the fees of `amounts` (fee id -> amount) charging those amounts instead:
+        the shelf prices a negotiation's proposed numbers would give. Fees are copied, never saved."""
+        copies: dict[int, Fee] = {}
+
+        def swap(fees):
+            result = []
+            for fee in fees:
+                if fee.pk in amounts:
+                    if fee.pk not in copies:
+                        copies[fee.pk] = copy.copy(fee)
+                        copies[fee.pk].amount = amounts[fee.pk]
+                    fee = copies[fee.pk]
+                result.append(fee)
+            return result
+
+        return FeeContext(
+            supplier_fees={k: swap(v) for k, v in self.supplier_fees.items()},
+            coordinator_fees=swap(self.coordinator_fees),
+            distributor_fees=swap(self.distributor_fees),
+            platform_fees=swap(self.platform_fees),
+        )
 
     def unit_fees(self, variant, quantity: int = 1, *, price: Decimal | None = None) -> list[FeeLineData]:
         """The per-item fees on one unit of `variant` on a line of `quantity` units (zero amounts
@@ -463,8 +489,11 @@ def payment_fee_line(payment_method, lines, *, charged=()) -> FeeLineData | None
     return _fee_line(fee, amount) if amount > 0 else None
 
 
-# What `_fees_attached` reads of each fee: the fee, its enterprise and its tax rate (FEE_RELATED).
-_FEE_COLUMNS = Columns(((Fee, "f", None), (Enterprise, "e", None), (TaxRate, "t", None)))
+# What `_fees_attached` reads of each fee: the fee, its enterprise and its tax rate (FEE_RELATED),
+# and the amount decided for the cycle (a CycleFee, None when there is none).
+_FEE_COLUMNS = Columns(
+    ((Fee, "f", None), (Enterprise, "e", None), (TaxRate, "t", None), (CycleFee, "cf", ("id", "amount")))
+)
 
 
 def _fees_attached(cycle_id: int, distributor_id: int | None) -> list[tuple]:
@@ -513,11 +542,13 @@ def _fees_attached(cycle_id: int, distributor_id: int | None) -> list[tuple]:
         f"INNER JOIN {qn(Enterprise._meta.db_table)} e ON e.{pk} = f.{fee['enterprise']} "
         f"LEFT OUTER JOIN {qn(TaxRate._meta.db_table)} t ON t.{pk} = f.{fee['tax_rate']} "
         f"LEFT OUTER JOIN ({attached}) a ON a.fee_id = f.{pk} "
+        f"LEFT OUTER JOIN {qn(CycleFee._meta.db_table)} cf ON cf.{qn('fee_id')} = f.{pk} "
+        f"AND cf.{qn('cycle_id')} = %s "
         f"WHERE f.{fee['active']} = %s AND (a.fee_id IS NOT NULL "
         f"OR (e.{qn(Enterprise._meta.get_field('slug').column)} = %s AND f.{fee['fee_type']} = %s)) "
         f"ORDER BY f.{fee['name']}, f.{pk}, a.role, a.supplier_id"
     )
-    params += [True, settings.PLATFORM_ENTERPRISE_SLUG, Fee.Type.PLATFORM]
+    params += [cycle_id, True, settings.PLATFORM_ENTERPRISE_SLUG, Fee.Type.PLATFORM]
     return fetch(sql, params)
 
 

@@ -48,6 +48,13 @@ PRESET_DEFAULTS = {
     ModelPreset.DRIVE: (False, Sells.ANY),
 }
 
+# Whose agreement a new enterprise's cycle prices need, by preset: an AMAP decides its prices with
+# its producers and its members' referents, a producer store with its producers. Others choose.
+PRESET_PRICE_APPROVAL = {
+    ModelPreset.AMAP: "producers_and_referents",
+    ModelPreset.PRODUCER_STORE: "producers",
+}
+
 
 class LegalForm(models.TextChoices):
     EI = "ei", _("Entreprise individuelle (EI, micro-entreprise)")

@@ -16,8 +16,10 @@ from cabas.enterprises.exceptions import (
 )
 from cabas.enterprises.geocoding import geocode_address
 from cabas.enterprises.models import (
+    PRESET_PRICE_APPROVAL,
     Enterprise,
     GeocodeStatus,
+    PriceApproval,
     Role,
     VatRegime,
 )
@@ -162,8 +164,15 @@ def enterprise_create(
                 vat_regime=vat_regime,
                 vat_number=vat_number,
                 email=owner.email,
+                price_approval=PRESET_PRICE_APPROVAL.get(model, PriceApproval.NONE),
             )
-            Role.objects.create(user=owner, enterprise=enterprise, role=Role.Level.OWNER)
+            # In an AMAP the founding member speaks for the members on prices until others do.
+            Role.objects.create(
+                user=owner,
+                enterprise=enterprise,
+                role=Role.Level.OWNER,
+                consumer_referent=enterprise.price_approval == PriceApproval.PRODUCERS_AND_REFERENTS,
+            )
     except IntegrityError:  # a concurrent creation took the slug between the check and the insert
         raise SlugUnavailable(slug)
     return enterprise

@@ -4,7 +4,7 @@ with the price, stock and visibility the shop uses (a hub's inventory overrides 
 Shared by the shopfront, the cart and `order_place`, so that what is shown is what is sold.
 """
 
-from django.db.models import BooleanField, DecimalField, F, IntegerField, Value
+from django.db.models import BooleanField, DecimalField, F, IntegerField, OuterRef, Subquery, Value
 
 from cabas.catalogue.models import InventoryItem, Variant
 from cabas.catalogue.services_inventory import granting_producers, offers_for
@@ -35,9 +35,11 @@ def is_hub(distributor: Enterprise) -> bool:
 def offered_variants(cycle: OrderCycle, distributor: Enterprise, variants=None):
     """The active variants `distributor` sells in `cycle`, annotated like
     `cabas.catalogue.services_inventory.offers_for`: `offer_price`, `offer_on_hand`,
-    `offer_on_demand`, `override_on_hand` (a hub's own stock, else None). One query when evaluated.
+    `offer_on_demand`, `override_on_hand` (a hub's own stock, else None), and `cycle_price` (the
+    producer price decided together for this cycle, else None). One query when evaluated.
     """
     base = Variant.objects.all() if variants is None else variants
+    base = base.annotate(cycle_price=_cycle_price(cycle))
     base = base.filter(pk__in=CycleVariant.objects.filter(cycle=cycle).values("variant")).exclude(
         pk__in=CycleDistributor.excluded_variants.through.objects.filter(
             cycledistributor__cycle=cycle, cycledistributor__distributor=distributor
@@ -52,6 +54,13 @@ def offered_variants(cycle: OrderCycle, distributor: Enterprise, variants=None):
         offer_on_hand=F("on_hand"),
         offer_on_demand=F("on_demand"),
         offer_visible=Value(True, output_field=BooleanField()),
+    )
+
+
+def _cycle_price(cycle: OrderCycle) -> Subquery:
+    return Subquery(
+        CycleVariant.objects.filter(cycle=cycle, variant=OuterRef("pk")).values("price")[:1],
+        output_field=DecimalField(max_digits=12, decimal_places=2),
     )
 
 
@@ -76,9 +85,11 @@ OFFER_RELATED = ("product__producer", "product__category__default_tax_rate", "ta
 
 
 def apply_offer_price(variant: Variant) -> Variant:
-    """Make the in-memory `variant` carry the shop's price (a hub's own price when it set one), so
+    """Make the in-memory `variant` carry the shop's price — the price decided together for the
+    cycle when there is one, else the hub's own price when it set one, else the producer's — so
     that pricing (producer price, percent fees) uses what this shop sells at. Never saved."""
-    offer_price = getattr(variant, "offer_price", None)
+    cycle_price = getattr(variant, "cycle_price", None)
+    offer_price = cycle_price if cycle_price is not None else getattr(variant, "offer_price", None)
     if offer_price is not None:
         variant.price = offer_price
     return variant

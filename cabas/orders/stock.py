@@ -53,6 +53,7 @@ _LOCK_PARTS = (
     (Category, "c", None),
     (TaxRate, "t1", None),
     (TaxRate, "t2", None),
+    (CycleVariant, "cv", ("id", "price")),
 )
 
 
@@ -77,27 +78,28 @@ def _producer_offers_locked(order: Order, ids: list[int]) -> list[Variant]:
         f"INNER JOIN {t[Category]} c ON p.category_id = c.id "
         f"INNER JOIN {t[TaxRate]} t1 ON c.default_tax_rate_id = t1.id "
         f"LEFT OUTER JOIN {t[TaxRate]} t2 ON v.tax_rate_id = t2.id "
+        f"INNER JOIN {qn(CycleVariant._meta.db_table)} cv ON cv.variant_id = v.id AND cv.cycle_id = %s "
         f"WHERE v.id IN ({', '.join(['%s'] * len(ids))}) "
         "AND v.archived_at IS NULL AND p.archived_at IS NULL "
-        f"AND v.id IN (SELECT variant_id FROM {qn(CycleVariant._meta.db_table)} WHERE cycle_id = %s) "
         f"AND NOT v.id IN (SELECT x.variant_id FROM {qn(excluded.m2m_db_table())} x "
         f"INNER JOIN {qn(CycleDistributor._meta.db_table)} d ON x.cycledistributor_id = d.id "
         "WHERE d.cycle_id = %s AND d.distributor_id = %s) "
         f"ORDER BY v.id{lock}"
     )
-    rows = fetch(sql, [*ids, order.cycle_id, order.cycle_id, order.seller_id])
+    rows = fetch(sql, [order.cycle_id, *ids, order.cycle_id, order.seller_id])
     return [_offer_from_row(row) for row in rows]
 
 
 def _offer_from_row(row) -> Variant:
     instances = _LOCKED.instances(row)
-    variant, product, producer, category, default_rate, own_rate = instances
+    variant, product, producer, category, default_rate, own_rate, in_cycle = instances
     category.default_tax_rate = default_rate
     product.producer, product.category = producer, category
     variant.product, variant.tax_rate = product, own_rate
     # The annotations of `offered_variants` for a seller of its own products.
     variant.override_price = variant.override_on_hand = None
     variant.offer_price, variant.offer_on_hand = variant.price, variant.on_hand
+    variant.cycle_price = in_cycle.price
     variant.offer_on_demand, variant.offer_visible = variant.on_demand, True
     return variant
 

@@ -127,7 +127,7 @@ def test_it_prepares_a_cycle_step_by_step_on_a_phone(page, demo, login_as, axe_c
 
     # Prices: producer prices and fees, nothing to approve for this AMAP.
     page.get_by_role("link", name="Voir les prix du cycle").click()
-    expect(page.get_by_role("heading", name="Liste de prix actuelle")).to_be_visible()
+    expect(page.get_by_role("heading", name="Prix du cycle", exact=True)).to_be_visible()
     check()
 
     # The general step, then a copy one week later.

@@ -4,19 +4,15 @@ with the stock-changed message), the order page, "Mes commandes", "Où va votre 
 back-office pages of fees, pickup and delivery, payment methods, cycles, price approvals, customers,
 visibility rules and orders — with the demo territory loaded."""
 
-import datetime
 import re
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from cabas.catalogue.models import InventoryItem, Variant
-from cabas.cycles import services as cycle_services
-from cabas.cycles import services_approval
 from cabas.cycles.models import CycleVariant, Fee, OrderCycle, ShippingMethod
-from cabas.enterprises.models import Enterprise, PriceApproval
+from cabas.enterprises.models import Enterprise
 from cabas.orders.cart import cart_set_quantity
 from cabas.orders.exceptions import OrderError
 from cabas.orders.models import Order, VisibilityRule
@@ -255,42 +251,4 @@ def test_it_has_no_accessibility_violation_on_the_shops_back_office(page, demo, 
     )
     page.locator("main form").last.locator("button[type=submit]").first.click()
     expect(page.get_by_text(re.compile("[Ll]igne 2"))).to_be_visible()
-    check()
-
-
-def test_it_has_no_accessibility_violation_on_the_price_approval_pages(page, demo, login_as, check):
-    from django.contrib.auth import get_user_model
-
-    amap, farm = Enterprise.objects.get(slug=AMAP), Enterprise.objects.get(slug=FARM)
-    amap.price_approval = PriceApproval.PRODUCERS
-    amap.save(update_fields=["price_approval"])
-    now = timezone.now()
-    cycle = cycle_services.cycle_create(
-        coordinator=amap,
-        name="Distribution du jeudi",
-        opens_at=now + datetime.timedelta(days=1),
-        closes_at=now + datetime.timedelta(days=6),
-    )
-    cycle_services.cycle_supplier_add(cycle=cycle, supplier=farm)
-    cycle_services.cycle_variants_add(
-        cycle=cycle, uuids=list(farm.products.values_list("variants__uuid", flat=True))
-    )
-    services_approval.cycle_prices_submit(cycle=cycle, user=get_user_model().objects.get(email=AMAP_OWNER))
-
-    login_as(page, AMAP_OWNER)
-    visit_all(page, check, [f"/manage/{AMAP}/cycles/", f"/manage/{AMAP}/cycles/{cycle.uuid}/prices/"])
-
-    page.context.clear_cookies()
-    login_as(page, FARMER)
-    approval = f"/manage/{FARM}/cycles/approvals/{cycle.uuid}/"
-    visit_all(page, check, [f"/manage/{FARM}/cycles/approvals/", approval])
-    # Asking for changes without saying which: the error is announced.
-    page.get_by_role("radio", name="Je demande des modifications").check()
-    page.get_by_role("button", name="Envoyer").click()
-    expect(page.locator(".errorlist, .form-errors").first).to_be_visible()
-    check()
-    page.get_by_role("radio", name="J'approuve ces prix").check()
-    page.get_by_label("Commentaire").fill("D'accord pour ces prix.")
-    page.get_by_role("button", name="Envoyer").click()
-    expect(page.get_by_text("D'accord pour ces prix.").first).to_be_visible()
     check()

@@ -2,19 +2,13 @@
 with pickup and cheque, and reads the confirmation email; the hub manager sees the order; a producer
 approves a price list before opening — with the demo territory loaded."""
 
-import datetime
 import re
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from cabas.catalogue.models import Variant
-from cabas.cycles import services as cycle_services
-from cabas.cycles.models import OrderCycle
-from cabas.enterprises.models import Enterprise, PriceApproval
 from cabas.orders.models import Order
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -125,56 +119,3 @@ AMAP_OWNER = "sophie@amap-guillotiere.fr"
 FARM = "ferme-des-collines"
 FARMER = "claire@ferme-des-collines.fr"
 CYCLE = "Distribution du jeudi"
-
-
-def test_it_opens_a_cycle_only_once_its_producer_approved_the_prices(page, demo, login_as):
-    amap = Enterprise.objects.get(slug=AMAP)
-    farm = Enterprise.objects.get(slug=FARM)
-    amap.price_approval = PriceApproval.PRODUCERS
-    amap.save(update_fields=["price_approval"])
-    now = timezone.now()
-    cycle = cycle_services.cycle_create(
-        coordinator=amap,
-        name=CYCLE,
-        opens_at=now + datetime.timedelta(days=1),
-        closes_at=now + datetime.timedelta(days=6),
-    )
-    cycle_services.cycle_supplier_add(cycle=cycle, supplier=farm)
-    uuids = Variant.objects.filter(product__producer=farm, archived_at__isnull=True).values_list(
-        "uuid", flat=True
-    )
-    assert cycle_services.cycle_variants_add(cycle=cycle, uuids=list(uuids)) > 0
-    assert cycle.approval == OrderCycle.Approval.DRAFT
-
-    # The coordinator submits the price list.
-    login_as(page, AMAP_OWNER)
-    page.goto(f"/manage/{AMAP}/cycles/")
-    page.get_by_role("link", name=CYCLE).click()
-    page.get_by_role("link", name="Prix et approbation").click()
-    expect(page.get_by_text("Prix en préparation.")).to_be_visible()
-    page.get_by_role("button", name="Soumettre ces prix pour approbation").click()
-    expect(page.get_by_text("Prix soumis pour approbation.").first).to_be_visible()
-
-    # The opening time comes: without approved prices the shop does not sell the cycle.
-    OrderCycle.objects.filter(pk=cycle.pk).update(opens_at=timezone.now() - datetime.timedelta(minutes=1))
-    page.goto(f"/{AMAP}/shop/")
-    expect(page.get_by_text("Pas de vente en cours")).to_be_visible()
-
-    # The producer approves from its approvals page.
-    page.context.clear_cookies()
-    login_as(page, FARMER)
-    page.goto(f"/manage/{FARM}/")
-    page.get_by_role("link", name="Prix à approuver").first.click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Prix à approuver")
-    page.get_by_role("link", name=CYCLE).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(CYCLE)
-    page.get_by_role("radio", name="J'approuve ces prix").check()
-    page.get_by_role("button", name="Envoyer").click()
-    expect(page.get_by_text("Prix approuvés").first).to_be_visible()
-
-    # Now the shop sells the cycle.
-    cycle.refresh_from_db()
-    assert cycle.approval == OrderCycle.Approval.APPROVED
-    page.goto(f"/{AMAP}/shop/")
-    expect(page.get_by_text(CYCLE).first).to_be_visible()
-    expect(page.locator(".variant-row").first).to_be_visible()

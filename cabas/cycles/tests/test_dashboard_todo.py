@@ -10,7 +10,7 @@ from cabas.enterprises.models import Role, Sells
 from tests.factories import EnterpriseFactory, HubFactory, RoleFactory, VariantFactory
 
 FIRST_PRODUCT = "Ajoutez votre premier produit"
-PRICES = "Des prix attendent votre décision"
+PRICES = "Prix à décider : «"
 OPEN_CYCLE = "Ouvrez un cycle"
 
 
@@ -85,7 +85,8 @@ def test_prices_wait_for_each_producers_decision_until_it_approves(client, submi
     role = Role.objects.get(enterprise=producer, role="manager")
     client.force_login(role.user)
     page = dashboard(client, producer)
-    assert PRICES in page and reverse("cycles:approvals", args=[producer.slug]) in page
+    assert PRICES in page and reverse("cycles:approval", args=[producer.slug, cycle.uuid]) in page
+    assert "attend votre réponse sur 1 prix" in page
 
     services_approval.cycle_price_decide(
         cycle=cycle, user=role.user, enterprise=producer, role=role, kind="approved"
@@ -96,22 +97,29 @@ def test_prices_wait_for_each_producers_decision_until_it_approves(client, submi
     assert PRICES in dashboard(client, other)
 
 
-def test_prices_wait_again_after_a_new_submission(client, submitted):
+def test_prices_wait_again_after_a_counter_proposal_or_a_new_submission(client, submitted):
     cycle, (producer, other) = submitted
     role = Role.objects.get(enterprise=producer, role="manager")
     services_approval.cycle_price_decide(
         cycle=cycle, user=role.user, enterprise=producer, role=role, kind="approved"
     )
     other_role = Role.objects.get(enterprise=other, role="manager")
-    services_approval.cycle_price_decide(
-        cycle=cycle,
-        user=other_role.user,
-        enterprise=other,
-        role=other_role,
-        kind="changes_requested",
-        comment="Trop cher",
+    other_line = f"v{other.products.get().variants.get().pk}"
+    services_approval.cycle_prices_respond(
+        cycle=cycle, user=other_role.user, enterprise=other, role=other_role, answers={other_line: "99.00"}
     )
     coordinator = Role.objects.get(enterprise=cycle.coordinator, role="manager").user
+    client.force_login(coordinator)
+    page = dashboard(client, cycle.coordinator)
+    assert "attend votre réponse sur 1 prix" in page  # the coordinator must answer the counter-proposal
+    assert reverse("cycles:prices", args=[cycle.coordinator.slug, cycle.uuid]) in page
+    client.force_login(role.user)
+    assert PRICES not in dashboard(client, producer)  # not its product
+
+    VariantFactory(product__producer=other)
+    services.cycle_variants_add(cycle=cycle)  # a change sends the prices back to preparation
+    client.force_login(coordinator)
+    assert "Soumettez les prix du cycle" in dashboard(client, cycle.coordinator)
     services_approval.cycle_prices_submit(cycle=cycle, user=coordinator)
 
     client.force_login(role.user)

@@ -70,6 +70,23 @@ def test_it_creates_an_enterprise_with_its_owner(db, customer):
     assert Role.objects.get(enterprise=enterprise).role == Role.Level.OWNER
 
 
+@pytest.mark.parametrize(
+    ("model", "approval", "referent"),
+    [
+        ("amap", "producers_and_referents", True),
+        ("producer_store", "producers", False),
+        ("hub", "none", False),
+        ("producer", "none", False),
+    ],
+)
+def test_the_amap_and_producer_store_presets_decide_prices_together(db, customer, model, approval, referent):
+    enterprise = create(customer, model=model)
+
+    assert enterprise.price_approval == approval
+    # the founding member of an AMAP speaks for its members on prices until others do
+    assert Role.objects.get(enterprise=enterprise).consumer_referent is referent
+
+
 def test_it_refuses_a_taken_slug_and_creates_nothing(db, customer, enterprise):
     with pytest.raises(SlugUnavailable):
         create(customer, slug="ferme-des-collines")

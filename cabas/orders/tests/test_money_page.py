@@ -116,9 +116,13 @@ def test_it_works_before_any_order(client, db):
     assert "Pas encore de commande" in response.content.decode()
 
 
-def test_it_hides_the_page_of_a_hidden_coordinator(client, db):
+def test_a_hidden_coordinators_page_is_reachable_by_its_link_but_not_indexed(client, db):
     cycle = make_cycle(HubFactory(visibility="hidden"))
-    assert client.get(url(cycle)).status_code == 404
+    response = client.get(url(cycle))
+    assert response.status_code == 200
+    assert '<meta name="robots" content="noindex">' in response.content.decode()
+    public = client.get(url(make_cycle(HubFactory()))).content.decode()
+    assert "noindex" not in public
 
 
 def test_it_answers_in_a_constant_number_of_queries(client, db, django_assert_max_num_queries):
