@@ -3,13 +3,20 @@
 Each product: (name, category slug, description, variants); each variant:
 (variant name, quantity, unit, unit name, price VAT included, stock or None for "à la demande",
 variable weight).
+
+Each product also has an illustration, photos/<its name, slugified>.webp (drawn by
+photos/generate.py), described by PHOTO_ALTS for those who do not see it.
 """
 
 from decimal import Decimal
+from pathlib import Path
 
+from django.core.files import File
 from django.db import transaction
 
-from cabas.catalogue.models import Category, Product, Variant
+from cabas.catalogue.models import Category, Product, ProductPhoto, Variant
+from cabas.catalogue.photos import thumbnail_make
+from cabas.enterprises.services import slug_base
 
 D = Decimal
 
@@ -165,6 +172,65 @@ PRODUCTS: dict[str, list[tuple]] = {
 }
 
 
+PHOTOS_DIR = Path(__file__).resolve().parent / "photos"
+
+PHOTO_ALTS = {
+    "Tomates anciennes": "Tomates rouges, jaunes, vertes rayées et noires en tas",
+    "Salade batavia": "Une salade batavia bien pommée, vert tendre au cœur",
+    "Poireaux": "Une botte de trois poireaux, blancs et feuilles vertes",
+    "Courge butternut": "Une courge butternut orange clair, en forme de poire",
+    "Panier de saison": "Un panier en osier garni de tomate, carotte, salade et aubergine",
+    "Picodon frais": "Trois petits fromages de chèvre ronds et blancs sur une planche",
+    "Tomme de chèvre": "Une part de tomme à pâte blanche et croûte grise",
+    "Yaourt de chèvre nature": "Deux pots de yaourt blancs au couvercle bleu",
+    "Pain de campagne au levain": "Un grand pain doré, entaillé sur le dessus",
+    "Brioche": "Une brioche à tête, dorée",
+    "Pommes Reine des reinettes": "Trois pommes jaunes et rouges avec leur queue et une feuille",
+    "Jus de pomme": "Une bouteille de jus de pomme ambré et une pomme rouge",
+    "Miel de châtaignier": "Un pot de miel brun foncé et une feuille de châtaignier",
+    "Miel toutes fleurs": "Un pot de miel doré entre deux fleurs blanches",
+    "Coteaux du Lyonnais rouge": "Une bouteille de vin rouge et un verre servi",
+    "Coteaux du Lyonnais blanc": "Une bouteille de vin blanc et un verre servi",
+    "Poulet fermier": "Une poule rousse à crête rouge",
+    "Œufs de plein air": "Six œufs blancs et roux dans leur boîte",
+    "Pleurotes": "Un bouquet de pleurotes gris",
+    "Shiitakés": "Trois champignons shiitakés à chapeau brun",
+    "Bière blonde": "Une bouteille de bière brune et un verre de bière blonde mousseuse",
+    "Tisane du soir": "Une tasse de tisane fumante et deux feuilles de verveine",
+}
+
+
+def demo_photo_path(name: str) -> Path:
+    """The illustration of the demo product called `name`."""
+    return PHOTOS_DIR / f"{slug_base(name, 'produit')}.webp"
+
+
+def demo_photo_attach(product: Product) -> ProductPhoto:
+    """Give `product` its illustration, as its first photo.
+
+    The files are stored once, under names of their own (products/demo/...), and written again only
+    if the illustration changed; the photo row is matched by its file, so nothing is duplicated.
+    """
+    source = demo_photo_path(product.name)
+    stem = source.stem
+    storage = ProductPhoto._meta.get_field("image").storage
+    image, thumbnail = f"products/demo/{stem}.webp", f"products/demo/thumbs/{stem}-400.jpg"
+    if storage.exists(image) and storage.size(image) != source.stat().st_size:
+        storage.delete(image)
+        storage.delete(thumbnail)
+    with source.open("rb") as file:
+        if not storage.exists(image):
+            image = storage.save(image, File(file, name=source.name))
+        if not storage.exists(thumbnail):
+            thumbnail = storage.save(thumbnail, thumbnail_make(File(file, name=source.name)))
+    photo, _ = ProductPhoto.objects.update_or_create(
+        product=product,
+        image=image,
+        defaults={"thumbnail": thumbnail, "alt": PHOTO_ALTS[product.name], "position": 0},
+    )
+    return photo
+
+
 @transaction.atomic
 def demo_products_load(enterprises: dict) -> int:
     """Create or refresh the demo products of the demo producers; returns how many variants exist."""
@@ -179,6 +245,7 @@ def demo_products_load(enterprises: dict) -> int:
                 defaults={"category": categories[category], "description": description, "archived_at": None},
             )
             product.labels.set(producer.labels.all())
+            demo_photo_attach(product)
             for position, (variant_name, quantity, unit, unit_name, price, stock, variable) in enumerate(
                 variants
             ):

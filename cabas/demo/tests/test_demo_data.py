@@ -17,6 +17,11 @@ from cabas.lib.geo import haversine_km
 DEMO_PASSWORD = "cabas-demo-2026"
 
 
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # the demo products' photos
+
+
 @pytest.fixture
 def demo(db):
     call_command("demo_data", verbosity=0)
