@@ -20,9 +20,20 @@ from django.utils import timezone
 from schwifty import IBAN
 
 from cabas.catalogue.models import TaxRate, Variant
-from cabas.cycles.models import CycleDistributor, CycleSupplier, CycleVariant, Fee, OrderCycle, ShippingMethod
+from cabas.cycles import services_approval
+from cabas.cycles.models import (
+    CycleDistributor,
+    CycleSupplier,
+    CycleVariant,
+    Fee,
+    OrderCycle,
+    PriceDecision,
+    ShippingMethod,
+)
+from cabas.cycles.negotiation import COORDINATOR, PRODUCER, negotiation
 from cabas.enterprises.geocoding import geocode_address, geocode_place
 from cabas.enterprises.models import (
+    PRESET_PRICE_APPROVAL,
     Enterprise,
     GeocodeStatus,
     LegalForm,
@@ -374,6 +385,67 @@ def _cycle_upsert(
     return cycle, len(variants)
 
 
+def _prices_decided_together(shop: Enterprise, cycle: OrderCycle) -> None:
+    """A shop whose preset decides prices together (the producer store) does so for real: it submits
+    its cycle's prices, its first producer counter-proposes one price (20 cents more) and accepts the
+    rest, the others accept, the shop accepts the counter-proposal. Done once: a cycle already
+    decided stays so."""
+    approval = PRESET_PRICE_APPROVAL.get(shop.model)
+    if approval is None:
+        return
+    if shop.price_approval != approval:
+        shop.price_approval = approval
+        shop.save(update_fields=["price_approval"])
+    if PriceDecision.objects.filter(cycle=cycle, kind=PriceDecision.Kind.DECIDED).exists():
+        OrderCycle.objects.filter(pk=cycle.pk).update(approval=OrderCycle.Approval.APPROVED)
+        return
+    OrderCycle.objects.filter(pk=cycle.pk).update(approval=OrderCycle.Approval.DRAFT)
+    owner = Role.objects.filter(enterprise=shop, role=Role.Level.OWNER).select_related("user").first()
+    cycle.refresh_from_db()
+    services_approval.cycle_prices_submit(
+        cycle=cycle, user=owner.user, comment="Les prix de la saison d'hiver, à valider ensemble."
+    )
+    cycle.refresh_from_db()
+    state = negotiation(cycle, with_shelf=False)
+    producers = [p for p in state.parties if p.kind == PRODUCER]
+    for index, party in enumerate(producers):
+        role = (
+            Role.objects.filter(enterprise=party.enterprise, role=Role.Level.OWNER)
+            .select_related("user")
+            .first()
+        )
+        if role is None:
+            continue
+        answers, comment = {}, ""
+        line = next((x for x in state.lines_for(party.key) if x.variant is not None), None)
+        if index == 0 and line is not None:
+            answers = {line.key: str(line.current + Decimal("0.20"))}
+            comment = "Le froid a réduit la récolte : je propose 20 centimes de plus sur ce produit."
+        services_approval.cycle_prices_respond(
+            cycle=cycle,
+            user=role.user,
+            enterprise=party.enterprise,
+            role=role,
+            party_kind=PRODUCER,
+            answers=answers,
+            accept_all=True,
+            comment=comment,
+        )
+        cycle.refresh_from_db()
+    cycle.refresh_from_db()
+    if cycle.approval != OrderCycle.Approval.APPROVED:
+        owner_role = Role.objects.get(enterprise=shop, user=owner.user)
+        services_approval.cycle_prices_respond(
+            cycle=cycle,
+            user=owner.user,
+            enterprise=shop,
+            role=owner_role,
+            party_kind=COORDINATOR,
+            accept_all=True,
+            comment="D'accord, c'est juste.",
+        )
+
+
 def _customers_upsert(shop: Enterprise, users: dict) -> None:
     for email, first_name, last_name, tags in CUSTOMERS:
         Customer.objects.update_or_create(
@@ -407,7 +479,8 @@ def demo_cycles_load(enterprises: dict, users: dict) -> CyclesSummary:
             fees[row["role"]].append(_fee_upsert(shop, row, rates))
         _customers_upsert(shop, users)
         _credit_upsert(shop)
-        _cycle, offered = _cycle_upsert(shop, config, fees, shipping, payments, now)
+        cycle, offered = _cycle_upsert(shop, config, fees, shipping, payments, now)
+        _prices_decided_together(shop, cycle)
         cycles += 1
         variants += offered
     return CyclesSummary(cycles=cycles, variants=variants)
