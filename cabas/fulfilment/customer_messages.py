@@ -19,11 +19,12 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.db.models.functions import Lower
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cabas.accounts.emails import enqueue_templated_email
+from cabas.cycles.pickup import pickup_when, pickup_where
 from cabas.cycles.registry import HistoryEntry
 from cabas.errors import DomainError
 from cabas.fulfilment import tasks  # tasks.py refers to this module as a whole: no import cycle of names
@@ -92,19 +93,13 @@ def message_send(
     return message
 
 
-def _when(value) -> str:
-    if value is None:
-        return ""
-    return formats.date_format(timezone.localtime(value), "l j F Y à H:i")
-
-
 def _order_context(order: Order) -> dict:
     method = order.shipping_method
     place = ""
     if method is not None:
-        where = ", ".join(p for p in [method.address, f"{method.postcode} {method.city}".strip()] if p)
+        where = pickup_where(method)
         place = f"{method.name} ({where})" if where else method.name
-    return {"number": order.number, "place": place, "pickup_at": _when(order.pickup_at)}
+    return {"number": order.number, "place": place, "pickup_at": pickup_when(order.pickup_at, method)}
 
 
 def _by_address(message: CustomerMessage) -> dict[str, list[Order]]:

@@ -22,7 +22,7 @@ from cabas.orders.exceptions import InvalidQuantity, NotOffered, OrderNotEditabl
 from cabas.orders.lines import clean_quantity, display_name, line_snapshot
 from cabas.orders.models import Line, Order
 from cabas.orders.offers import OFFER_RELATED, available_quantity, check_open, offers_by_id
-from cabas.orders.pricing import order_price
+from cabas.orders.pricing import order_bill, order_price
 
 # The lines of a cart with what pricing them reads (the variant's product, producer, tax rates).
 LINE_RELATED = tuple(f"variant__{related}" for related in OFFER_RELATED)
@@ -184,6 +184,7 @@ class CartView:
     fee_lines: list
     totals: object
     item_count: int
+    bill: object = None  # orders.pricing.Bill: what the buyer reads
 
     @property
     def empty(self) -> bool:
@@ -210,9 +211,10 @@ def cart_priced(
     """Price cart `lines` as they would be placed now. With `refresh`, each line is brought up to
     today's offer in memory (one query; lines no longer offered go to `unavailable`); otherwise
     the lines' variants must have OFFER_RELATED loaded and their snapshot price is used. Each line
-    gets `breakdown`, `shop_unit_price` and `shop_total` (incl. per-item fees); fee lines and totals
-    come from `order_price`, so every sum is exact. `customer` (the seller's record of the
-    logged-in `user`) gets its solidarity prices, as negative fee lines."""
+    gets `breakdown` and, from `order_bill`, `shop_unit_price` and `shop_total` (incl. per-item
+    fees); fee lines and totals come from `order_price`, so every sum is exact (`bill`: what the
+    buyer reads). `customer` (the seller's record of the logged-in `user`) gets its solidarity
+    prices, as negative fee lines."""
     context = context or FeeContext.for_cycle(cycle, distributor)
     lines = list(lines)
     unavailable = []
@@ -229,10 +231,7 @@ def cart_priced(
             kept.append(line)
         lines = kept
     for line in lines:
-        breakdown = context.price_breakdown(line.variant, line.quantity, price=line.unit_price)
-        line.breakdown = breakdown
-        line.shop_unit_price = breakdown.unit_price
-        line.shop_total = money.round_money(breakdown.unit_price * line.quantity)
+        line.breakdown = context.price_breakdown(line.variant, line.quantity, price=line.unit_price)
     price = order_price(
         context=context,
         lines=lines,
@@ -242,12 +241,20 @@ def cart_priced(
         customer=customer,
         user=user,
     )
+    bill = order_bill(
+        context=context,
+        lines=lines,
+        fee_lines=price.fee_lines,
+        total=price.totals.total,
+        vat_total=price.totals.vat_total,
+    )
     return CartView(
         lines=lines,
         unavailable=unavailable,
         fee_lines=price.fee_lines,
         totals=price.totals,
         item_count=sum(line.quantity for line in lines),
+        bill=bill,
     )
 
 

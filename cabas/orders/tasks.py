@@ -19,50 +19,43 @@ from django_tasks import task
 
 from cabas.accounts.emails import enqueue_templated_email
 from cabas.accounts.tasks import send_templated_email
+from cabas.cycles.pickup import pickup_when, pickup_where
 from cabas.enterprises.models import Enterprise
 from cabas.lib.money import format_eur
 from cabas.orders import pick_list, registry
 from cabas.orders.links import order_url
 from cabas.orders.models import Order
+from cabas.orders.pricing import line_unit_price_display, placed_order_bill
 
 GUEST_LINKS_MAX = 10  # the last orders of an address whose links are emailed again
-
-
-def _when(value) -> str:
-    if value is None:
-        return ""
-    return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
 
 
 def confirmation_context(order) -> dict:
     """What the confirmation email shows, as plain data (lines, fee lines, totals, pickup, payment)."""
     method = order.shipping_method
     payment = order.payment_method
-    lines = list(order.lines.all())
-    estimated = any(line.estimated for line in lines)
+    bill = placed_order_bill(order)
     lines = [
         {
             "name": line.name,
             "size": line.size,
             "quantity": line.quantity,
-            "unit_price": format_eur(line.unit_price),
-            "total": format_eur(line.total),
+            "unit_price": line_unit_price_display(line),
+            "total": format_eur(line.shop_total),
             "weight_note": line.weight_note,
         }
-        for line in lines
+        for line in bill.lines
     ]
     fee_lines = [
         {"name": fee.name, "enterprise": fee.enterprise.name, "amount": format_eur(fee.amount)}
-        for fee in order.fee_lines.select_related("enterprise")
+        for fee in bill.fee_lines
     ]
     pickup = {}
     if method is not None:
         pickup = {
             "name": method.name,
             "delivery": method.kind == "delivery",
-            "address": ", ".join(
-                p for p in [method.address, f"{method.postcode} {method.city}".strip()] if p
-            ),
+            "address": pickup_where(method),
             "instructions": method.instructions,
         }
     return {
@@ -71,12 +64,11 @@ def confirmation_context(order) -> dict:
         "full_name": order.full_name,
         "lines": lines,
         "fee_lines": fee_lines,
-        "items_total": format_eur(order.items_total),
-        "fees_total": format_eur(order.fees_total),
+        "products_total": format_eur(bill.products_total),
         "total": format_eur(order.total),
         "vat_total": format_eur(order.vat_total),
         "pickup": pickup,
-        "pickup_at": _when(order.pickup_at),
+        "pickup_at": pickup_when(order.pickup_at, method),
         "delivery_address": ", ".join(
             p for p in [order.address, f"{order.postcode} {order.city}".strip()] if p
         ),
@@ -85,7 +77,7 @@ def confirmation_context(order) -> dict:
         "note": order.note,
         "url": order_url(order),
         "guest": order.user_id is None,
-        "estimated": estimated,
+        "estimated": bill.estimated,
     }
 
 

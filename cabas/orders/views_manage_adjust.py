@@ -14,11 +14,13 @@ from cabas.orders.adjust import Adjustment, order_adjust, parse_weight
 from cabas.orders.exceptions import InsufficientStock, OrderError
 from cabas.orders.models import Order
 from cabas.orders.offers import offer_choices
+from cabas.orders.pricing import VARIANT_PRICING_RELATED_OF_LINE, placed_order_bill
 from cabas.orders.views_manage_orders import order_for_manager
 
 
 def _form_lines(order: Order, posted=None) -> list:
-    lines = list(order.lines.select_related("variant"))
+    lines = list(order.lines.select_related(*VARIANT_PRICING_RELATED_OF_LINE))
+    placed_order_bill(order, lines=lines)  # each line at the shop's unit price, as its buyer reads it
     for line in lines:
         key = str(line.variant.uuid)
         line.key = key

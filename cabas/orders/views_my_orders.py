@@ -28,6 +28,7 @@ from cabas.orders.exceptions import OrderError
 from cabas.orders.links import guest_token_valid, order_path
 from cabas.orders.models import Order
 from cabas.orders.offers import offer_choices, sellable_cycles
+from cabas.orders.pricing import VARIANT_PRICING_RELATED_OF_LINE, placed_order_bill
 from cabas.orders.registry import cancellation_notes, order_page_context
 from cabas.orders.views_checkout import GUEST_ORDERS, remember_guest_order
 
@@ -78,21 +79,10 @@ def my_orders(request):
 
 
 def _order_context(request, order) -> dict:
-    lines = list(order.lines.all())
-    for line in lines:
-        line.shop_unit_price = line.unit_price
-        line.shop_total = line.total
-    fee_lines = list(order.fee_lines.select_related("enterprise"))
-    view = {
-        "lines": lines,
-        "fee_lines": fee_lines,
-        "totals": order,
-        # to weigh still: the total may change (not once cancelled: nothing is owed)
-        "estimated": order.status != Order.Status.CANCELLED and any(line.estimated for line in lines),
-    }
+    bill = placed_order_bill(order)
     return {
         "order": order,
-        "view": view,
+        "bill": bill,
         "can_change": order.is_buyer and changes.order_can_change(order),
         "can_edit": order.is_buyer and changes.order_can_edit(order),
         "can_reorder": order.is_buyer,
@@ -163,7 +153,8 @@ def order_edit(request, uuid):
     if not changes.order_can_edit(order):
         messages.error(request, _("Cette commande ne peut plus être modifiée."))
         return redirect(order_path(order))
-    lines = list(order.lines.select_related("variant"))
+    lines = list(order.lines.select_related(*VARIANT_PRICING_RELATED_OF_LINE))
+    placed_order_bill(order, lines=lines)  # each line at the shop's unit price, as on the order's page
     if request.method != "POST":
         return _edit_page(request, order, lines)
     try:

@@ -98,7 +98,9 @@ def test_it_takes_a_customer_from_the_map_to_a_placed_order_the_hub_sees(
     assert order.number in emails[0].subject
     for title in titles:
         assert title in body
-    assert "Préparation des commandes" in body
+    # The per-item fees are within the unit prices, as on the shelf: the first product at its price.
+    assert re.sub(r"\s", "", shown) in re.sub(r"\s", "", body)
+    assert "Prix TTC, frais par article inclus" in body
     assert "Total à payer" in body
     assert "Chèque" in body and "Retrait à l'épicerie" in body
 

@@ -97,3 +97,18 @@ def open_shop(*, shop=None, fee_amount=Decimal("0.20"), **shop_kwargs) -> OpenSh
         product__name="Œufs", unit="item", quantity=Decimal("6"), price=Decimal("2.50"), on_hand=4
     )
     return result
+
+
+def friday_pickup_saturday_method(data: OpenShop) -> datetime.date:
+    """The cycle's pickup on the next Friday at 17:00 (orders close an hour before); the pickup
+    point usually open « samedi 9h–12h ». Returns that Friday."""
+    today = timezone.localdate()
+    friday = today + datetime.timedelta(days=(4 - today.weekday()) % 7 or 7)
+    at = timezone.make_aware(datetime.datetime.combine(friday, datetime.time(17, 0)))
+    data.cycle.closes_at = at - datetime.timedelta(hours=1)
+    data.cycle.save()
+    data.distribution.pickup_at, data.distribution.pickup_note = at, ""
+    data.distribution.save()
+    data.pickup.weekday, data.pickup.opens_at, data.pickup.closes_at = 5, datetime.time(9), datetime.time(12)
+    data.pickup.save()
+    return friday

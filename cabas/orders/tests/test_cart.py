@@ -60,9 +60,10 @@ def test_it_shows_the_cart_with_fees_and_exact_totals(client):
     html = client.get(reverse("shop:cart", args=[data.shop.slug])).content.decode()
     assert "Tomates" in html and "Œufs" in html
     assert "3,40\u00a0€" in html and "10,20\u00a0€" in html  # 3 × (3,20 + 0,20)
-    assert "12,10\u00a0€" in html  # products: 9,60 + 2,50
-    assert "0,80\u00a0€" in html  # 4 items × 0,20
-    assert "12,90\u00a0€" in html  # total
+    # Products at the shelf prices: 3 × 3,40 + 2,70; the per-item fee (4 × 0,20) is within them.
+    assert "<dt>Produits</dt><dd>12,90\u00a0€</dd>" in html
+    assert "0,80\u00a0€" not in html
+    assert "<dt>Total</dt><dd>12,90\u00a0€</dd>" in html
 
 
 def test_it_removes_a_line_at_zero_and_clears_the_cart(client):
