@@ -226,7 +226,7 @@ class DistributorForm(forms.Form):
 
 class PriceApprovalForm(forms.Form):
     price_approval = forms.ChoiceField(
-        label=_("Avant l'ouverture d'un cycle, ses prix doivent être approuvés par"),
+        label=_("Avant l'ouverture d'un cycle, ses prix sont décidés avec"),
         choices=PriceApproval.choices,
         widget=forms.RadioSelect,
     )

@@ -84,7 +84,7 @@ class Visibility(models.TextChoices):
 class PriceApproval(models.TextChoices):
     """Whose approval a cycle's price list needs before the cycle can open (co-decided prices)."""
 
-    NONE = "none", _("Aucune")
+    NONE = "none", _("Personne : le prix du catalogue et les frais s'appliquent")
     PRODUCERS = "producers", _("Les producteurs du cycle")
     PRODUCERS_AND_REFERENTS = "producers_and_referents", _("Les producteurs et les référents consommateurs")
 

@@ -16,6 +16,7 @@ from cabas.catalogue.models import Variant
 from cabas.cycles import services as cycle_services
 from cabas.cycles.models import CycleVariant, OrderCycle
 from cabas.enterprises.models import Enterprise, PriceApproval, Role
+from tests.e2e.test_language import switch_language
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -153,4 +154,13 @@ def test_producer_hub_and_referent_decide_the_prices_and_the_cycle_opens_with_th
     history = page.get_by_role("row").filter(has_text=product).first
     expect(history).to_contain_text("(Ferme des Collines)")
     expect(history).to_contain_text("4,80")
+    check()
+
+    # The same pages in English.
+    switch_language(page, "English", "Changer")
+    expect(page.get_by_role("heading", name="Prices decided together")).to_be_visible()
+    check()
+    page.goto(f"/manage/{AMAP}/cycles/{cycle.uuid}/prices/")
+    expect(page.get_by_role("heading", name="Prices decided together")).to_be_visible()
+    expect(page.get_by_text(re.compile("^Everyone agrees"))).to_be_visible()
     check()

@@ -447,7 +447,7 @@ def test_it_lets_owners_change_the_price_approval_setting(client_for, enterprise
 
     assert client_for(manager).post(url, {"price_approval": "producers"}).status_code == 403
     page = client_for(owner).get(reverse("cycles:list", args=[enterprise.slug])).content.decode()
-    assert "Approbation des prix" in page
+    assert "Prix décidés ensemble" in page
     client_for(owner).post(url, {"price_approval": "producers"})
 
     enterprise.refresh_from_db()
