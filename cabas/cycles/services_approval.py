@@ -23,7 +23,7 @@ from cabas.cycles.selectors import status_q
 from cabas.cycles.services import approval_required
 from cabas.enterprises.models import Enterprise, PriceApproval, Role
 from cabas.enterprises.services import member_emails, site_url
-from cabas.lib.money import format_eur
+from cabas.lib.money import format_eur, format_percent
 
 PRODUCER = "producer"
 REFERENTS = "referents"
@@ -53,7 +53,7 @@ def referents_required(coordinator: Enterprise) -> bool:
 
 def _fee_entry(fee: Fee, role: str) -> dict:
     if fee.calculator == Fee.Calculator.PERCENT:
-        amount = f"{fee.amount.normalize():f} %".replace(".", ",")
+        amount = format_percent(fee.amount)
     else:
         amount = format_eur(fee.amount)
     return {
