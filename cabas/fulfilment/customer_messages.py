@@ -95,7 +95,7 @@ def message_send(
 def _when(value) -> str:
     if value is None:
         return ""
-    return formats.date_format(timezone.localtime(value), "l j F Y à H:i")
+    return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
 
 
 def _order_context(order: Order) -> dict:
