@@ -229,3 +229,72 @@ def test_it_shows_the_dashboard_in_the_language_of_my_profile_after_login(client
     assert "Dashboard" in html
     assert "Team" in html
     assert "Tableau de bord" not in html
+
+
+def test_it_writes_english_punctuation_in_the_english_catalogue():
+    """No space (regular, no-break or narrow) before « : ; ! ? » and no French quotes in English."""
+    po = polib.pofile(str(PO_PATH))
+    french_typography = re.compile(r"[ \u00a0\u202f][:;!?]|[«»]")
+    offenders = [
+        (entry.msgid, text)
+        for entry in po.translated_entries()
+        for text in [entry.msgstr, *entry.msgstr_plural.values()]
+        if text and french_typography.search(text)
+    ]
+
+    assert offenders == []
+
+
+# --- Amounts, dates and kinds in English --------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_it_writes_amounts_and_dates_the_english_way_in_the_shop(english):
+    from cabas.orders.tests.shop_setup import open_shop
+
+    shop = open_shop()
+
+    html = english.get(f"/{shop.shop.slug}/shop/").content.decode()
+
+    assert "€3.20" in html and "€2.50" in html
+    assert "3,20" not in html and "2,50" not in html
+    pickup = shop.distribution.pickup_at
+    assert pickup.strftime("%B") in html or pickup.strftime("%b") in html  # an English month
+
+
+@pytest.mark.django_db
+def test_it_writes_amounts_the_french_way_in_french(client):
+    from cabas.orders.tests.shop_setup import open_shop
+
+    shop = open_shop()
+
+    html = client.get(f"/{shop.shop.slug}/shop/").content.decode()
+
+    assert "3,20\u00a0€" in html and "€3.20" not in html
+
+
+@pytest.mark.django_db
+def test_it_names_an_amap_by_what_it_is_in_both_languages(english):
+    from django.test import Client
+
+    from cabas.enterprises.models import ModelPreset
+    from tests.factories import HubFactory
+
+    amap = HubFactory(name="AMAP des Pentes", slug="amap-des-pentes", model=ModelPreset.AMAP, trade="")
+    HubFactory(name="Les Fermiers", slug="les-fermiers", model=ModelPreset.PRODUCER_STORE, trade="")
+    HubFactory(name="Épicerie du Plateau", slug="epicerie-du-plateau", trade="")
+
+    french = Client().get("/shops/").content.decode()
+    directory = english.get("/shops/").content.decode()
+    amap_page = english.get(amap.get_absolute_url()).content.decode()
+    markers = english.get("/map/data.geojson").json()["features"]
+
+    badges = re.compile(r'<span class="badge">([^<]+)</span>')
+    assert sorted(badges.findall(french)) == ["AMAP", "Magasin de producteurs", "Point de vente collectif"]
+    assert sorted(badges.findall(directory)) == ["CSA (AMAP)", "Farmers&#x27; shop", "Food hub"]
+    assert badges.findall(amap_page)[0] == "CSA (AMAP)"
+    assert {m["properties"]["slug"]: m["properties"]["kind_label"] for m in markers} == {
+        "amap-des-pentes": "CSA (AMAP)",
+        "les-fermiers": "Farmers' shop",
+        "epicerie-du-plateau": "Food hub",
+    }

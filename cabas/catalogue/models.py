@@ -44,8 +44,7 @@ class TaxRate(models.Model):
         return self.display()
 
     def display(self) -> str:
-        number = f"{self.rate.normalize():f}".replace(".", ",")
-        return f"{number} %"
+        return money.format_percent(self.rate)
 
 
 class Category(models.Model):

@@ -57,7 +57,8 @@ def format_tiers(tiers) -> str:
     lines = []
     for start, amount in parse_tiers(tiers):
         noun = "article" if start == 1 else "articles"
-        lines.append(f"à partir de {start} {noun} : {money.format_eur(amount)}".replace("\u00a0", " "))
+        amount_text = money.format_eur(amount, language="fr").replace("\u00a0", " ")
+        lines.append(f"à partir de {start} {noun} : {amount_text}")
     return "\n".join(lines)
 
 
@@ -140,7 +141,7 @@ class FeeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["fee_type"].choices = fee_type_choices(enterprise)
         help_items = " ".join(
-            f"{label} : {CALCULATOR_HELP[value]}" for value, label in Fee.Calculator.choices
+            f"{label} — {CALCULATOR_HELP[value]}" for value, label in Fee.Calculator.choices
         )
         self.fields["calculator"].help_text = help_items
 

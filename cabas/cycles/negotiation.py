@@ -29,7 +29,7 @@ from cabas.catalogue.models import InventoryItem, Variant
 from cabas.cycles.models import CycleDistributor, CycleSupplier, CycleVariant, Fee, OrderCycle, PriceDecision
 from cabas.cycles.pricing import VARIANT_PRICING_RELATED, Breakdown, FeeContext, _is_platform_fee
 from cabas.enterprises.models import Enterprise, PriceApproval, Role
-from cabas.lib.money import format_eur, round_money
+from cabas.lib.money import format_eur, format_percent, round_money
 from cabas.lib.money import unit_price as unit_price_per
 from cabas.lib.units import ITEMS
 
@@ -151,7 +151,7 @@ class Line:
 
 def number_display(amount: Decimal, unit: str) -> str:
     if unit == "%":
-        return f"{amount.normalize():f} %".replace(".", ",")
+        return format_percent(amount)
     text = format_eur(amount)
     return f"{text}/{unit}" if unit else text
 

@@ -340,7 +340,7 @@ def cycle_prices_submit(*, cycle: OrderCycle, user, comment: str = "") -> PriceD
 def _parse_number(text: str, line) -> Decimal:
     try:
         value = Decimal(
-            str(text).strip().replace(" ", "").replace("\u202f", "").replace(",", ".").rstrip("€%")
+            str(text).strip().replace(" ", "").replace("\u202f", "").replace(",", ".").strip("€%")
         )
     except (InvalidOperation, ValueError):
         raise ApprovalError(

@@ -104,7 +104,7 @@ def price_approval_setting(request, enterprise):
         )
         messages.success(
             request,
-            _("Qui décide des prix des cycles : %(value)s.") % {"value": enterprise.get_price_approval_display()},
+            _("Co-décision des prix : %(value)s.") % {"value": enterprise.get_price_approval_display()},
         )
     return redirect("cycles:list", enterprise.slug)
 

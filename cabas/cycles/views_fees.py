@@ -29,13 +29,8 @@ def describe_fee(fee: Fee) -> str:
     if calculator == Fee.Calculator.PERCENT:
         return _("%(rate)s %% du prix producteur") % {"rate": format_number(fee.amount.normalize())}
     if calculator == Fee.Calculator.PER_KG:
-        amount = (
-            f"{format_number(fee.amount.normalize())}\u00a0€"
-            if fee.amount.normalize().as_tuple().exponent < -2
-            else money.format_eur(fee.amount)
-        )
-        return _("%(amount)s par kilo") % {"amount": amount}
-    return format_tiers(fee.tiers).replace("\n", " ; ") or _("aucun palier")
+        return _("%(amount)s par kilo") % {"amount": money.format_eur(fee.amount, exact=True)}
+    return format_tiers(fee.tiers).replace("\n", "; ") or _("aucun palier")
 
 
 def _vat_note(enterprise) -> str:

@@ -8,10 +8,10 @@ from functools import cache
 from django.db.models import QuerySet
 from django.urls import reverse
 
-from cabas.enterprises.models import Enterprise, Kind, Sells
+from cabas.enterprises.models import NAMED_MODELS, Enterprise, Kind, ModelPreset, Sells
 
 # The only columns a marker needs.
-FIELDS = ("slug", "name", "is_producer", "sells", "city", "lat", "lon")
+FIELDS = ("slug", "name", "is_producer", "sells", "model", "city", "lat", "lon")
 SLUG_PLACEHOLDER = "__slug__"
 COORDINATE_DIGITS = 6  # about 10 cm: more is noise
 
@@ -27,8 +27,11 @@ def _url_template() -> str:
     return reverse("public:enterprise", args=[SLUG_PLACEHOLDER])
 
 
-def _feature(slug, name, is_producer, sells, city, lat, lon, *, url_template: str, labels: dict) -> dict:
+def _feature(
+    slug, name, is_producer, sells, model, city, lat, lon, *, url_template: str, labels: dict
+) -> dict:
     kind = kind_of(bool(is_producer), sells or Sells.NONE)
+    label = labels[model] if kind == Kind.HUB and model in NAMED_MODELS else labels[kind]
     return {
         "type": "Feature",
         "geometry": {
@@ -38,7 +41,7 @@ def _feature(slug, name, is_producer, sells, city, lat, lon, *, url_template: st
         "properties": {
             "name": name,
             "kind": kind,
-            "kind_label": labels[kind],
+            "kind_label": label,
             "url": url_template.replace(SLUG_PLACEHOLDER, slug),
             "slug": slug,
             "city": city,
@@ -47,8 +50,11 @@ def _feature(slug, name, is_producer, sells, city, lat, lon, *, url_template: st
 
 
 def _labels() -> dict:
-    # Translated once per response, in the visitor's language.
-    return {kind.value: str(kind.label) for kind in Kind}
+    # Translated once per response, in the visitor's language: the kinds, and the models named
+    # instead of their kind (the rule of models.kind_label).
+    return {kind.value: str(kind.label) for kind in Kind} | {
+        model.value: str(model.label) for model in ModelPreset if model in NAMED_MODELS
+    }
 
 
 def feature_collection(queryset: QuerySet) -> dict:

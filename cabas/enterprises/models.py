@@ -55,6 +55,18 @@ PRESET_PRICE_APPROVAL = {
     ModelPreset.PRODUCER_STORE: "producers",
 }
 
+# The models that say what a shop is better than its kind does: an AMAP is shown as « AMAP », not
+# as a « Point de vente collectif ».
+NAMED_MODELS = {ModelPreset.AMAP, ModelPreset.PRODUCER_STORE, ModelPreset.BUYING_GROUP, ModelPreset.DRIVE}
+
+
+def kind_label(kind: str, model: str) -> str:
+    """What the public sees an enterprise as: its model when it is a shop of a named model (« AMAP »,
+    « Magasin de producteurs », « Groupement d'achats », « Drive fermier »), else its kind."""
+    if kind == Kind.HUB and model in NAMED_MODELS:
+        return ModelPreset(model).label
+    return Kind(kind).label
+
 
 class LegalForm(models.TextChoices):
     EI = "ei", _("Entreprise individuelle (EI, micro-entreprise)")
@@ -206,7 +218,7 @@ class Enterprise(models.Model):
         return Kind.PROFILE
 
     def get_kind_display(self) -> str:
-        return Kind(self.kind).label
+        return kind_label(self.kind, self.model)
 
     @staticmethod
     def kind_q(kind: str) -> Q:

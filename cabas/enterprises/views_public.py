@@ -257,7 +257,7 @@ def _meta_description(enterprise: Enterprise) -> str:
     if enterprise.description:
         return Truncator(" ".join(enterprise.description.split())).chars(180)
     where = f" — {enterprise.city}" if enterprise.city else ""
-    return f"{enterprise.name} : {enterprise.get_kind_display()}{where}"
+    return f"{enterprise.name} · {enterprise.get_kind_display()}{where}"
 
 
 @require_GET

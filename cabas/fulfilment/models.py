@@ -145,7 +145,7 @@ class CustomerMessage(models.Model):
         distribution date and/or the pickup point or delivery zone."""
         parts = []
         if self.day:
-            day = formats.date_format(self.day, "j F Y")
+            day = formats.date_format(self.day, "DATE_FORMAT")
             parts.append(gettext("distribution du %(day)s") % {"day": day})
         if self.shipping_method_id:
             parts.append(self.shipping_method.name)

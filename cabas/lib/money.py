@@ -1,5 +1,9 @@
 """Money arithmetic (Django-free). Amounts are `Decimal` euros; round once per line, sum exactly.
 
+Amounts and percentages are written the reader's way (`format_eur`, `format_percent`): French
+« 1 234,50 € » and « 12,5 % », English « €1,234.50 » and « 12.5% ». The reader's language is the
+active Django language when Django is there, French otherwise.
+
 Prices are stored VAT included (what a consumer pays); amounts excluding VAT and the VAT itself are
 derived per line, so that `ht + vat == ttc` holds to the cent on every line and on every total.
 """
@@ -63,20 +67,58 @@ def unit_price(price: Decimal, quantity: Decimal) -> Decimal:
     return round_money(to_decimal(price) / quantity)
 
 
-def group_thousands(digits: str) -> str:
+def reader_language(language: str | None = None) -> str:
+    """'en' or 'fr': `language` if given, else the active Django language (French by default)."""
+    if language is None:
+        try:
+            from django.conf import settings
+            from django.utils.translation import get_language
+        except ImportError:
+            return "fr"
+        language = (get_language() if settings.configured else None) or "fr"
+    return "en" if language.lower().startswith("en") else "fr"
+
+
+def group_thousands(digits: str, separator: str = NARROW_NBSP) -> str:
     """'1234567' -> '1 234 567': thousands separated by a narrow no-break space, as in French."""
     groups = []
     while len(digits) > 3:
         groups.insert(0, digits[-3:])
         digits = digits[:-3]
     groups.insert(0, digits)
-    return NARROW_NBSP.join(groups)
+    return separator.join(groups)
 
 
-def format_eur(value: Decimal, *, symbol: bool = True) -> str:
-    """French format: 1234.5 -> '1 234,50 €' (narrow no-break space between thousands)."""
-    amount = round_money(value)
+def format_decimal(text: str, *, language: str | None = None, grouped: bool = True) -> str:
+    """A plain decimal text ('-1234.5') written the reader's way: '-1 234,5' or '-1,234.5'."""
+    english = reader_language(language) == "en"
+    sign, text = ("-", text[1:]) if text.startswith("-") else ("", text)
+    whole, _, decimals = text.partition(".")
+    if grouped:
+        whole = group_thousands(whole, "," if english else NARROW_NBSP)
+    point = "." if english else ","
+    return sign + whole + (point + decimals if decimals else "")
+
+
+def format_eur(
+    value: Decimal, *, symbol: bool = True, language: str | None = None, exact: bool = False
+) -> str:
+    """The amount the reader's way: French '1 234,50 €' (narrow no-break space between thousands),
+    English '€1,234.50'; negative '-3,00 €' and '-€3.00'. Rounded to the cent unless `exact`
+    (a rate per kilo of '0,405 €' keeps its third decimal)."""
+    amount = to_decimal(value) if exact else round_money(value)
+    english = reader_language(language) == "en"
     sign = "-" if amount < 0 else ""
-    whole, cents = f"{abs(amount):.2f}".split(".")
-    text = sign + group_thousands(whole) + "," + cents
-    return text + NBSP + "€" if symbol else text
+    digits = f"{abs(amount):.2f}" if amount == round_money(amount) else f"{abs(amount).normalize():f}"
+    text = format_decimal(digits, language=language)
+    if not symbol:
+        return sign + text
+    return sign + "€" + text if english else sign + text + NBSP + "€"
+
+
+def format_percent(value: Decimal, *, language: str | None = None) -> str:
+    """A percentage without trailing zeros, the reader's way: French '12,5 %', English '12.5%'."""
+    value = to_decimal(value)
+    text = format(value.normalize(), "f") if value != value.to_integral() else str(int(value))
+    text = format_decimal(text, language=language, grouped=False)
+    return text + "%" if reader_language(language) == "en" else text + NBSP + "%"

@@ -9,6 +9,8 @@ so an import followed by an export gives the same file back.
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from cabas.lib.money import format_decimal
+
 WEIGHT, VOLUME, ITEMS = "weight", "volume", "items"
 
 # unit -> (dimension, size in the dimension's base unit: grams, millilitres, items)
@@ -67,11 +69,12 @@ def reference_quantity(quantity: Decimal, unit: str) -> Decimal:
     return base_quantity(quantity, unit) / REFERENCE[dim][1]
 
 
-def format_number(value: Decimal) -> str:
-    """French decimal: 1.5 -> '1,5'; 500 -> '500'; 0.250 -> '0,25'."""
+def format_number(value: Decimal, *, language: str | None = None) -> str:
+    """A decimal the reader's way, without trailing zeros: French 1.5 -> '1,5', 0.250 -> '0,25';
+    English '1.5', '0.25'; 500 -> '500' in both."""
     value = Decimal(value)
     text = format(value.normalize(), "f") if value != value.to_integral() else str(int(value))
-    return text.replace(".", ",")
+    return format_decimal(text, language=language, grouped=False)
 
 
 @dataclass(frozen=True)

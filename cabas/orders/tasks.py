@@ -153,7 +153,7 @@ def order_links_send(*, seller_id: int, email: str, language: str | None = None)
             "orders": [
                 {
                     "number": order.number,
-                    "placed_on": formats.date_format(timezone.localtime(order.placed_at), "j F Y")
+                    "placed_on": formats.date_format(timezone.localtime(order.placed_at), "DATE_FORMAT")
                     if order.placed_at
                     else "",
                     "total": format_eur(order.total),
@@ -252,7 +252,7 @@ def order_cancellation_enqueue(order, reason: str = "", *, payment_notes: list[s
             "reason": reason,
             "payment_notes": list(payment_notes or []),
             "total": format_eur(order.total),
-            "placed_on": formats.date_format(timezone.localtime(order.placed_at), "j F Y")
+            "placed_on": formats.date_format(timezone.localtime(order.placed_at), "DATE_FORMAT")
             if order.placed_at
             else "",
         },

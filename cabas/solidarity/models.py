@@ -13,6 +13,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cabas.lib import money
+
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
@@ -98,4 +100,4 @@ class SolidarityPrice(models.Model):
         indexes = [models.Index(fields=["enterprise", "active"], name="solidarity_price_seller_idx")]
 
     def __str__(self):
-        return f"{self.customer_tag} −{self.percent_off} %"
+        return f"{self.customer_tag} −{money.format_percent(self.percent_off)}"

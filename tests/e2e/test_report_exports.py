@@ -35,7 +35,7 @@ def test_a_manager_prepares_a_long_pdf_and_downloads_it_once_ready(
 
     expect(page.locator("main h1")).to_have_text("Totaux par client en PDF")
     expect(page.get_by_text("Cycle : Vente de la semaine")).to_be_visible()
-    expect(page.get_by_text("En attente… : 0 %")).to_be_visible()
+    expect(page.get_by_text("En attente… (0\u00a0%)")).to_be_visible()
     no_horizontal_scroll(page)
     axe_check(page)
 

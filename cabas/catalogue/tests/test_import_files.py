@@ -67,7 +67,7 @@ def test_it_reads_decimal_commas_in_a_semicolon_file_from_french_excel(enterpris
 
     variant = Variant.objects.get()
     assert (variant.measure.display(), str(variant.price), variant.tax_rate.display()) == ("1,5 kg", "3.75",
-                                                                                          "5,5 %")
+                                                                                          "5,5\u00a0%")
 
 
 def test_it_counts_lines_as_a_spreadsheet_does_with_a_newline_inside_a_quoted_cell(enterprise):

@@ -121,7 +121,7 @@ def test_it_shows_the_category_default_tax_rate_and_the_vat_franchise(client_for
 
     html = client_for(manager).get(edit_url(enterprise, product)).content.decode()
 
-    assert "Taux par défaut de la catégorie (5,5 %)" in html
+    assert "Taux par défaut de la catégorie (5,5\u00a0%)" in html
     assert "TVA non applicable, art. 293 B du CGI" in html
 
 

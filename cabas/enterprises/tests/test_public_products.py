@@ -58,11 +58,11 @@ def test_it_shows_the_products_by_category_with_sizes_and_prices(client, farm):
 
     assert html.index(">Légumes</h3>") < html.index("Radis") < html.index("Tomates anciennes")
     assert html.index("Tomates anciennes") < html.index(">Œufs</h3>") < html.index("Œufs plein air")
-    assert "500 g : <strong>3,20\u00a0€</strong>" in html
+    assert "500 g — <strong>3,20\u00a0€</strong>" in html
     assert "(6,40\u00a0€ / kg)" in html
-    assert "6 œufs : <strong>2,40\u00a0€</strong>" in html and "(0,40\u00a0€ / pièce)" in html
-    assert "1 botte : <strong>1,50\u00a0€</strong></li>" in html  # one piece: no price per piece
-    assert "Cagette, 1 kg : <strong>5,20\u00a0€</strong></li>" in html  # one kilo: no price per kilo
+    assert "6 œufs — <strong>2,40\u00a0€</strong>" in html and "(0,40\u00a0€ / pièce)" in html
+    assert "1 botte — <strong>1,50\u00a0€</strong></li>" in html  # one piece: no price per piece
+    assert "Cagette, 1 kg — <strong>5,20\u00a0€</strong></li>" in html  # one kilo: no price per kilo
     assert "AB — Agriculture biologique" in html
     assert "TVA non applicable" not in html
 
@@ -77,7 +77,7 @@ def test_it_shows_a_variable_weight_price_as_an_estimate(client, farm):
 
     html = section(page(client))
 
-    assert "environ 300 g : <strong>7,20\u00a0€</strong>" in html
+    assert "environ 300 g — <strong>7,20\u00a0€</strong>" in html
     assert "prix estimé, 24,00\u00a0€ / kg, pesé à la remise" in html
 
 

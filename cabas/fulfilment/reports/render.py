@@ -79,13 +79,11 @@ def _totals(report: Report, filters: Filters, sums: Sums) -> dict:
 
 
 def _grouped(value) -> str:
-    """A number in French: thousands separated by a narrow no-break space, a decimal comma."""
+    """A number the reader's way: French '1 234,5', English '1,234.5'."""
     if isinstance(value, Decimal) and value == value.to_integral():
         value = int(value)
     text = format(value.normalize(), "f") if isinstance(value, Decimal) else str(value)
-    sign, text = ("-", text[1:]) if text.startswith("-") else ("", text)
-    whole, _, decimals = text.partition(".")
-    return sign + money.group_thousands(whole) + ("," + decimals if decimals else "")
+    return money.format_decimal(text)
 
 
 def display(column: Column, value) -> Cell:
@@ -98,7 +96,7 @@ def display(column: Column, value) -> Cell:
     if column.kind in (INT, QUANTITY):
         return Cell(_grouped(value), True)
     if column.kind == RATE:
-        return Cell(f"{_grouped(Decimal(value))}\u00a0%", True)
+        return Cell(money.format_percent(Decimal(value)), True)
     if column.kind == DATE:
         if isinstance(value, datetime.datetime):
             return Cell(timezone.localtime(value).strftime("%d/%m/%Y %H:%M"))

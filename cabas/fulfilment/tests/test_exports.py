@@ -226,7 +226,7 @@ def test_it_polls_the_progress_while_running_and_shows_the_percentage(client):
     fragment = client.get(_url("export_status", export), HTTP_HX_REQUEST="true").content.decode()
 
     assert 'max="100" value="42">42 %</progress>' in fragment
-    assert "Préparation : 42 % — 800 lignes lues sur 1900" in fragment
+    assert "Préparation (42\u00a0%) — 800 lignes lues sur 1900" in fragment
     assert f'hx-get="{_url("export_status", export)}" hx-trigger="every 1s"' in fragment
     assert _url("export_download", export) not in fragment
     page = client.get(_url("export", export)).content.decode()

@@ -4,7 +4,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cabas.lib.money import format_eur, round_money, split_vat, to_decimal, ttc_from_ht, unit_price
+from cabas.lib.money import (
+    format_eur,
+    format_percent,
+    round_money,
+    split_vat,
+    to_decimal,
+    ttc_from_ht,
+    unit_price,
+)
 
 amounts = st.decimals(min_value=Decimal("0"), max_value=Decimal("100000"), places=2, allow_nan=False)
 rates = st.sampled_from([Decimal("0"), Decimal("5.5"), Decimal("10"), Decimal("20")])
@@ -74,3 +82,46 @@ def test_it_prices_per_reference_unit():
 )
 def test_it_formats_amounts_in_french(value, text):
     assert format_eur(Decimal(value)) == text
+
+
+@pytest.mark.parametrize(
+    "value, text",
+    [
+        ("0", "€0.00"),
+        ("3.2", "€3.20"),
+        ("1234.5", "€1,234.50"),
+        ("-3", "-€3.00"),
+        ("1000000", "€1,000,000.00"),
+    ],
+)
+def test_it_formats_amounts_in_english(value, text):
+    assert format_eur(Decimal(value), language="en") == text
+    assert format_eur(Decimal(value), language="en-gb") == text
+
+
+def test_it_formats_amounts_in_the_active_language():
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert format_eur(Decimal("1234.5")) == "€1,234.50"
+        assert format_eur(Decimal("1234.5"), symbol=False) == "1,234.50"
+        assert format_eur(Decimal("1234.5"), language="fr") == "1\u202f234,50\u00a0€"
+    with translation.override("fr"):
+        assert format_eur(Decimal("1234.5")) == "1\u202f234,50\u00a0€"
+        assert format_eur(Decimal("-1234.5"), symbol=False) == "-1\u202f234,50"
+
+
+def test_it_keeps_the_third_decimal_of_an_exact_rate():
+    assert format_eur(Decimal("0.405"), exact=True, language="fr") == "0,405\u00a0€"
+    assert format_eur(Decimal("0.405"), exact=True, language="en") == "€0.405"
+    assert format_eur(Decimal("0.4"), exact=True, language="en") == "€0.40"
+    assert format_eur(Decimal("0.405"), language="en") == "€0.41"
+
+
+@pytest.mark.parametrize(
+    "value, french, english",
+    [("12.5", "12,5\u00a0%", "12.5%"), ("5.50", "5,5\u00a0%", "5.5%"), ("20", "20\u00a0%", "20%")],
+)
+def test_it_formats_percentages_in_each_language(value, french, english):
+    assert format_percent(Decimal(value), language="fr") == french
+    assert format_percent(Decimal(value), language="en") == english

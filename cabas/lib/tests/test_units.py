@@ -79,3 +79,12 @@ def test_it_refuses_quantities_that_are_not_positive_numbers(bad):
 def test_it_writes_decimals_with_a_comma():
     assert format_number(Decimal("1.50")) == "1,5"
     assert format_number(Decimal("500.000")) == "500"
+
+
+def test_it_writes_decimals_with_a_point_in_english():
+    from django.utils import translation
+
+    assert format_number(Decimal("1.50"), language="en") == "1.5"
+    with translation.override("en"):
+        assert format_number(Decimal("0.250")) == "0.25"
+        assert format_number(Decimal("500.000")) == "500"

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cabas.accounts.emails import enqueue_templated_email
@@ -400,15 +400,21 @@ def _remind_if_low(customer: Customer, method: PaymentMethod | None, entry: Acco
         return
     enterprise = method.enterprise
     transfer = transfer_details(enterprise)
-    enqueue_templated_email(
-        "emails/payments/low_balance",
-        to=customer.email,
-        context={
-            "full_name": customer.full_name,
-            "seller": enterprise.name,
+    language = getattr(customer.user, "language", None) or settings.LANGUAGE_CODE
+    with translation.override(language):
+        amounts = {
             "balance": money.format_eur(entry.balance_after),
             "threshold": money.format_eur(threshold),
             "minimum": money.format_eur(method.min_balance) if method.min_balance is not None else "",
+        }
+    enqueue_templated_email(
+        "emails/payments/low_balance",
+        to=customer.email,
+        language=language,
+        context={
+            "full_name": customer.full_name,
+            "seller": enterprise.name,
+            **amounts,
             "reference": display(customer_reference(customer)),
             "iban": iban_display(transfer.iban) if transfer else "",
             "bic": transfer.bic if transfer else "",

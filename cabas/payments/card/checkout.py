@@ -16,7 +16,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cabas.accounts.emails import enqueue_templated_email
 from cabas.cycles.models import Fee
 from cabas.lib import money
 from cabas.orders.changes import order_payment_confirmed, order_release
@@ -24,7 +23,7 @@ from cabas.orders.exceptions import CheckoutInvalid
 from cabas.orders.models import Order, OrderEvent
 from cabas.payments.card import stripe_client
 from cabas.payments.card.connect import CARD, card_configured, card_ready, seller_account_id
-from cabas.payments.card.refunds import email_context, refund_unowed_quietly
+from cabas.payments.card.refunds import card_email_enqueue, refund_unowed_quietly
 from cabas.payments.card.stripe_client import StripeRefused, StripeUnavailable, from_cents, to_cents
 from cabas.payments.exceptions import PaymentError
 from cabas.payments.models import Payment, PaymentMethod
@@ -353,12 +352,6 @@ def card_release(order: Order, *, reason: str, forced: bool = False) -> Order:
         if not forced and pending.exists():
             return locked
         order_release(order=locked, reason=reason)
-        if reason != "abandoned" and locked.email:
-            enqueue_templated_email(
-                "emails/payments/card_expired",
-                to=[locked.email],
-                context=email_context(locked),
-                reply_to=[locked.seller.email] if locked.seller.email else None,
-                from_name=locked.seller.name,
-            )
+        if reason != "abandoned":
+            card_email_enqueue(locked, "emails/payments/card_expired")
     return locked

@@ -11,10 +11,9 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from cabas.accounts.emails import enqueue_templated_email
 from cabas.lib import money
-from cabas.orders.links import order_url
 from cabas.orders.models import Order
+from cabas.orders.tasks import buyer_email_enqueue
 from cabas.payments.card import stripe_client
 from cabas.payments.card.connect import CARD, seller_account_id
 from cabas.payments.card.stripe_client import StripeRefused, from_cents, to_cents
@@ -146,14 +145,8 @@ def refund_unowed(payment: Payment) -> Payment | None:
         idempotency_key=f"auto-{payment.uuid}-{to_cents(left)}",
     )
     order = payment.order
-    if refund.pk not in existing and order is not None and order.email:
-        enqueue_templated_email(
-            "emails/payments/card_refunded",
-            to=[order.email],
-            context=email_context(order, amount=-refund.amount),
-            reply_to=[order.seller.email] if order.seller.email else None,
-            from_name=order.seller.name,
-        )
+    if refund.pk not in existing and order is not None:
+        card_email_enqueue(order, "emails/payments/card_refunded", amount=-refund.amount)
     return refund
 
 
@@ -171,13 +164,14 @@ def refund_unowed_quietly(payment: Payment) -> None:
         log.warning("refund of unowed card payment %s postponed: %s", payment.uuid, error.message)
 
 
-def email_context(order: Order, amount: Decimal | None = None) -> dict:
-    """What the card emails (expired reservation, automatic refund) say of `order`."""
-    return {
-        "number": order.number,
-        "seller": order.seller.name,
-        "full_name": order.full_name,
-        "total": money.format_eur(order.total),
-        "amount": money.format_eur(amount) if amount is not None else "",
-        "url": order_url(order),  # a guest's is signed: it opens in any browser
-    }
+def card_email_enqueue(order: Order, template_prefix: str, amount: Decimal | None = None) -> None:
+    """Email the buyer of `order` a card email (expired reservation, automatic refund) in their
+    language, with the order's total and `amount`, after commit."""
+    buyer_email_enqueue(
+        order,
+        template_prefix,
+        lambda: {
+            "total": money.format_eur(order.total),
+            "amount": money.format_eur(amount) if amount is not None else "",
+        },
+    )

@@ -76,3 +76,36 @@ def test_nothing_is_sent_when_the_payment_is_not_kept(customer, django_capture_o
         payment_record(seller=data.shop, kind="cheque", amount="5", order=order, state="pending")
 
     assert mail.outbox == []
+
+
+def test_the_amounts_are_written_in_the_buyers_language_whatever_the_sellers(
+    customer, django_capture_on_commit_callbacks
+):
+    from django.utils import translation
+
+    customer.language = "en"
+    customer.save(update_fields=["language"])
+    data, order = _order(customer)
+
+    with translation.override("fr"), django_capture_on_commit_callbacks(execute=True):
+        payment_record(seller=data.shop, kind="cheque", amount="5", order=order)
+
+    (email,) = mail.outbox
+    due = format_eur(order.total - Decimal("5"), language="en")
+    assert "€5.00" in email.subject and "5,00" not in email.subject
+    assert due.startswith("€") and due in email.body and "\u00a0€" not in email.body
+
+
+def test_a_french_buyer_gets_french_amounts_from_an_english_speaking_seller(
+    customer, django_capture_on_commit_callbacks
+):
+    from django.utils import translation
+
+    data, order = _order(customer)
+
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        payment_record(seller=data.shop, kind="cheque", amount="5", order=order)
+
+    (email,) = mail.outbox
+    assert email.subject.startswith(f"Paiement de 5,00 € reçu pour la commande {order.number}")
+    assert "€" not in email.body.replace("\u00a0€", "")
