@@ -16,6 +16,7 @@ from cabas.cycles import services as cycle_services
 from cabas.cycles.models import OrderCycle
 from cabas.enterprises.models import Enterprise, PriceApproval
 from cabas.orders.models import Order
+from tests.e2e.helpers import manage_menu
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -164,7 +165,7 @@ def test_it_opens_a_cycle_only_once_its_producer_approved_the_prices(page, demo,
     page.context.clear_cookies()
     login_as(page, FARMER)
     page.goto(f"/manage/{FARM}/")
-    page.get_by_role("link", name="Prix à approuver").first.click()
+    manage_menu(page).get_by_role("link", name="Prix à approuver").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Prix à approuver")
     page.get_by_role("link", name=CYCLE).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(CYCLE)
