@@ -209,9 +209,10 @@ def test_the_shop_filters_fold_above_the_products_on_a_phone(
 
 TOTALS_IN_VIEW = """() => {
   const boxes = [];
+  const names = ["Total", "Montant des commandes", "Solde"];
   for (const table of document.querySelectorAll("main table")) {
     const heads = [...table.querySelectorAll("thead th")];
-    const column = heads.findIndex((th) => th.textContent.trim() === "Total");
+    const column = heads.findIndex((th) => names.includes(th.textContent.trim()));
     if (column < 0) continue;
     for (const row of table.querySelectorAll("tbody tr")) {
       const cell = row.children[column];
@@ -226,8 +227,8 @@ TOTALS_IN_VIEW = """() => {
 
 
 def assert_totals_in_view(page, no_horizontal_scroll, at_least: int):
-    """Every cell of a « Total » column and of the total row lies within the screen's width, and the
-    page does not scroll sideways."""
+    """Every cell of a « Total » (« Montant des commandes », « Solde ») column and of the total row
+    lies within the screen's width, and the page does not scroll sideways."""
     no_horizontal_scroll(page)
     cells = page.evaluate(TOTALS_IN_VIEW)
     assert len(cells) >= at_least, cells
@@ -242,7 +243,7 @@ def assert_on_one_line(link):
 
 
 @VIEWPORTS
-def test_no_table_hides_a_total_from_the_cart_to_the_sellers_orders(
+def test_no_table_hides_a_total_from_the_cart_to_the_sellers_lists(
     page, screen, viewport, demo, login_as, no_horizontal_scroll, check_both_languages
 ):
     from cabas.orders.models import Order
@@ -303,3 +304,11 @@ def test_no_table_hides_a_total_from_the_cart_to_the_sellers_orders(
     row.get_by_role("link", name=order.number).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(order.number)
     assert_totals_in_view(page, no_horizontal_scroll, at_least=3 + 2)
+
+    # The customers, with the amount of their orders, and their accounts' balances.
+    for url, title in (("customers/", "Clients"), ("accounts/", "Comptes clients")):
+        page.goto(f"/manage/{HUB}/{url}")
+        expect(page.get_by_role("heading", level=1)).to_have_text(title)
+        assert_totals_in_view(page, no_horizontal_scroll, at_least=1)
+        if viewport is PHONE:
+            check_both_languages()
