@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run dev static test install lint migrate messages translations bench clean
+.PHONY: run dev static test install lint migrate messages translations bench screens clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -65,6 +65,10 @@ lint: install
 
 test: lint messages
 	$(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
+
+# Screenshots of the shop, cart, checkout and order page on a 375 px phone, into docs/screens/.
+screens: messages
+	$(PY) -m tests.e2e.screens
 
 bench: migrate
 	$(PY) -m bench.geojson

@@ -13,6 +13,7 @@ from cabas.orders.tests.shop_setup import open_shop
 from cabas.payments.accounts import ledger
 from cabas.payments.models import PaymentMethod, PaymentState
 from cabas.payments.records.services import order_payment_state
+from tests.e2e.helpers import manage_menu
 from tests.factories import RoleFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -49,7 +50,7 @@ def test_a_customer_tops_up_credit_and_pays_an_order_with_it(
     # The manager records the transfer received.
     login_as(page, MANAGER)
     page.goto(f"/manage/{slug}/")
-    page.get_by_role("link", name="Comptes clients").click()
+    manage_menu(page).get_by_role("link", name="Comptes clients").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Comptes clients")
     check()
     page.get_by_label("Tous les clients, même sans compte").check()

@@ -4,6 +4,8 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
+from tests.e2e.helpers import main_menu
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 CATALOGUE = settings.BASE_DIR / "locale" / "en" / "LC_MESSAGES" / "django.mo"
@@ -23,7 +25,7 @@ def test_it_switches_to_english_and_back_with_the_footer_form(page):
 
     expect(page.locator("html")).to_have_attribute("lang", "en")
     assert page.url.endswith("/producers/?place=69510"), "the visitor stays on the same page"
-    nav = page.get_by_role("navigation").first
+    nav = main_menu(page)
     assert CATALOGUE.exists(), "English catalogue missing: run `python manage.py compile_translations`"
     expect(nav.get_by_role("link", name="Producers", exact=True)).to_be_visible()
     expect(page.get_by_role("contentinfo").get_by_role("combobox")).to_have_value("en")
@@ -35,4 +37,4 @@ def test_it_switches_to_english_and_back_with_the_footer_form(page):
 
     switch_language(page, "Français", "Change")
     expect(page.locator("html")).to_have_attribute("lang", "fr")
-    expect(page.get_by_role("navigation").first.get_by_role("link", name="Producteurs")).to_be_visible()
+    expect(main_menu(page).get_by_role("link", name="Producteurs")).to_be_visible()

@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import link_in_last_email
+from tests.e2e.helpers import link_in_last_email, main_menu
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -18,7 +18,7 @@ def test_it_takes_a_newcomer_from_sign_up_to_the_map(page, live_server, settings
 
     # Sign-up from the home page.
     page.goto("/")
-    page.get_by_role("link", name="Créer un compte").click()
+    main_menu(page).get_by_role("link", name="Créer un compte").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Créer un compte")
     page.get_by_label("Adresse e-mail").fill(email)
     page.get_by_label("Nom complet").fill("Jeanne Nouvelle")
@@ -32,7 +32,7 @@ def test_it_takes_a_newcomer_from_sign_up_to_the_map(page, live_server, settings
     # The confirmation link logs the newcomer in.
     page.goto(link_in_last_email(email))
     expect(page.get_by_text("Votre adresse e-mail est confirmée")).to_be_visible()
-    nav = page.get_by_role("navigation", name="Navigation principale")
+    nav = main_menu(page)
     expect(nav.get_by_role("link", name="Mes structures")).to_have_count(0)
     nav.get_by_role("link", name="Mon compte").click()
     page.get_by_role("link", name="Créer ma structure").click()

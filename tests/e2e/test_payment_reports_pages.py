@@ -12,6 +12,7 @@ from cabas.orders.models import Customer
 from cabas.payments.accounts.ledger import account_post
 from cabas.payments.models import Collection, CollectionItem, Mandate
 from cabas.payments.records.services import payment_record
+from tests.e2e.helpers import manage_menu
 from tests.factories import EnterpriseFactory, RoleFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -71,7 +72,7 @@ def test_a_manager_reads_the_payment_reports_on_a_phone(page, login_as, axe_chec
     farm = history()
     login_as(page, MANAGER)
     page.goto(f"/manage/{farm.slug}/")
-    page.get_by_role("link", name="Rapports", exact=True).click()
+    manage_menu(page).get_by_role("link", name="Rapports", exact=True).click()
     page.get_by_role("link", name="Rapports de paiement").click()
     expect(page.get_by_role("heading", level=2, name="Paiements par moyen et par période")).to_be_visible()
     check()

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from cabas.fulfilment.tests.sales import sales
 from cabas.lib.money import format_eur
 from cabas.orders.models import Order
+from tests.e2e.helpers import manage_menu
 from tests.factories import RoleFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -25,7 +26,7 @@ def test_a_manager_reads_the_order_reports_on_a_phone(page, login_as, axe_check,
     reported = Order.objects.filter(seller=data.shop, status__in=("placed", "fulfilled"))
     login_as(page, MANAGER)
     page.goto(f"/manage/{data.shop.slug}/")
-    page.get_by_role("link", name="Rapports", exact=True).click()
+    manage_menu(page).get_by_role("link", name="Rapports", exact=True).click()
     expect(page.locator("main h1")).to_have_text("Rapports")
     expect(page.get_by_role("heading", level=2, name="Commandes et préparation")).to_be_visible()
     check()

@@ -18,6 +18,7 @@ from cabas.orders.exceptions import OrderError
 from cabas.orders.models import Order, VisibilityRule
 from cabas.orders.placing import order_place
 from cabas.payments.models import PaymentMethod
+from tests.e2e.helpers import main_menu
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -93,6 +94,7 @@ def test_it_has_no_accessibility_violation_from_the_shop_to_my_orders(page, demo
     page.goto(f"/{HUB}/shop/")
     expect(page.locator(".variant-row").first).to_be_visible()
     check()
+    page.locator("summary", has_text="Filtres").click()
     page.get_by_label("Producteur").select_option(label="Ferme des Collines")
     page.get_by_role("button", name="Filtrer").click()
     expect(page).to_have_url(re.compile("producer=ferme-des-collines"))
@@ -146,7 +148,7 @@ def test_it_has_no_accessibility_violation_from_the_shop_to_my_orders(page, demo
     expect(page.get_by_text(re.compile("Votre commande .+ est enregistrée"))).to_be_visible()
     check()
     order = Order.objects.get(user__email=CUSTOMER, status=Order.Status.PLACED)
-    page.get_by_role("link", name="Mes commandes").first.click()
+    main_menu(page).get_by_role("link", name="Mes commandes").click()
     expect(page.get_by_role("link", name=re.compile(order.number))).to_be_visible()
     check()
     visit_all(page, check, [f"/orders/{order.uuid}/edit/"])

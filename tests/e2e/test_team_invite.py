@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import link_in_last_email
+from tests.e2e.helpers import link_in_last_email, main_menu, manage_menu
 from tests.factories import PASSWORD, EnterpriseFactory, RoleFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -28,7 +28,7 @@ def test_it_lets_an_invited_person_sign_up_and_join_the_team(page, live_server, 
     page.get_by_role("button", name="Se connecter").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Mes structures")
     page.get_by_role("link", name="Ferme des Collines").click()
-    page.get_by_role("navigation", name="Gestion de la structure").get_by_role("link", name="Équipe").click()
+    manage_menu(page).get_by_role("link", name="Équipe").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Équipe")
     invite = page.get_by_role("form", name="Inviter quelqu'un")
     invite.get_by_label("Adresse e-mail").fill(INVITEE)
@@ -36,7 +36,7 @@ def test_it_lets_an_invited_person_sign_up_and_join_the_team(page, live_server, 
     invite.get_by_role("button", name="Inviter").click()
     expect(page.get_by_text(f"Invitation envoyée à {INVITEE}.")).to_be_visible()
     expect(page.get_by_role("listitem").filter(has_text=INVITEE)).to_contain_text("Gestionnaire")
-    page.get_by_role("button", name="Se déconnecter").click()
+    main_menu(page).get_by_role("button", name="Se déconnecter").click()
 
     # Paul opens the link of the email: he has no account yet, so he signs up first.
     invitation = next(m for m in mail.outbox if INVITEE in m.to)
@@ -60,13 +60,11 @@ def test_it_lets_an_invited_person_sign_up_and_join_the_team(page, live_server, 
     expect(page.get_by_role("heading", level=1)).to_have_text("Tableau de bord")
 
     # The farm is now among his structures, with his role.
-    page.get_by_role("navigation", name="Navigation principale").get_by_role(
-        "link", name="Mes structures"
-    ).click()
+    main_menu(page).get_by_role("link", name="Mes structures").click()
     card = page.locator(".card").filter(has=page.get_by_role("link", name="Ferme des Collines"))
     expect(card).to_contain_text("Gestionnaire")
 
     # The team page lists him with his role.
     page.get_by_role("link", name="Ferme des Collines").click()
-    page.get_by_role("navigation", name="Gestion de la structure").get_by_role("link", name="Équipe").click()
+    manage_menu(page).get_by_role("link", name="Équipe").click()
     expect(page.get_by_role("row").filter(has_text="Paul Renfort")).to_contain_text("Gestionnaire")

@@ -338,7 +338,8 @@ def test_the_manager_weighs_and_substitutes_from_the_orders_page(client, django_
     assert "Tomates remplacé par Œufs (1)." in detail and "Les tomates ont gelé." in detail
     assert "pesé : 0,55 kg à 24,00\u00a0€ le kg" in detail
     # The weighed line's unit price is its price per kg: 24,00 € × 0,55 kg = its total, 13,20 €.
-    assert '<td class="num">24,00\u00a0€ le kg</td>' in detail and "13,20\u00a0€" in detail
+    assert '<td class="num" data-label="Prix unitaire">24,00\u00a0€ le kg</td>' in detail
+    assert "13,20\u00a0€" in detail
     order = _check_totals(order)
     assert order.items_total == Decimal("13.20") + Decimal("2.50")
     assert "Les tomates ont gelé." in mail.outbox[-1].body
