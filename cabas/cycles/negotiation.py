@@ -113,6 +113,11 @@ class Line:
         return key in self.parties and key not in self.accepted
 
     @property
+    def countered(self) -> bool:
+        """Someone proposed another number than the opening one in this round."""
+        return sum(1 for step in self.steps if not step.accepted) > 1
+
+    @property
     def changed(self) -> bool:
         return self.current != self.base
 
