@@ -433,3 +433,14 @@ def test_it_serves_the_whole_page_without_htmx(client):
     assert "<html" in response.text
     assert 'hx-target="#results"' in response.text
     assert 'id="results"' in response.text
+
+
+@pytest.mark.django_db
+def test_an_amap_whose_trade_says_amap_is_not_labelled_twice(client):
+    HubFactory(name="AMAP des Pentes", slug="amap-des-pentes", model=ModelPreset.AMAP, trade="AMAP")
+
+    page = client.get("/amap-des-pentes/").content.decode()
+    listing = client.get(reverse("public:shops")).content.decode()
+
+    assert '<span class="badge">AMAP</span></p>' in page
+    assert '<span class="badge">AMAP</span></p>' in listing
