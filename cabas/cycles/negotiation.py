@@ -19,6 +19,7 @@ proposing it). The round is decided when every line is accepted by all its parti
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -385,13 +386,37 @@ def negotiation(cycle: OrderCycle, *, with_shelf: bool = True) -> Negotiation:
             party.waiting = 0
     if with_shelf:
         amounts = {line.fee.pk: line.current for line in lines if line.fee is not None}
-        priced = context.with_amounts(amounts)
+        priced = with_amounts(context, amounts)
         for line in lines:
             if line.variant is not None:
                 line.breakdown = priced.price_breakdown(
                     line.variant, price=unit_price(line.variant, line.current)
                 )
     return Negotiation(cycle=cycle, submission=submission, parties=parties, lines=lines, in_round=in_round)
+
+
+def with_amounts(context: FeeContext, amounts: dict[int, Decimal]) -> FeeContext:
+    """`context` with the fees of `amounts` (fee id -> amount) charging those amounts instead: the
+    shelf prices a negotiation's proposed numbers would give. Fees are copied, never saved."""
+    copies: dict[int, Fee] = {}
+
+    def swap(fees):
+        result = []
+        for fee in fees:
+            if fee.pk in amounts:
+                if fee.pk not in copies:
+                    copies[fee.pk] = copy.copy(fee)
+                    copies[fee.pk].amount = amounts[fee.pk]
+                fee = copies[fee.pk]
+            result.append(fee)
+        return result
+
+    return FeeContext(
+        supplier_fees={k: swap(v) for k, v in context.supplier_fees.items()},
+        coordinator_fees=swap(context.coordinator_fees),
+        distributor_fees=swap(context.distributor_fees),
+        platform_fees=swap(context.platform_fees),
+    )
 
 
 def unit_price(variant: Variant, number: Decimal) -> Decimal:

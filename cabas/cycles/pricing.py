@@ -48,7 +48,6 @@ in two queries, then prices any number of variants in pure Python. Variants shou
 
 from __future__ import annotations
 
-import copy
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -315,29 +314,6 @@ class FeeContext:
                 seen.add(fee.pk)
                 result.append(fee)
         return result
-
-    def with_amounts(self, amounts: dict[int, Decimal]) -> FeeContext:
-        """This context with the fees of `amounts` (fee id -> amount) charging those amounts instead:
-        the shelf prices a negotiation's proposed numbers would give. Fees are copied, never saved."""
-        copies: dict[int, Fee] = {}
-
-        def swap(fees):
-            result = []
-            for fee in fees:
-                if fee.pk in amounts:
-                    if fee.pk not in copies:
-                        copies[fee.pk] = copy.copy(fee)
-                        copies[fee.pk].amount = amounts[fee.pk]
-                    fee = copies[fee.pk]
-                result.append(fee)
-            return result
-
-        return FeeContext(
-            supplier_fees={k: swap(v) for k, v in self.supplier_fees.items()},
-            coordinator_fees=swap(self.coordinator_fees),
-            distributor_fees=swap(self.distributor_fees),
-            platform_fees=swap(self.platform_fees),
-        )
 
     def unit_fees(self, variant, quantity: int = 1, *, price: Decimal | None = None) -> list[FeeLineData]:
         """The per-item fees on one unit of `variant` on a line of `quantity` units (zero amounts

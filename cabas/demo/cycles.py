@@ -128,7 +128,7 @@ SHOPS: dict[str, dict] = {
                 "role": "coordinator",
             },
         ],
-        "pickup_note": "Jeudi de 16 h à 19 h 30",
+        "pickup_note": "Entrée par la cour",
     },
     "panier-gratte-ciel": {
         "shipping": [
@@ -168,7 +168,7 @@ SHOPS: dict[str, dict] = {
                 "role": "coordinator",
             },
         ],
-        "pickup_note": "Mercredi de 17 h à 19 h",
+        "pickup_note": "Au fond de la boutique",
     },
     "comptoir-des-monts": {
         "shipping": [
@@ -208,7 +208,7 @@ SHOPS: dict[str, dict] = {
                 "role": "coordinator",
             },
         ],
-        "pickup_note": "Vendredi, aux heures d'ouverture",
+        "pickup_note": "Au comptoir, sur présentation du numéro de commande",
     },
 }
 PAYMENT_NAMES = {

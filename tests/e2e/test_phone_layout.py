@@ -179,13 +179,13 @@ def test_the_shop_filters_fold_above_the_products_on_a_phone(
 ):
     screen(viewport)
     page.goto(f"/{HUB}/shop/")
-    producer = page.get_by_label("Producteur")
+    producer = page.locator("#shop-producer")  # « Producteur », « Producer » in English
     first_product = page.locator(".shop-product").first
     expect(first_product).to_be_visible()
 
     if viewport is PHONE:
-        filters = page.locator("summary", has_text="Filtres")
-        expect(filters).to_be_visible()
+        filters = page.locator(".shop-filters-box > summary")
+        expect(filters).to_have_text("Filtres")
         expect(producer).to_be_hidden()
         # Folded, the filters leave room for a product on the first screen.
         assert first_product.bounding_box()["y"] < PHONE["height"]

@@ -162,5 +162,5 @@ def test_producer_hub_and_referent_decide_the_prices_and_the_cycle_opens_with_th
     check()
     page.goto(f"/manage/{AMAP}/cycles/{cycle.uuid}/prices/")
     expect(page.get_by_role("heading", name="Prices decided together")).to_be_visible()
-    expect(page.get_by_text(re.compile("^Everyone agrees"))).to_be_visible()
+    expect(page.get_by_text(re.compile("Everyone agrees: the cycle opens on its dates"))).to_be_visible()
     check()

@@ -82,7 +82,7 @@ def test_it_places_an_order_with_stock_totals_number_customer_event_and_email(
     assert order.number in email.subject
     text = email.body
     # The packing fee is per item: it is in the unit prices, as on the shelf, not a row of its own.
-    assert "3 × Tomates" in text and "à 3,40\u00a0€ : 10,20\u00a0€" in text and "15,60" in text
+    assert "3 × Tomates" in text and "3,40\u00a0€) — 10,20\u00a0€" in text and "15,60" in text
     assert "Préparation des paniers" not in text and "Prix TTC, frais par article inclus" in text
     assert "Retrait à la ferme" in text and "Sonnez à la grange." in text
     assert "À l'ordre de la Ferme des Saules." in text

@@ -77,14 +77,14 @@ def test_the_same_unit_price_from_the_shelf_to_the_confirmation_email(
     html_email = email.alternatives[0][0]
 
     for shown in (cart, checkout, page):
-        assert '<td class="num">3,55\u00a0€</td>' in shown  # the unit price column
-        assert '<td class="num">10,65\u00a0€</td>' in shown  # 3 × 3,55
+        assert '<td class="num" data-label="Prix unitaire">3,55\u00a0€</td>' in shown  # the unit price column
+        assert '<td class="num line-total" data-label="Total">10,65\u00a0€</td>' in shown  # 3 × 3,55
         assert "<dt>Produits</dt><dd>13,50\u00a0€</dd>" in shown  # 10,65 + 2,85
         assert "Préparation des paniers" not in shown.split('class="totals"')[1]  # in the prices
         assert "Gestion" in shown and PRICES_NOTE in shown
     for shown in (cart, page):  # + the per-order fee, its own row (the checkout adds the shipping chosen)
         assert "<dt>Total</dt><dd>14,50\u00a0€</dd>" in shown
-    assert "3 × Tomates" in email.body and "à 3,55\u00a0€ : 10,65\u00a0€" in email.body
+    assert "3 × Tomates" in email.body and "3,55\u00a0€) — 10,65\u00a0€" in email.body
     assert "Produits : 13,50\u00a0€" in email.body and "- Gestion" in email.body and PRICES_NOTE in email.body
     assert "3,55\u00a0€" in html_email and "13,50\u00a0€" in html_email and PRICES_NOTE in html_email
 
@@ -96,7 +96,7 @@ def test_the_same_unit_price_from_the_shelf_to_the_confirmation_email(
     RoleFactory(user=manager, enterprise=data.shop, role=Role.Level.MANAGER)
     client.force_login(manager)
     seller = client.get(reverse("orders:order", args=[data.shop.slug, order.uuid])).content.decode()
-    assert '<td class="num">3,55\u00a0€</td>' in seller and "<dt>Total</dt><dd>14,50\u00a0€</dd>" in seller
+    assert '<td class="num" data-label="Prix unitaire">3,55\u00a0€</td>' in seller and "<dt>Total</dt><dd>14,50\u00a0€</dd>" in seller
 
 
 def test_a_fee_changed_after_the_order_stays_a_row_of_its_own_and_the_sums_hold():
