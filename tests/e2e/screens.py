@@ -59,7 +59,7 @@ def test_screens(page, login_as):
         rows.nth(n).get_by_role("button", name=re.compile("^Ajouter")).click()
         expect(rows.nth(n).locator(".stepper-count")).to_be_visible()
     page.evaluate("window.scrollTo(0, 0)")
-    shoot(page, "shop", screens=1)
+    shoot(page, "shop")  # two screens: the header and the first products with their photos
 
     page.locator("#cart-summary").get_by_role("link", name="Voir le panier").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Mon panier")
