@@ -126,6 +126,15 @@ def test_a_customer_logs_in_filters_the_shop_orders_adds_a_product_and_cancels(
     page.goto(f"/{SHOP}/shop/")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Boutique de {SHOP_NAME}")
     check()
+    # Every product shows its photo, described for who cannot see it.
+    photos = page.locator(".shop-product img")
+    assert photos.count() >= 5
+    for n in range(photos.count()):
+        photo = photos.nth(n)
+        photo.scroll_into_view_if_needed()
+        expect(photo).to_have_attribute("alt", re.compile(r"\w{4,}"))
+        page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=photo.element_handle())
+    page.evaluate("window.scrollTo(0, 0)")
     jump = page.get_by_role("navigation", name="Catégories")
     links = jump.get_by_role("link")
     assert links.count() >= 2
