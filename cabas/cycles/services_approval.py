@@ -19,7 +19,7 @@ is ever edited. Any later change to the cycle's variants or fees sends it back t
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, JSONField, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -165,18 +165,19 @@ def cycles_for_approver(enterprise: Enterprise) -> QuerySet:
 
 
 def _with_waiting(cycles: QuerySet) -> QuerySet:
-    """Annotate `waiting`: the latest submission's count of lines each party still has to accept."""
+    """Annotate `round_waiting`: the latest submission's count of lines each party still has to
+    accept (only that key of its JSON is read, not the whole price list)."""
     submission = (
         PriceDecision.objects.filter(cycle=OuterRef("pk"), kind=PriceDecision.Kind.SUBMITTED)
         .order_by("-created_at", "-id")
-        .values("price_list")[:1]
+        .values("price_list__waiting")[:1]
     )
-    return cycles.annotate(round_state=Subquery(submission))
+    return cycles.annotate(round_waiting=Subquery(submission, output_field=JSONField()))
 
 
 def _waiting(cycle, key: str) -> int:
-    state = getattr(cycle, "round_state", None) or {}
-    return int((state.get("waiting") or {}).get(key, 0))
+    waiting = getattr(cycle, "round_waiting", None) or {}
+    return int(waiting.get(key, 0))
 
 
 def cycles_awaiting_decision(enterprise: Enterprise, role: Role | None = None) -> list[OrderCycle]:
