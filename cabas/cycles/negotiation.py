@@ -99,7 +99,6 @@ class Line:
     current: Decimal
     parties: list[str]
     accepted: set[str] = field(default_factory=set)
-    proposer: str = ""
     steps: list[Step] = field(default_factory=list)
     variant: Variant | None = None
     fee: Fee | None = None
@@ -243,10 +242,6 @@ def _cycle_variants(cycle: OrderCycle) -> list[Variant]:
 def _cycle_fees(cycle: OrderCycle, context: FeeContext) -> list[tuple[Fee, str, int | None]]:
     """(fee, role, supplier id) of every fee of the cycle, each once: suppliers', coordinator's,
     distributors' (all of them), platform's; amounts as decided for the cycle when they were."""
-    by_id: dict[int, Fee] = {}
-    for fees in [*context.supplier_fees.values(), context.coordinator_fees, context.platform_fees]:
-        for fee in fees:
-            by_id[fee.pk] = fee
     result: list[tuple[Fee, str, int | None]] = []
     seen: set[int] = set()
     for supplier_id, fees in sorted(context.supplier_fees.items()):
@@ -437,7 +432,7 @@ def _line_key(row) -> str:
 def _apply_round(
     lines: list[Line], submission: PriceDecision, by_key: dict[str, Party], *, replace_base: bool
 ):
-    """Set each line's current number, proposer, acceptances and steps from the round's rows."""
+    """Set each line's current number, acceptances and steps from the round's rows."""
     index = {line.key: line for line in lines}
     started: set[str] = set()
     for row in _rows(submission):
@@ -453,7 +448,6 @@ def _apply_round(
                 line.base = row.amount
             line.current = row.amount
             line.accepted = {key}
-            line.proposer = key
             accepted = False
         elif row.amount == line.current:
             line.accepted.add(key)
@@ -461,7 +455,6 @@ def _apply_round(
         else:
             line.current = row.amount
             line.accepted = {key}
-            line.proposer = key
             accepted = False
         line.steps.append(
             Step(

@@ -92,8 +92,6 @@ def _snapshot(state: Negotiation, *, paths: bool = False) -> dict:
                 price=str(line.current),
                 price_display=line.current_display,
             )
-            if line.breakdown is not None:
-                entry["shelf"] = number_display(line.breakdown.unit_price, "")
             variants.append(entry)
         else:
             fee = line.fee
@@ -114,11 +112,6 @@ def _snapshot(state: Negotiation, *, paths: bool = False) -> dict:
 
 
 # --- Parties ----------------------------------------------------------------------------------
-
-
-def approval_parties(cycle: OrderCycle) -> list[Party]:
-    """Every party of the cycle's prices with what it still has to accept in the current round."""
-    return negotiation(cycle, with_shelf=False).parties
 
 
 def parties_for(*, cycle: OrderCycle, enterprise: Enterprise, role: Role) -> list[Party]:
@@ -274,7 +267,7 @@ def cycle_prices_submit(*, cycle: OrderCycle, user, comment: str = "") -> PriceD
             raise ApprovalError(_("Ce cycle est fermé."))
         if not CycleVariant.objects.filter(cycle=cycle).exists():
             raise ApprovalError(_("Ajoutez des produits au cycle avant de soumettre ses prix."))
-        state = negotiation(cycle)
+        state = negotiation(cycle, with_shelf=False)
         referents = [p for p in state.parties if p.kind == REFERENTS]
         if referents and not referents[0].names:
             raise ApprovalError(
@@ -313,7 +306,7 @@ def cycle_prices_submit(*, cycle: OrderCycle, user, comment: str = "") -> PriceD
         )
         cycle.approval = OrderCycle.Approval.SUBMITTED
         cycle.save(update_fields=["approval", "updated_at"])
-        state = negotiation(cycle)
+        state = negotiation(cycle, with_shelf=False)
         submission.price_list = {**submission.price_list, **_round_state(state)}
         submission.save(update_fields=["price_list"])
         if state.decided:
@@ -449,7 +442,7 @@ def cycle_prices_respond(
                 for line, number in rows
             ]
         )
-        after = negotiation(cycle) if rows else state
+        after = negotiation(cycle, with_shelf=False) if rows else state
         if rows:
             state.submission.price_list = {**state.submission.price_list, **_round_state(after)}
             state.submission.save(update_fields=["price_list"])

@@ -52,22 +52,18 @@ def _negotiation_context(cycle, party) -> dict:
     }
 
 
-def _answers(post, lines) -> dict[str, str]:
-    """Line key -> "accept" or the number typed, from the answer form."""
-    accepted = set(post.getlist("accept"))
-    answers = {}
-    for line in lines:
-        typed = post.get(f"n-{line.key}", "").strip()[:20]
-        if typed:
-            answers[line.key] = typed
-        elif line.key in accepted:
-            answers[line.key] = "accept"
+def _answers(post) -> dict[str, str]:
+    """Line key -> "accept" or the number typed, from the answer form (the service keeps the lines
+    of the party answering and ignores the others)."""
+    answers = dict.fromkeys(post.getlist("accept"), "accept")
+    for name, value in post.items():
+        if name.startswith("n-") and value.strip():
+            answers[name[2:]] = value.strip()[:20]
     return answers
 
 
 def _respond(request, cycle, enterprise, party) -> bool:
     """Record the answer posted by `party`; a message says what happened. True when saved."""
-    state = negotiation(cycle, with_shelf=False)
     try:
         decision = services_approval.cycle_prices_respond(
             cycle=cycle,
@@ -75,7 +71,7 @@ def _respond(request, cycle, enterprise, party) -> bool:
             enterprise=enterprise,
             role=request.role,
             party_kind=party.kind,
-            answers=_answers(request.POST, state.lines_for(party.key)),
+            answers=_answers(request.POST),
             accept_all="accept_all" in request.POST,
             comment=request.POST.get("comment", "")[:2000],
         )
