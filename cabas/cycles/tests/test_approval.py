@@ -519,3 +519,19 @@ def test_the_cycle_opens_with_the_decided_numbers_and_shows_how_they_were_decide
     assert "Des prix décidés ensemble" in money
     assert "D'accord : Épicerie Coop, Ferme du Bas, Ferme du Haut." in _plain(money.replace("&#x27;", "'"))
     assert "4,10 € (Épicerie Coop) → 4,60 € (Ferme du Haut)" in money
+
+
+def test_a_tiered_fee_is_shown_with_its_tiers_in_euros_and_cannot_be_counter_proposed(
+    client_for, hub, hub_manager, setup
+):
+    cycle, first, _second = setup
+    tiered = fee(hub, name="Palier", calculator="tiered", tiers=[{"from": 10, "amount": "0.30"}])
+    cycle.coordinator_fees.add(tiered)
+    services_approval.cycle_prices_submit(cycle=cycle, user=hub_manager)
+
+    page = client_for(first.roles.get().user).get(reverse("cycles:approval", args=[first.slug, cycle.uuid]))
+
+    text = _plain(page.content.decode())
+    assert "dès 10 articles : 0,30 €" in text
+    assert f'name="n-f{tiered.pk}"' not in text  # accepted or not, never another number
+    assert f'value="f{tiered.pk}"' in text
