@@ -129,6 +129,7 @@ def test_it_decides_once_every_producer_accepted_and_emails_everyone(
     client = client_for(first.roles.get().user)
     page = client.get(reverse("cycles:approvals", args=[first.slug])).content.decode()
     assert cycle.name in page and "1 prix à accepter" in page
+    assert "Prix à approuver" not in page  # the folded menu names the section as its link does
 
     client.post(reverse("cycles:approval", args=[first.slug, cycle.uuid]), {"accept_all": "1"})
     cycle.refresh_from_db()
