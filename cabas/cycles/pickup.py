@@ -19,10 +19,11 @@ def _hours(method) -> str:
     """« de 09:00 à 12:00 », « à partir de 09:00 », or "" for a method without hours."""
     if method is None or method.opens_at is None:
         return ""
-    start = formats.time_format(method.opens_at, "H:i")
+    start = formats.time_format(method.opens_at, "TIME_FORMAT")
     if method.closes_at is None:
         return _("à partir de %(start)s") % {"start": start}
-    return _("de %(start)s à %(end)s") % {"start": start, "end": formats.time_format(method.closes_at, "H:i")}
+    end = formats.time_format(method.closes_at, "TIME_FORMAT")
+    return _("de %(start)s à %(end)s") % {"start": start, "end": end}
 
 
 def _fits(method, local) -> bool:
@@ -63,7 +64,7 @@ def pickup_when(pickup_at=None, method=None) -> str:
     hours = method_hours(method, pickup_at)
     if hours:
         return _("%(day)s, %(hours)s") % {"day": day, "hours": hours}
-    return _("%(day)s à %(time)s") % {"day": day, "time": formats.time_format(local, "H:i")}
+    return _("%(day)s à %(time)s") % {"day": day, "time": formats.time_format(local, "TIME_FORMAT")}
 
 
 def pickup_where(method) -> str:
