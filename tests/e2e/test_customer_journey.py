@@ -18,6 +18,7 @@ from playwright.sync_api import expect
 from cabas.demo.people import DEMO_PASSWORD
 from cabas.orders.models import Order
 from tests.e2e.helpers import main_menu
+from tests.e2e.test_language import switch_language
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -230,6 +231,19 @@ def test_a_customer_logs_in_filters_the_shop_orders_adds_a_product_and_cancels(
     assert order.status == Order.Status.PLACED
     assert len([m for m in mail.outbox if CUSTOMER in m.to]) == 1
     expect(page.get_by_role("link", name="Modifier la commande")).to_be_visible()
+
+    # The edit and cancel pages read in English too.
+    order_url = page.url
+    edit_url = page.get_by_role("link", name="Modifier la commande").get_attribute("href")
+    cancel_url = page.get_by_role("link", name="Annuler la commande").get_attribute("href")
+    switch_language(page, "English", "Changer")
+    for url in (edit_url, cancel_url):
+        page.goto(url)
+        expect(page.locator("html")).to_have_attribute("lang", "en")
+        expect(page.locator("main h1")).to_contain_text(order.number)
+        check()
+    switch_language(page, "Français", "Change")
+    page.goto(order_url)
 
     # « Oui » cancels it: the page, its history and an email say so.
     page.get_by_role("link", name="Annuler la commande").click()

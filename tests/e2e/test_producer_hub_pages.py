@@ -20,6 +20,7 @@ from cabas.enterprises.models import PRESET_DEFAULTS, Enterprise, ModelPreset, S
 from cabas.enterprises.services import enterprise_create
 from tests.e2e.helpers import manage_menu
 from tests.e2e.test_cycles_pages import local
+from tests.e2e.test_language import switch_language
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -254,3 +255,15 @@ def test_each_kind_of_structure_sees_its_own_menu_shops_featured_contact_and_imp
         "IMP-3": "Fromages",
         "IMP-4": "Légumes",
     }
+
+    # The same dashboard and import pages in English, the unknown category still told.
+    switch_language(page, "English", "Changer")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.goto(f"/manage/{BAKERY}/")
+    expect(page.locator("main h1")).to_have_text("Dashboard")
+    check()
+    page.goto(f"/manage/{BAKERY}/products/import/")
+    page.locator("main input[type=file]").set_input_files(str(wrong))
+    page.locator("main form button[type=submit]").first.click()
+    expect(page.locator("main")).to_contain_text("Legumez")
+    check()
