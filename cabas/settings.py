@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "cabas.orders",
     "cabas.solidarity",
     "cabas.fulfilment",
+    "cabas.amap",
     "cabas.api",
     "cabas.demo",  # the demo territory loader: imports every app above, imported by none
 ]

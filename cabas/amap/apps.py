@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AmapConfig(AppConfig):
+    name = "cabas.amap"
+    label = "amap"
+    verbose_name = _("AMAP : contrats, distributions et permanences")
