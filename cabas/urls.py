@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
 
+from cabas.amap import urls as amap_urls
 from cabas.api.urls import api
 from cabas.catalogue import urls as catalogue_urls
 from cabas.core import views as core_views
@@ -26,7 +27,9 @@ urlpatterns = [
     path("", include("cabas.payments.urls")),  # /manage/... and /payments/...
     path("manage/", include((solidarity_urls.manage_urlpatterns, "solidarity"))),
     path("manage/", include((fulfilment_urls.manage_urlpatterns, "fulfilment"))),
+    path("manage/", include((amap_urls.manage_urlpatterns, "amap"))),
     path("", include(enterprises_urls.invitation_urlpatterns)),
+    path("", include((amap_urls.member_urlpatterns, "amap_member"))),
     # Shops (/<slug>/shop/...), orders and "my orders": before the public catch-all /<slug>/.
     path("", include((orders_urls.shop_urlpatterns, "shop"))),
 ]

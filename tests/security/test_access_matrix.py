@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from cabas.enterprises.models import Invitation, Relationship
 from tests.factories import EnterpriseFactory, HubFactory, NetworkFactory, RelationshipFactory
+from tests.security import matrix_amap_contracts, matrix_amap_day, matrix_amap_payments, matrix_amap_shifts
 
 LOGIN = "login"  # any logged-in person
 RANK = {"volunteer": 1, "manager": 2, "owner": 3}
@@ -563,6 +564,11 @@ EXPECTED = {
     "solidarity:price_edit": ("manager", "GET", own_solidarity_price),
     "solidarity:price_delete": ("manager", "POST", own_solidarity_price),
 }
+
+
+# The AMAP app's pages, one module per area.
+for _area in (matrix_amap_contracts, matrix_amap_payments, matrix_amap_day, matrix_amap_shifts):
+    EXPECTED.update(_area.EXPECTED)
 
 
 def manage_urls() -> dict[str, URLPattern]:
