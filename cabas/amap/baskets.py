@@ -214,10 +214,11 @@ def absence_declare(
             % {"quota": contract.absence_quota}
         )
     policy = contract.absence_policy
+    if policy == Contract.AbsencePolicy.MOVED:
+        _move_check(basket, move_to)
     with transaction.atomic():
         basket.absence, basket.absence_declared_at = policy, timezone.now()
         if policy == Contract.AbsencePolicy.MOVED:
-            _move_check(basket, move_to)
             basket.moved_to = move_to
             standing_orders_move(
                 orders=[basket.order], pickup_at=pickup_at(move_to), shipping_method=move_to.place, user=user
