@@ -13,10 +13,11 @@ from cabas.lib.days import DateInput
 ROLE_ROWS = 3  # role lines on the « add to distributions » form
 
 
-def _time_field(label, required=True):
+def _time_field(label, required=True, help_text=""):
     return forms.TimeField(
         label=label,
         required=required,
+        help_text=help_text,
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         error_messages={"invalid": _("Indiquez une heure, ex. 18:30")},
     )
@@ -101,8 +102,12 @@ class GenerateForm(forms.Form):
             )
             self.fields[f"min_{i}"] = _people_field(_("Minimum"), 2 if first else 1, required=first)
             self.fields[f"max_{i}"] = _people_field(_("Maximum"), 3 if first else 2, required=first)
-            self.fields[f"start_{i}"] = _time_field(_("De (vide : début de la distribution)"), required=False)
-            self.fields[f"end_{i}"] = _time_field(_("À (vide : fin de la distribution)"), required=False)
+            self.fields[f"start_{i}"] = _time_field(
+                _("De"), required=False, help_text=_("vide : l'heure de début de la distribution")
+            )
+            self.fields[f"end_{i}"] = _time_field(
+                _("À"), required=False, help_text=_("vide : l'heure de fin de la distribution")
+            )
 
     def role_rows(self) -> list[list]:
         names = ("role", "min", "max", "start", "end")
