@@ -193,8 +193,10 @@ def amap_subscribe(
         raise HttpError(409, error.message) from error
     except AmapError as error:  # SubscriptionRefused, PlanInvalid
         return invalid(error.field, error.message)
-    if isinstance(answer, Status) or answer is None:
-        return answer or invalid("Idempotency-Key", _("Cette clé a déjà servi pour une autre inscription."))
+    if answer is None:  # sent again, but the subscription it made was cancelled since
+        return invalid("Idempotency-Key", _("L'inscription faite avec cette clé a été annulée depuis."))
+    if isinstance(answer, Status):
+        return answer
     return Status(201, subscription_answer(answer.pk))
 
 
