@@ -42,13 +42,14 @@ def fingerprint(body, **context) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def claim(*, seller, kind: str, key: str, fingerprint: str) -> None:
-    """Record that `key` was sent to `seller` for a `kind` request with this `fingerprint`, or check
-    that it came with the same one before. Raises KeyReused when it came with another request."""
+def claim(*, seller, kind: str, key: str, fingerprint: str) -> bool:
+    """Record that `key` was sent to `seller` for a `kind` request with this `fingerprint` (True),
+    or check that it came with the same one before (False: the request is sent again). Raises
+    KeyReused when it came with another request."""
     try:
         with transaction.atomic():
             IdempotencyKey.objects.create(seller=seller, kind=kind, key=key, fingerprint=fingerprint)
-        return
+        return True
     except IntegrityError:
         stored = (
             IdempotencyKey.objects.filter(seller=seller, kind=kind, key=key)
@@ -59,3 +60,4 @@ def claim(*, seller, kind: str, key: str, fingerprint: str) -> None:
             raise
     if stored != fingerprint:
         raise KeyReused
+    return False

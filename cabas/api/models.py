@@ -6,12 +6,14 @@ from django.utils import timezone
 
 class IdempotencyKey(models.Model):
     """A key sent to a seller in an Idempotency-Key header to create something (an order, a
-    payment), with a fingerprint of the request it came with: the same request again gets the same
-    answer; another request with that key is refused (see cabas.api.idempotency)."""
+    payment, a subscription to an AMAP contract), with a fingerprint of the request it came with:
+    the same request again gets the same answer; another request with that key is refused (see
+    cabas.api.idempotency)."""
 
     class Kind(models.TextChoices):
         ORDER = "order", "order"
         PAYMENT = "payment", "payment"
+        SUBSCRIPTION = "subscribe", "subscribe"  # to an AMAP contract
 
     seller = models.ForeignKey("enterprises.Enterprise", on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=10, choices=Kind.choices)

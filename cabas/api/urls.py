@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 
 from cabas.api import errors
-from cabas.api.routers import enterprises, me, payments, products, reports, shops
+from cabas.api.routers import amap, enterprises, me, payments, products, reports, shops
 
 DESCRIPTION = """API publique de Cabas, la plateforme coopérative des circuits courts.
 
@@ -77,3 +77,4 @@ api.add_router("", products.router)
 # Before shops: /orders/{number}/payments would otherwise match /orders/{seller}/{number}.
 api.add_router("", payments.router)
 api.add_router("", shops.router)
+api.add_router("", amap.router)

@@ -126,7 +126,7 @@ def sniff_delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
-def _csv_rows(data: bytes):
+def csv_rows(data: bytes):
     text = decode(data)
     reader = csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text))
     try:
@@ -188,7 +188,7 @@ def _open_xlsx(data: bytes):
     return workbook
 
 
-def _xlsx_rows(data: bytes):
+def xlsx_rows(data: bytes):
     workbook = _open_xlsx(data)
     try:
         sheet = workbook.active
@@ -229,7 +229,7 @@ def _too_many_rows(limit: int) -> ImportRejected:
 def read_table(name: str, data: bytes) -> Table:
     """The header and the non-blank rows of a CSV or XLSX file; ImportRejected if it has none, or more
     than `max_rows()` (reading stops there)."""
-    rows_of = _xlsx_rows if file_kind(name) == "xlsx" else _csv_rows
+    rows_of = xlsx_rows if file_kind(name) == "xlsx" else csv_rows
     limit = max_rows()
     header = None
     rows = []

@@ -177,12 +177,12 @@ MAX_ROWS = 20_000
 PHONE = re.compile(r"^[0-9 +().-]{6,30}$")
 
 
-def _header_key(text: str) -> str:
+def header_key(text: str) -> str:
     return " ".join(fold(text).replace("_", " ").replace("-", " ").split())
 
 
-COLUMNS = {_header_key(label): name for label, name in EXPORT_COLUMNS if name} | {
-    _header_key(k): v for k, v in ALIASES.items()
+COLUMNS = {header_key(label): name for label, name in EXPORT_COLUMNS if name} | {
+    header_key(k): v for k, v in ALIASES.items()
 }
 
 
@@ -241,7 +241,7 @@ def _columns(header: list[str]) -> tuple[dict[int, str], list[Problem]]:
     """Position -> field for the recognised columns, and a problem for each unknown or repeated one."""
     problems, columns, seen = [], {}, {}
     for index, label in enumerate(header):
-        key = _header_key(label)
+        key = header_key(label)
         if key in READ_ONLY:
             continue
         name = COLUMNS.get(key)

@@ -15,7 +15,13 @@ from django.utils import timezone
 
 from cabas.enterprises.models import Invitation, Relationship
 from tests.factories import EnterpriseFactory, HubFactory, NetworkFactory, RelationshipFactory
-from tests.security import matrix_amap_contracts, matrix_amap_day, matrix_amap_payments, matrix_amap_shifts
+from tests.security import (
+    matrix_amap_contracts,
+    matrix_amap_day,
+    matrix_amap_import,
+    matrix_amap_payments,
+    matrix_amap_shifts,
+)
 
 LOGIN = "login"  # any logged-in person
 RANK = {"volunteer": 1, "manager": 2, "owner": 3}
@@ -567,7 +573,13 @@ EXPECTED = {
 
 
 # The AMAP app's pages, one module per area.
-for _area in (matrix_amap_contracts, matrix_amap_payments, matrix_amap_day, matrix_amap_shifts):
+for _area in (
+    matrix_amap_contracts,
+    matrix_amap_payments,
+    matrix_amap_day,
+    matrix_amap_shifts,
+    matrix_amap_import,
+):
     EXPECTED.update(_area.EXPECTED)
 
 
