@@ -225,3 +225,10 @@ def test_moving_from_the_page_moves_the_orders(client, s, django_capture_on_comm
     )
     assert response.status_code == 400 and "Choisissez une date à venir." in response.content.decode()
     assert Distribution.objects.get(pk=target.pk).date == new_day
+
+
+def test_an_amap_without_a_pickup_place_is_told_to_add_one(client, s):
+    s.place.kind = "delivery"
+    s.place.save(update_fields=["kind"])
+    page = client.get(_url("distributions_generate", s)).content.decode()
+    assert "pas encore de lieu de retrait" in page and reverse("cycles:shipping", args=[s.amap.slug]) in page
