@@ -116,6 +116,7 @@ class BasketRow:
     lines: list[Line]
     collector: object  # Customer or None
     locked: bool
+    deadline: datetime.date | None = None  # the last day to declare an absence
     can_declare: bool = False
     can_cancel: bool = False
     can_change: bool = False
@@ -159,7 +160,8 @@ def _row(basket: Basket, sub: Subscription, targets: dict, now: datetime.datetim
         collector=basket.collector or sub.customer,
         locked=planned.date < today,
     )
-    before_deadline = not row.locked and today <= absence_deadline(contract, planned)
+    row.deadline = absence_deadline(contract, planned)
+    before_deadline = not row.locked and today <= row.deadline
     row.can_declare = before_deadline and placed and not basket.absence and sub.absences_left > 0
     row.can_cancel = before_deadline and basket.absence not in ("", Basket.Absence.SKIPPED)
     if row.can_declare and contract.absence_policy == Contract.AbsencePolicy.MOVED:

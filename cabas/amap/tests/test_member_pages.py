@@ -11,8 +11,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from cabas.amap import subscribing
 from cabas.amap.contract_document import contract_document_html
 from cabas.amap.contracts import contract_tier_set
+from cabas.amap.exceptions import PlanInvalid
 from cabas.amap.member_selectors import public_contract
 from cabas.amap.membership_signup import membership_signup
 from cabas.amap.models import Contract, Instalment, Membership, Subscription
@@ -310,3 +312,17 @@ def test_a_closed_sign_up_is_refused(client):
     page = client.post(contract_url(s, s.vegetables, "amap_member:subscribe"), _form(s))
     assert "Les inscriptions à ce contrat sont ouvertes du" in text(page)
     assert not Subscription.objects.exists()
+
+
+def test_a_payment_plan_refused_by_the_service_is_shown_and_nothing_is_created(client, monkeypatch):
+    s = season(weeks=4)
+    camille = member(s.amap, "camille@exemple.fr")
+    client.force_login(camille.user)
+
+    def refuse(**kwargs):
+        raise PlanInvalid("Ce moyen de paiement n'est pas proposé pour ce contrat.", field="method")
+
+    monkeypatch.setattr(subscribing, "plan_create", refuse)
+    page = client.post(contract_url(s, s.vegetables, "amap_member:subscribe"), _form(s))
+    assert "Ce moyen de paiement n'est pas proposé pour ce contrat." in text(page)
+    assert not Subscription.objects.exists() and not Order.objects.exists()

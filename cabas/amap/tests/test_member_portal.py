@@ -127,7 +127,7 @@ def test_a_member_declares_an_absence_and_takes_it_back(client):
     assert basket.absence == Basket.Absence.SOLIDARITY
     body = text(client.get(PORTAL))
     assert "Votre absence est enregistrée." in body and "Absent : panier solidaire" in body
-    assert "1 / 2" in body
+    assert "1 / 2" in body and "1 absence restante sur 2, à déclarer au plus tard le" in body
     client.post(reverse("amap_member:basket_absence_cancel", args=[basket.pk]))
     basket.refresh_from_db()
     assert basket.absence == ""
