@@ -6,3 +6,10 @@ class AmapConfig(AppConfig):
     name = "cabas.amap"
     label = "amap"
     verbose_name = _("AMAP : contrats, distributions et permanences")
+
+    def ready(self):
+        # The hooks import models: only once the app registry is ready.
+        # -- member pages: the link to an AMAP's contracts on its public page --
+        from cabas.amap import member_hooks
+
+        member_hooks.register()
