@@ -104,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "cabas.context_processors.site",
                 "cabas.enterprises.context_processors.membership",
+                "cabas.amap.context_processors.amap_member",
             ],
         },
     },

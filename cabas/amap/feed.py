@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from cabas.amap.member_selectors import my_customers
 from cabas.amap.models import Basket, MemberFeed, Subscription
-from cabas.amap.portal import my_shifts
+from cabas.amap.selectors_shifts import shifts_of_user
 from cabas.orders.models import Order
 
 PRODID = "-//Cabas//AMAP//FR"
@@ -92,7 +92,7 @@ def _distribution_events(user) -> list[icalendar.Event]:
 
 def _shift_events(user) -> list[icalendar.Event]:
     events = []
-    for shift in my_shifts(user, upcoming=True):
+    for shift in shifts_of_user(user, upcoming=True):
         event = icalendar.Event()
         event.add("uid", f"shift-{shift.uuid}@{settings.SITE_NAME.lower()}")
         event.add(

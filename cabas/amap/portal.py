@@ -32,20 +32,13 @@ from cabas.amap.models import (
     Subscription,
 )
 from cabas.amap.plans import PAID
+from cabas.amap.selectors_shifts import shifts_of_user
 from cabas.lib.money import round_money
 from cabas.orders.models import Line, Order
 
 ZERO = Decimal("0.00")
 PAST_DAYS = 14  # past baskets still listed (locked)
 BASKETS_SHOWN = 60
-
-
-def my_shifts(user, *, upcoming: bool = True) -> list[Shift]:
-    """The shifts the person signed up for (from today when `upcoming`), in date order."""
-    shifts = Shift.objects.filter(signups__user=user).select_related("enterprise", "distribution__place")
-    if upcoming:
-        shifts = shifts.filter(date__gte=timezone.localdate())
-    return list(shifts.order_by("date", "starts_at", "pk"))
 
 
 def _due() -> Subquery:
@@ -223,7 +216,7 @@ def portal_for(user) -> Portal:
         subscriptions=subscriptions,
         baskets=my_baskets(subscriptions),
         memberships=memberships,
-        shifts=my_shifts(user, upcoming=True),
+        shifts=list(shifts_of_user(user, upcoming=True)),
     )
 
 
