@@ -6,3 +6,8 @@ class AmapConfig(AppConfig):
     name = "cabas.amap"
     label = "amap"
     verbose_name = _("AMAP : contrats, distributions et permanences")
+
+    def ready(self):
+        from cabas.amap import order_hooks  # the app registry must be ready before models load
+
+        order_hooks.register()
