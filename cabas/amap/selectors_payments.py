@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Exists, OuterRef, Prefetch, Q, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, Exists, Min, OuterRef, Prefetch, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
@@ -206,16 +206,18 @@ def memberships_of_year(amap, year: int):
 
 
 def _subscribers_of_year(amap, year: int):
-    """The AMAP's active subscriptions with a delivery in `year`."""
-    return Subscription.objects.filter(
-        contract__amap=amap,
-        status=Subscription.Status.ACTIVE,
-        contract__deliveries__distribution__date__year=year,
+    """The AMAP's active subscriptions to the contracts of season `year`: those whose first delivery
+    is in `year` (the membership year subscribing asks for, `subscribing.season_year`)."""
+    contracts = (
+        Contract.objects.filter(amap=amap)
+        .annotate(first=Min("deliveries__distribution__date"))
+        .filter(first__gte=datetime.date(year, 1, 1), first__lte=datetime.date(year, 12, 31))
     )
+    return Subscription.objects.filter(contract__in=contracts.values("pk"), status=Subscription.Status.ACTIVE)
 
 
 def members_without_paid_membership(amap, year: int):
-    """Members with a subscription delivering in `year` and no paid membership for `year`."""
+    """Members subscribed to a contract of season `year` with no paid membership for `year`."""
     paid = Membership.objects.filter(amap=amap, year=year, customer=OuterRef("pk"), paid_at__isnull=False)
     return (
         amap_members(amap)
