@@ -6,12 +6,15 @@ producer's SEPA debits), not order by order: its page says so (`amap_plan_note`)
 payment was recorded on the order itself, what the payments part says of it is replaced — nothing
 « reste à payer », no transfer to make, the state « Réglé par l'échéancier ». The payments app's
 section comes first (INSTALLED_APPS order) and the sections' dicts are merged in that order, so
-these keys win.
+these keys win. In the back-office orders list, a filter « Contrat AMAP » (baskets or other
+orders) also shows such an order's payment as « Réglé par l'échéancier ».
 """
 
 from __future__ import annotations
 
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cabas.amap.models import Basket
 from cabas.lib.money import ZERO
@@ -55,5 +58,35 @@ def order_page_section(request, order, *, manager: bool, **forms) -> dict:
     return context
 
 
+def _plan_queryset(orders, value: str):
+    orders = orders.annotate(amap_plan=Exists(Basket.objects.filter(order=OuterRef("pk"))))
+    if value == "plan":
+        return orders.filter(amap_plan=True)
+    if value == "other":
+        return orders.filter(amap_plan=False)
+    return orders
+
+
+def _plan_decorate(order) -> None:
+    """A basket's order on which nothing was recorded shows « Réglé par l'échéancier » in the
+    list's payment column (set by payments' filter, registered before)."""
+    if getattr(order, "amap_plan", False) and not getattr(order, "paid", None):
+        order.payment_state = PLAN_STATE
+        order.payment_state_label = _("Réglé par l'échéancier")
+
+
+PLAN_FILTER = registry.OrdersListFilter(
+    param="amap",
+    label=gettext_lazy("Contrat AMAP"),
+    choices=lambda: [
+        ("plan", gettext_lazy("Paniers d'un contrat AMAP")),
+        ("other", gettext_lazy("Autres commandes")),
+    ],
+    queryset=_plan_queryset,
+    decorate=_plan_decorate,
+)
+
+
 def register() -> None:
     registry.register_order_page_section(order_page_section)
+    registry.register_orders_list_filter(PLAN_FILTER)

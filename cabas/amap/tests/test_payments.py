@@ -424,3 +424,19 @@ def test_a_basket_order_renders_on_the_producers_and_the_members_pages_as_paid_b
     assert "Non payée" not in page and "Payer par virement" not in page
     mine = client.get(reverse("shop:my_orders")).content.decode()
     assert order.number in mine
+
+
+def test_the_producers_orders_list_shows_basket_orders_as_paid_by_the_plan_and_can_filter_them(client):
+    s = season(weeks=2)
+    sub = _subscribe(s, "alix@exemple.fr", "Alix Durand", instalments=1)
+    numbers = sorted(Order.objects.filter(amap_basket__subscription=sub).values_list("number", flat=True))
+    client.force_login(RoleFactory(enterprise=s.farm, role=Role.Level.OWNER).user)
+    url = reverse("orders:orders", args=[s.farm.slug])
+    page = _flat(client.get(url).content.decode())
+    assert all(number in page for number in numbers)
+    assert page.count("Réglé par l'échéancier") >= 2 and "Non payée</span>" not in page
+    assert 'name="amap"' in page
+    others = _flat(client.get(url, {"amap": "other"}).content.decode())
+    assert not any(number in others for number in numbers)
+    baskets = _flat(client.get(url, {"amap": "plan"}).content.decode())
+    assert all(number in baskets for number in numbers)
