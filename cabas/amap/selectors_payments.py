@@ -24,14 +24,16 @@ AMOUNT = DecimalField(max_digits=12, decimal_places=2)
 
 
 def _sum(condition: Q):
+    condition &= Q(subscriptions__status=Subscription.Status.ACTIVE)
     return Coalesce(
         Sum("subscriptions__instalments__amount", filter=condition), Value(ZERO), output_field=AMOUNT
     )
 
 
 def amap_producers(amap):
-    """The producers of `amap`'s contracts, each with `to_provide`, `received` (waiting to be
-    handed over) and `handed_over` amounts and `contracts` count. One query."""
+    """The producers of `amap`'s contracts, each with the `to_provide`, `received` (waiting to be
+    handed over) and `handed_over` amounts of the active subscriptions, and `contracts_count`.
+    Two queries."""
     instalment = "subscriptions__instalments__"
     contracts = (
         Contract.objects.filter(amap=amap)

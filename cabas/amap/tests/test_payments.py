@@ -440,3 +440,16 @@ def test_the_producers_orders_list_shows_basket_orders_as_paid_by_the_plan_and_c
     assert not any(number in others for number in numbers)
     baskets = _flat(client.get(url, {"amap": "plan"}).content.decode())
     assert all(number in baskets for number in numbers)
+
+
+def test_the_payments_page_sums_what_each_producer_is_waiting_for(client):
+    s = season(weeks=4)  # 72 € in 3 cheques of 24 €
+    alix = _subscribe(s, "alix@exemple.fr", "Alix Durand")
+    cancelled = _subscribe(s, "basile@exemple.fr", "Basile Roux")
+    cancelled.status = cancelled.Status.CANCELLED
+    cancelled.save()
+    instalment_receive(instalment=alix.instalments.first(), cheque_number="1", user=s.owner)
+    _manager(client, s)
+    page = _flat(client.get(reverse("amap:payments", args=[s.amap.slug])).content.decode())
+    row = page[page.index("Jardins du Garon") :]
+    assert re.search(r"48,00 €</td> <td [^>]*><strong>24,00 €</strong></td> <td [^>]*>0,00 €", row)
