@@ -9,7 +9,9 @@ class AmapConfig(AppConfig):
 
     def ready(self):
         # The hooks import models: only once the app registry is ready.
-        # -- member pages: the link to an AMAP's contracts on its public page --
-        from cabas.amap import member_hooks
+        from cabas.amap import member_hooks, order_hooks
 
+        # -- member pages: the link to an AMAP's contracts on its public page --
         member_hooks.register()
+        # -- payments: a basket's order is paid through its subscription's plan --
+        order_hooks.register()
