@@ -83,7 +83,7 @@ def test_the_portal_costs_a_fixed_number_of_queries(client, django_assert_num_qu
     camille, _veg, _eggs = subscribed(s)
     client.force_login(camille.user)
     client.get(PORTAL)  # the feed is made on the first visit
-    with django_assert_num_queries(14) as before:
+    with django_assert_num_queries(15) as before:
         client.get(PORTAL)
     other = Contract.objects.create(
         amap=s.amap,

@@ -454,8 +454,8 @@ def test_the_statements_take_the_same_few_queries_however_long_they_are(
         page = client.get(reverse("payments:account", args=[data.shop.slug, customer.uuid])).content.decode()
     assert "Solde : 490,50\u00a0€" in page  # 50 - 9,50 + (1 + … + 30) - 30 × 0,50
     client.force_login(user)
-    with django_assert_max_num_queries(4):  # 3, and the header's « Mes structures » check
+    with django_assert_max_num_queries(5):  # 3, and the header's « Mes structures » and « Mon AMAP » checks
         client.get(reverse("pay:accounts"))
-    with django_assert_max_num_queries(9):  # 8, and the header's « Mes structures » check
+    with django_assert_max_num_queries(10):  # 8, and the header's « Mes structures » and « Mon AMAP » checks
         page = client.get(reverse("pay:account", args=[customer.uuid])).content.decode()
     assert "Solde : 490,50\u00a0€" in page
