@@ -266,23 +266,22 @@ def _bread_subscribe(contract, products, members, by_team: dict) -> None:
 
 
 # --- Cheques ------------------------------------------------------------------------------------
-# Stand-ins for the AMAP's cheque services (receiving a cheque, handing cheques over to the producer
-# with their slip), which cabas.amap does not offer yet: they write what those services would.
+# STAND-INS for cabas.amap.payments' instalment_receive and instalments_hand_over, with the same
+# signatures, until that module is there: replace these two definitions by an import of the
+# services. (The demo then back-dates what they stamp with « now »: see _cheques_collect.)
 
 
-def _instalment_receive(instalment: Instalment, *, at: datetime.datetime, index: int) -> None:
-    """STAND-IN for the service receiving a cheque at the AMAP."""
-    instalment.state = Instalment.State.RECEIVED
-    instalment.received_at = at
-    if instalment.method == Instalment.Method.CHEQUE:
-        instalment.cheque_number = f"{4107311 + index * 37:07d}"
-        instalment.bank = BANKS[index % len(BANKS)]
-    instalment.save(update_fields=["state", "received_at", "cheque_number", "bank"])
+def instalment_receive(*, instalment: Instalment, cheque_number: str = "", bank: str = "", user=None):
+    """STAND-IN: the AMAP received `instalment` (« à fournir » → « reçu par l'AMAP »)."""
+    instalment.state, instalment.received_at = Instalment.State.RECEIVED, timezone.now()
+    instalment.cheque_number, instalment.bank = cheque_number, bank
+    instalment.save(update_fields=["state", "cheque_number", "bank", "received_at"])
+    return instalment
 
 
-def _instalments_hand_over(*, amap, producer, instalments, user, at: datetime.datetime) -> HandOver:
-    """STAND-IN for the service handing received cheques over to the producer (one slip)."""
-    handover = HandOver.objects.create(amap=amap, producer=producer, created_at=at, created_by=user)
+def instalments_hand_over(*, amap, producer, instalments, user=None) -> HandOver:
+    """STAND-IN: the received `instalments` handed over to `producer` in one go (one slip)."""
+    handover = HandOver.objects.create(amap=amap, producer=producer, created_by=user)
     Instalment.objects.filter(pk__in=[i.pk for i in instalments]).update(
         state=Instalment.State.HANDED_OVER, handover=handover
     )
@@ -290,7 +289,7 @@ def _instalments_hand_over(*, amap, producer, instalments, user, at: datetime.da
 
 
 def _cheques_collect(amap, contract: Contract, owner, first: datetime.date) -> None:
-    """Every member but a few brought their cheques at their first distribution; those due by now
+    """Every member but a few brought their cheques at their first distribution; those cashed by now
     went to the producer a week after the season began."""
     today = timezone.localdate()
     instalments = (
@@ -300,22 +299,26 @@ def _cheques_collect(amap, contract: Contract, owner, first: datetime.date) -> N
         .select_related("subscription__customer")
         .order_by("subscription__customer__email", "number")
     )
-    received = []
+    received, days = [], {}
     for index, instalment in enumerate(instalments):
         subscription = instalment.subscription
         if subscription.customer.email in NOT_BROUGHT or subscription.starts_on > today:
             continue
-        day = max(subscription.starts_on, first)
-        _instalment_receive(instalment, at=_evening(day), index=index)
+        instalment_receive(
+            instalment=instalment,
+            cheque_number=f"{4107311 + index * 37:07d}",
+            bank=BANKS[index % len(BANKS)],
+            user=owner,
+        )
         received.append(instalment)
+        days.setdefault(max(subscription.starts_on, first), []).append(instalment.pk)
+    for day, pks in days.items():  # history: received at the member's first distribution
+        Instalment.objects.filter(pk__in=pks).update(received_at=_evening(day))
     due = [i for i in received if i.cash_on <= today]
     if due:
-        _instalments_hand_over(
-            amap=amap,
-            producer=contract.producer,
-            instalments=due,
-            user=owner,
-            at=_evening(first + datetime.timedelta(weeks=1)),
+        handover = instalments_hand_over(amap=amap, producer=contract.producer, instalments=due, user=owner)
+        HandOver.objects.filter(pk=handover.pk).update(
+            created_at=_evening(first + datetime.timedelta(weeks=1))
         )
 
 
