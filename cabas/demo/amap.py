@@ -21,7 +21,12 @@ from django.utils import timezone
 
 from cabas.amap.baskets import absence_declare, basket_quantities_set, move_targets
 from cabas.amap.contracts import contract_create, contract_product_set, contract_tier_set
-from cabas.amap.distributions import delivery_postpone, distribution_cancel, distributions_generate
+from cabas.amap.distributions import (
+    delivery_postpone,
+    distribution_cancel,
+    distributions_generate,
+    pickup_at,
+)
 from cabas.amap.models import (
     AmapSettings,
     Basket,
@@ -383,7 +388,7 @@ def _absence_past(basket: Basket, *, move_to: Distribution | None = None) -> Non
         basket.moved_to = move_to
         standing_orders_move(
             orders=[basket.order],
-            pickup_at=timezone.make_aware(datetime.datetime.combine(move_to.date, move_to.starts_at)),
+            pickup_at=pickup_at(move_to),
             shipping_method=move_to.place,
         )
     elif policy == Contract.AbsencePolicy.SKIPPED:
@@ -415,7 +420,7 @@ def _absences(contracts: dict, members: dict, owner) -> None:
 
 
 def _eggs_change(contract: Contract, products: dict, members: dict) -> None:
-    """Two members change their eggs for the next distributions still open."""
+    """Three members change their eggs for their next distribution still open."""
     box, tray = products["Boîte"].pk, products["Plateau"].pk
     for email, quantities in [
         ("camille.amapienne@exemple.fr", {box: 3, tray: 0}),
