@@ -7,7 +7,8 @@ towns and streets are real places of the territory.
 
 The data lives next to this module, by what it builds: people.py (logins), territory.py
 (enterprises and teams), networks.py (relationships and networks), catalogue.py (products) and
-cycles.py (shops' settings and open order cycles).
+cycles.py (shops' settings and open order cycles) and amap.py with amap_data.py (the season of the
+AMAP de la Guillotière, built once through the AMAP services).
 """
 
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from django.db import transaction
 
 from cabas.catalogue.models import Label
 from cabas.catalogue.reference import reference_data_seed
+from cabas.demo.amap import demo_amap_load
 from cabas.demo.catalogue import demo_products_load
 from cabas.demo.cycles import demo_cycles_load
 from cabas.demo.networks import NETWORKS, PENDING, RELATIONSHIPS
@@ -33,6 +35,8 @@ class DemoSummary:
     networks: int
     unlocated: tuple[str, ...]
     variants: int = 0
+    amap_members: int = 0
+    amap_subscriptions: int = 0
 
 
 @transaction.atomic
@@ -97,6 +101,7 @@ def demo_data_load() -> DemoSummary:
 
     variants = demo_products_load(enterprises)
     demo_cycles_load(enterprises, users)
+    amap = demo_amap_load(enterprises, users)
 
     return DemoSummary(
         enterprises=len(enterprises),
@@ -105,5 +110,7 @@ def demo_data_load() -> DemoSummary:
         relationships=len(RELATIONSHIPS) + len(PENDING),
         networks=len(NETWORKS),
         variants=variants,
+        amap_members=amap.members,
+        amap_subscriptions=amap.subscriptions,
         unlocated=tuple(slug for slug, e in enterprises.items() if not e.has_position),
     )

@@ -146,7 +146,7 @@ def test_it_lets_every_demo_login_of_the_readme_sign_in(demo):
     readme = (Path(settings.BASE_DIR) / "README.md").read_text()
     emails = re.findall(r"^\| `([^`]+@[^`]+)` \|", readme, flags=re.MULTILINE)
 
-    assert len(emails) == 6
+    assert len(emails) == 7
     for email in emails:
         assert authenticate(email=email, password=DEMO_PASSWORD) is not None, email
 

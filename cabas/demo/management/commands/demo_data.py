@@ -13,15 +13,15 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         summary = demo_data_load()
         if summary.unlocated:
-            self.stderr.write(
-                self.style.WARNING("Adresses non localisées : " + ", ".join(summary.unlocated))
-            )
+            self.stderr.write(self.style.WARNING("Adresses non localisées : " + ", ".join(summary.unlocated)))
         if options["verbosity"] > 0:
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Données de démonstration prêtes : {summary.enterprises} structures, "
                     f"{summary.networks} réseaux, {summary.users} comptes, {summary.roles} rôles, "
-                    f"{summary.relationships} relations, {summary.variants} produits en vente. "
+                    f"{summary.relationships} relations, {summary.variants} produits en vente, "
+                    f"{summary.amap_members} adhérents d'AMAP, "
+                    f"{summary.amap_subscriptions} contrats souscrits. "
                     f"Mot de passe des comptes : {DEMO_PASSWORD}"
                 )
             )
