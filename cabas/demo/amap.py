@@ -40,6 +40,7 @@ from cabas.amap.models import (
     ShiftSignup,
     Subscription,
 )
+from cabas.amap.payments import instalment_receive, instalments_hand_over
 from cabas.amap.plans import plan_rebalance
 from cabas.amap.subscribing import subscription_create
 from cabas.catalogue.models import Variant
@@ -271,26 +272,7 @@ def _bread_subscribe(contract, products, members, by_team: dict) -> None:
 
 
 # --- Cheques ------------------------------------------------------------------------------------
-# STAND-INS for cabas.amap.payments' instalment_receive and instalments_hand_over, with the same
-# signatures, until that module is there: replace these two definitions by an import of the
-# services. (The demo then back-dates what they stamp with « now »: see _cheques_collect.)
-
-
-def instalment_receive(*, instalment: Instalment, cheque_number: str = "", bank: str = "", user=None):
-    """STAND-IN: the AMAP received `instalment` (« à fournir » → « reçu par l'AMAP »)."""
-    instalment.state, instalment.received_at = Instalment.State.RECEIVED, timezone.now()
-    instalment.cheque_number, instalment.bank = cheque_number, bank
-    instalment.save(update_fields=["state", "cheque_number", "bank", "received_at"])
-    return instalment
-
-
-def instalments_hand_over(*, amap, producer, instalments, user=None) -> HandOver:
-    """STAND-IN: the received `instalments` handed over to `producer` in one go (one slip)."""
-    handover = HandOver.objects.create(amap=amap, producer=producer, created_by=user)
-    Instalment.objects.filter(pk__in=[i.pk for i in instalments]).update(
-        state=Instalment.State.HANDED_OVER, handover=handover
-    )
-    return handover
+# The services stamp « now »: the demo then back-dates the reception and the hand-over.
 
 
 def _cheques_collect(amap, contract: Contract, owner, first: datetime.date) -> None:
