@@ -1,6 +1,7 @@
 """The reads the AMAP part of the API makes: an AMAP's published contracts and one of them with its
 distributions, products and tiers; a member's next baskets; the distributions and subscriptions a
-manager follows, with what each subscription owes and what the AMAP has received of it.
+manager follows, with what each subscription owes and what the AMAP has received of it, and the
+instalments a manager marks received.
 
 Each returns what its answer shows in a fixed number of queries (no query per row)."""
 
@@ -189,7 +190,7 @@ def amap_distributions(amap: Enterprise, *, since: datetime.date) -> QuerySet:
 def amap_subscriptions(amap: Enterprise, *, contract=None, status: str = "") -> QuerySet:
     """The subscriptions to the AMAP's contracts, by contract then member, with `due` (the totals of
     their baskets' orders not cancelled) and `received` (their instalments received or handed
-    over), in one query."""
+    over), in one query, and their payment plans (one more)."""
     due = (
         Order.objects.filter(amap_basket__subscription=OuterRef("pk"))
         .exclude(status=Order.Status.CANCELLED)
@@ -212,9 +213,20 @@ def amap_subscriptions(amap: Enterprise, *, contract=None, status: str = "") -> 
         subscriptions = subscriptions.filter(status=status)
     return (
         subscriptions.select_related("contract__producer", "customer", "tier")
+        .prefetch_related(Prefetch("instalments", queryset=Instalment.objects.order_by("number")))
         .annotate(
             due=Coalesce(Subquery(due, output_field=MONEY), ZERO),
             received=Coalesce(Subquery(received, output_field=MONEY), ZERO),
         )
         .order_by("contract__name", "contract_id", "customer__last_name", "customer__first_name", "pk")
     )
+
+
+def amap_instalment(amap_id: int, instalment_id: int) -> Instalment | None:
+    """The instalment `instalment_id` when it pays a subscription to one of the AMAP's contracts."""
+    return Instalment.objects.filter(pk=instalment_id, subscription__contract__amap_id=amap_id).first()
+
+
+def instalment_answer(instalment_id: int) -> Instalment:
+    """An instalment with its subscription and the subscription's member."""
+    return Instalment.objects.select_related("subscription__customer").get(pk=instalment_id)

@@ -1,5 +1,6 @@
 """Shapes of the AMAP API (pydantic, via django-ninja): an AMAP's season contracts, subscribing,
-a member's baskets and absences, the distributions and subscriptions its managers follow.
+a member's baskets and absences, the distributions and subscriptions its managers follow, the
+instalments they mark received, and an enterprise's volunteer shifts.
 
 Money travels as strings with two decimals ("18.00"). Descriptions are in French: they are what
 readers of /api/v1/docs see. The paginated lists read the selectors' models through resolvers that
@@ -14,14 +15,21 @@ from uuid import UUID
 from django.utils import timezone
 from ninja import Field, Schema
 from pydantic import Field as PydanticField
+from pydantic import WithJsonSchema
 
 from cabas.amap.selectors_api import places_left_of
-from cabas.api.schemas import BodyIn, Boolean, Date, Integer, Money, MoneyOut
+from cabas.api.schemas import BodyIn, Boolean, Date, Integer, Money, MoneyOut, text
 from cabas.api.schemas_products import money_text
 from cabas.api.schemas_shops import EnterpriseRef
 
 Method = Literal["cheque", "transfer", "sepa", "cash"]
 Quantity = Annotated[Integer, PydanticField(ge=0, le=1000)]
+ChequeNumber = text(20)
+# A local time of day, "18:30:00" (Paris time): not JSON Schema's "time" format, which wants an offset.
+LocalTime = Annotated[
+    time, WithJsonSchema({"type": "string", "pattern": r"^[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?$"})
+]
+Bank = text(60)
 
 
 class PlaceOut(Schema):
@@ -35,8 +43,8 @@ class PlaceOut(Schema):
 class DistributionOut(Schema):
     uuid: UUID = Field(description="Identifiant de la distribution")
     date: date
-    starts_at: time = Field(description="Début de la distribution (heure de Paris)")
-    ends_at: time = Field(description="Fin de la distribution")
+    starts_at: LocalTime = Field(description="Début de la distribution (heure de Paris)")
+    ends_at: LocalTime = Field(description="Fin de la distribution")
     place: PlaceOut
 
 
@@ -224,8 +232,8 @@ class BasketOut(Schema):
     order: UUID = Field(description="Identifiant du panier (uuid de sa commande chez le producteur)")
     number: str = Field(description="Numéro de la commande")
     date: date
-    starts_at: time
-    ends_at: time
+    starts_at: LocalTime
+    ends_at: LocalTime
     place: PlaceOut
     amap: EnterpriseRef
     contract: ContractRef
@@ -328,6 +336,31 @@ class MemberRef(Schema):
         return obj.full_name
 
 
+class ManagedInstalmentOut(InstalmentOut):
+    id: int = Field(description="Identifiant du versement (pour le marquer reçu)")
+    cheque_number: str = Field(description="N° du chèque reçu (vide : pas encore reçu, ou pas un chèque)")
+    bank: str = Field(description="Banque du chèque reçu")
+    received_at: datetime | None = Field(description="Reçu par l'AMAP le (null : pas encore reçu)")
+
+
+class ReceivedInstalmentOut(ManagedInstalmentOut):
+    subscription: UUID = Field(description="L'inscription que le versement règle")
+    member: str = Field(description="L'adhérent")
+
+    @staticmethod
+    def resolve_subscription(obj):
+        return obj.subscription.uuid
+
+    @staticmethod
+    def resolve_member(obj):
+        return obj.subscription.customer.full_name
+
+
+class InstalmentReceiveIn(BodyIn):
+    cheque_number: ChequeNumber = Field("", description="N° du chèque (obligatoire pour un chèque)")
+    bank: Bank = Field("", description="Banque du chèque (facultatif)")
+
+
 class ManagedSubscriptionOut(Schema):
     uuid: UUID
     contract: ContractRef
@@ -339,6 +372,9 @@ class ManagedSubscriptionOut(Schema):
     due: MoneyOut = Field(description="Dû : total des paniers non annulés")
     received: MoneyOut = Field(description="Reçu par l'AMAP (ou remis au producteur)")
     created_at: datetime
+    instalments: list[ManagedInstalmentOut] = Field(
+        description="Échéancier : `id` de chaque versement pour le marquer reçu"
+    )
 
     @staticmethod
     def resolve_member(obj):
@@ -360,9 +396,49 @@ class ManagedSubscriptionOut(Schema):
     def resolve_received(obj):
         return money_text(obj.received)
 
+    @staticmethod
+    def resolve_instalments(obj):
+        return list(obj.instalments.all())
+
 
 class SubscriptionFilters(Schema):
     contract: UUID | None = Field(None, description="Un seul contrat (uuid)")
     status: Literal["active", "waiting", "cancelled"] | None = Field(
         None, description="active, waiting ou cancelled"
+    )
+
+
+class ShiftPersonOut(Schema):
+    name: str = Field(description="Nom de la personne inscrite")
+
+
+class ShiftOut(Schema):
+    uuid: UUID = Field(description="Identifiant de la permanence")
+    date: date
+    starts_at: LocalTime = Field(description="Début (heure de Paris)")
+    ends_at: LocalTime = Field(description="Fin")
+    role: str = Field(description="Rôle (ex. accueil, pesée)")
+    min_people: int = Field(description="Personnes minimum")
+    max_people: int = Field(description="Personnes maximum")
+    taken: int = Field(description="Personnes inscrites")
+    places_left: int = Field(description="Places restantes (0 : complet)")
+    distribution: UUID | None = Field(description="La distribution de l'AMAP (null : hors distribution)")
+    people: list[ShiftPersonOut] = Field(description="Les personnes inscrites, dans l'ordre d'inscription")
+
+    @staticmethod
+    def resolve_places_left(obj):
+        return max(obj.left, 0)
+
+    @staticmethod
+    def resolve_distribution(obj):
+        return obj.distribution.uuid if obj.distribution_id else None
+
+    @staticmethod
+    def resolve_people(obj):
+        return [{"name": signup.user.get_full_name()} for signup in obj.signups.all()]
+
+
+class ShiftFilters(Schema):
+    since: Date | None = Field(
+        None, description="Permanences à partir du (AAAA-MM-JJ) ; absent : aujourd'hui"
     )

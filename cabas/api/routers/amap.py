@@ -9,8 +9,10 @@ Who may do what:
   contract 409 unless `waiting_list`;
 - baskets and absences: the member who subscribed or shares the basket (others: 404). A basket is
   named by its order's uuid (a basket is one order of the producer);
-- distributions and subscriptions of an AMAP: its owners and managers (a volunteer 403, anyone
-  else 404; an enterprise that is not an AMAP 404).
+- distributions and subscriptions of an AMAP, and marking an instalment received: its owners and
+  managers (a volunteer 403, anyone else 404; an enterprise that is not an AMAP 404); the service's
+  refusals answer 422 with their French message;
+- volunteer shifts: the enterprise's team, any role (anyone else 404), in any enterprise.
 """
 
 from uuid import UUID
@@ -19,18 +21,21 @@ from django.db import transaction
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Header, Query, Router, Status
+from ninja import Header, Path, Query, Router, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from cabas.amap.baskets import absence_declare
 from cabas.amap.exceptions import AmapError, ContractFull
+from cabas.amap.payments import instalment_receive
 from cabas.amap.selectors_api import (
     amap_distribution,
     amap_distributions,
+    amap_instalment,
     amap_subscriptions,
     basket_answer,
     basket_of_order,
+    instalment_answer,
     member_at,
     member_subscription,
     next_baskets,
@@ -39,6 +44,7 @@ from cabas.amap.selectors_api import (
     published_contracts,
     subscription_answer,
 )
+from cabas.amap.selectors_shifts import planning
 from cabas.amap.subscribing import subscription_create
 from cabas.api import idempotency
 from cabas.api.access import enterprise_role, require_manager
@@ -46,15 +52,19 @@ from cabas.api.auth import token_auth
 from cabas.api.errors import errors, invalid
 from cabas.api.models import IdempotencyKey as StoredKey
 from cabas.api.pagination import Pagination
-from cabas.api.schemas import Slug, text
+from cabas.api.schemas import QueryInteger, Slug, text
 from cabas.api.schemas_amap import (
     AbsenceIn,
     BasketOut,
     ContractDetail,
     ContractListItem,
     DistributionFilters,
+    InstalmentReceiveIn,
     ManagedDistributionOut,
     ManagedSubscriptionOut,
+    ReceivedInstalmentOut,
+    ShiftFilters,
+    ShiftOut,
     SubscriptionFilters,
     SubscriptionIn,
     SubscriptionOut,
@@ -65,6 +75,7 @@ router = Router(tags=["AMAP"])
 
 IdempotencyKey = text(80)
 KEY_HEADER = Header("", alias="Idempotency-Key")
+INSTALMENT_ID = Path(..., ge=1, le=2**31 - 1, description="L'`id` d'un versement (voir /subscriptions)")
 
 
 @router.get(
@@ -276,7 +287,8 @@ def amap_distribution_list(request: HttpRequest, slug: Slug, filters: Query[Dist
     summary="Inscriptions aux contrats d'une AMAP",
     description=(
         "Les inscriptions aux contrats de l'AMAP, par contrat puis par adhérent, avec le prix souscrit, "
-        "le dû (total des paniers non annulés) et le reçu (versements reçus ou remis au producteur). "
+        "le dû (total des paniers non annulés), le reçu (versements reçus ou remis au producteur) et "
+        "l'échéancier (l'`id` de chaque versement sert à le marquer reçu). "
         "Filtres : `contract` (uuid), `status`. Pour les responsables et gestionnaires de l'AMAP."
     ),
 )
@@ -284,3 +296,57 @@ def amap_distribution_list(request: HttpRequest, slug: Slug, filters: Query[Dist
 def amap_subscription_list(request: HttpRequest, slug: Slug, filters: Query[SubscriptionFilters]):
     amap = _managed_amap(request.auth, slug)
     return amap_subscriptions(amap, contract=filters.contract, status=filters.status or "")
+
+
+@router.post(
+    "/enterprises/{slug}/instalments/{id}/received",
+    response={200: ReceivedInstalmentOut, **errors(400, 401, 403, 404, 422)},
+    auth=token_auth,
+    summary="Marquer un versement reçu",
+    description=(
+        "L'AMAP a reçu le versement `id` (l'`id` d'un versement de /subscriptions) : « À fournir » → "
+        "« Reçu par l'AMAP », avec le numéro du chèque (obligatoire pour un chèque) et sa banque. "
+        "200 avec le versement ; 422 avec un message en français si c'est impossible (déjà reçu, "
+        "prélèvement SEPA encaissé par le producteur, numéro de chèque manquant), rien ne change. "
+        "Pour les responsables et gestionnaires de l'AMAP."
+    ),
+)
+def amap_instalment_received(
+    request: HttpRequest, slug: Slug, payload: InstalmentReceiveIn, id: QueryInteger = INSTALMENT_ID
+):
+    amap = _managed_amap(request.auth, slug)
+    instalment = amap_instalment(amap.pk, id)
+    if instalment is None:
+        raise Http404
+    try:
+        instalment_receive(
+            instalment=instalment, cheque_number=payload.cheque_number, bank=payload.bank, user=request.auth
+        )
+    except AmapError as error:  # PaymentStateError
+        return invalid(error.field, error.message)
+    return instalment_answer(instalment.pk)
+
+
+def _team_enterprise(user, slug: str):
+    """The enterprise `slug` when `user` is in its team, any role (404 otherwise)."""
+    enterprise, role = enterprise_role(user, slug)
+    if role is None:
+        raise Http404
+    return enterprise
+
+
+@router.get(
+    "/enterprises/{slug}/shifts",
+    response={200: list[ShiftOut], **errors(401, 404, 422)},
+    auth=token_auth,
+    summary="Permanences d'une structure",
+    description=(
+        "Les permanences à venir de la structure (AMAP ou autre), à partir de `since` (aujourd'hui "
+        "par défaut), par date : horaires, rôle, personnes minimum et maximum, inscrites et places "
+        "restantes, distribution, et les personnes inscrites. Pour toute l'équipe, bénévoles compris."
+    ),
+)
+@paginate(Pagination)
+def enterprise_shift_list(request: HttpRequest, slug: Slug, filters: Query[ShiftFilters]):
+    enterprise = _team_enterprise(request.auth, slug)
+    return planning(enterprise, today=filters.since)

@@ -14,8 +14,10 @@ from decimal import Decimal
 
 import pytest
 import schemathesis
+from django.utils import timezone
 
 from cabas.accounts.models import ApiToken, hash_token
+from cabas.amap.models import Shift, ShiftSignup
 from cabas.api.urls import api
 from cabas.catalogue.models import Product, Variant
 from cabas.cycles.models import OrderCycle, ShippingMethod
@@ -47,7 +49,8 @@ PRODUCT, CUSTOMER, BUYER_CUSTOMER, CYCLE, TOMATOES, EGGS, PICKUP, DELIVERY, CHEQ
 def world(live_server):
     """A producer shop with an open cycle (tomatoes and eggs, pickup or delivery, cheque or
     transfer) run by an owner who also buys there: a placed order with a payment, the owner's
-    customer account with an entry, another customer with a SEPA mandate; the owner's token."""
+    customer account with an entry, another customer with a SEPA mandate, a shift the owner
+    signed up for; the owner's token."""
     data = open_shop()
     assert data.shop.slug == SLUG
     owner = RoleFactory(enterprise=data.shop, role="owner", user__email="gerante@exemple.fr").user
@@ -79,6 +82,14 @@ def world(live_server):
         iban=IBAN,
         signed_on=datetime.date(2026, 1, 5),
     )
+    shift = Shift.objects.create(
+        enterprise=data.shop,
+        role="Accueil",
+        date=timezone.localdate() + datetime.timedelta(days=3),
+        starts_at=datetime.time(9, 0),
+        ends_at=datetime.time(12, 0),
+    )
+    ShiftSignup.objects.create(shift=shift, user=owner)
 
 
 def drawn(values: list[str], probability: float = 0.8) -> tuple[dict, float]:
