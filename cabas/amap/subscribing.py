@@ -94,6 +94,18 @@ def season_year(contract: Contract) -> int:
     return (first or timezone.localdate()).year
 
 
+def membership_needed(contract: Contract, customer) -> int | None:
+    """The year of the membership `customer` (None: someone not yet a member) still needs before
+    subscribing `contract`, or None when the AMAP does not ask for one or it is there."""
+    settings = AmapSettings.objects.filter(amap=contract.amap_id).first()
+    if settings is None or not settings.membership_required:
+        return None
+    year = season_year(contract)
+    if customer is not None and membership_of(contract.amap_id, customer, year) is not None:
+        return None
+    return year
+
+
 def _check_rules(*, contract, customer, starts_on, by_manager: bool) -> None:
     today = timezone.localdate()
     if not by_manager:
@@ -109,13 +121,8 @@ def _check_rules(*, contract, customer, starts_on, by_manager: bool) -> None:
             )
         if starts_on < today:
             raise SubscriptionRefused(_("Choisissez une date de début à venir."), field="starts_on")
-    settings = AmapSettings.objects.filter(amap=contract.amap_id).first()
-    year = season_year(contract)
-    if (
-        settings is not None
-        and settings.membership_required
-        and membership_of(contract.amap_id, customer, year) is None
-    ):
+    year = membership_needed(contract, customer)
+    if year is not None:
         raise SubscriptionRefused(
             _("Adhérez d'abord à l'AMAP pour %(year)s : l'adhésion est demandée avant tout contrat.")
             % {"year": year},

@@ -38,7 +38,7 @@ from cabas.amap.membership_signup import (
     membership_year,
 )
 from cabas.amap.models import Membership, Subscription
-from cabas.amap.subscribing import subscription_create, subscription_quote
+from cabas.amap.subscribing import membership_needed, subscription_create, subscription_quote
 
 ZERO = Decimal("0.00")
 
@@ -188,7 +188,8 @@ def subscribe_page(request, slug, uuid):
         "form": form,
         "quote": _quote(form, contract),
         "full": full,
-        "needs_membership": refused_field == "membership",
+        "needs_membership": refused_field == "membership"
+        or membership_needed(contract, member_of(amap, request.user)),
         "deliveries": deliveries,
     }
     return render(request, "amap/member/subscribe.html", context)

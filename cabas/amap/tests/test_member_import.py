@@ -90,7 +90,10 @@ def test_a_good_xlsx_file_with_full_names_and_an_amount_column(s):
             "ligne 1, colonne courriel : colonne en double",
         ),
         ("nom;téléphone\nMartin;0612345678\n", "ligne 1 : la colonne « email » est obligatoire"),
-        ("email;foyer\na@exemple.fr;A\n", "ligne 1 : une colonne « nom » (ou « nom complet ») est obligatoire"),
+        (
+            "email;foyer\na@exemple.fr;A\n",
+            "ligne 1 : une colonne « nom » (ou « nom complet ») est obligatoire",
+        ),
         ("nom;email\nMartin;\n", "ligne 2, colonne email : l'adresse e-mail est obligatoire"),
         (
             "nom;email\nMartin;pas-une-adresse\n",
