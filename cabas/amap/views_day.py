@@ -34,11 +34,15 @@ def _distribution(enterprise, uuid) -> Distribution:
     return get_object_or_404(Distribution.objects.select_related("place"), amap=enterprise, uuid=uuid)
 
 
-def sheets_pdf(enterprise, sheets) -> bytes:
-    """The sheets printed, one page (or more) per distribution and pickup point."""
+def sheets_document(enterprise, sheets) -> weasyprint.Document:
+    """The sheets laid out, one page (or more) per distribution and pickup point."""
     context = {"enterprise": enterprise, "sheets": sheets, "made_at": timezone.localtime()}
     html = render_to_string(PDF_TEMPLATE, context)
-    return weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).render()
+
+
+def sheets_pdf(enterprise, sheets) -> bytes:
+    return sheets_document(enterprise, sheets).write_pdf()
 
 
 def _pdf_response(content: bytes, name: str) -> HttpResponse:
