@@ -147,6 +147,8 @@ def _marks(basket: Basket, distribution: Distribution, here: bool) -> tuple[list
         and not basket.moved_to_id
     ):
         marks.append(_("livraison reportée du %(day)s") % {"day": _short(delivery.planned.date)})
+    if here and basket.order.status == Order.Status.CANCELLED and basket.absence != Basket.Absence.SKIPPED:
+        marks.append(_("commande annulée"))
     if basket.order.status == Order.Status.FULFILLED:
         marks.append(_("remis"))
     return marks, hand_over

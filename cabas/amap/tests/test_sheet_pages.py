@@ -83,6 +83,8 @@ def test_a_cancelled_basket_cannot_be_handed_over(client):
     assert 'role="alert"' in page
     line.basket.order.refresh_from_db()
     assert line.basket.order.status == Order.Status.CANCELLED
+    again = sign_in_sheet(day).contracts[0].lines[0]
+    assert (again.marks, again.to_hand_over) == (["commande annulée"], False)
 
 
 def test_the_sheet_page_takes_the_same_queries_for_3_or_30_members(client, django_assert_max_num_queries):

@@ -5,6 +5,7 @@ baskets hold and with the producers' « Ce que j'apporte » report, whatever hap
 from collections import Counter
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from cabas.amap.baskets import absence_declare, basket_collector_set, basket_quantities_set
@@ -13,10 +14,12 @@ from cabas.amap.models import Basket, Contract
 from cabas.amap.sheets import sign_in_sheet, sign_in_sheets
 from cabas.amap.subscribing import subscription_create
 from cabas.amap.tests.season import member, season
+from cabas.enterprises.models import Role
 from cabas.fulfilment.producer import distributions as producer_distributions
 from cabas.fulfilment.reports.base import REPORTED, Filters
 from cabas.fulfilment.reports.producer_deliveries import ProducerDeliveries
 from cabas.orders.models import Order
+from tests.factories import RoleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -193,3 +196,11 @@ def test_the_producer_sees_the_amap_and_the_contract_in_what_it_brings():
     first = found[0]
     assert (first.distributor, first.cycle, first.day) == ("AMAP des Pentes", "Légumes — Été", day.date)
     assert first.quantity == 7 and len(first.orders) == 5
+
+
+def test_the_producers_page_shows_the_amap_distribution_with_its_contract(client):
+    s, day = build_day()
+    client.force_login(RoleFactory(enterprise=s.farm, role=Role.Level.MANAGER).user)
+    page = client.get(reverse("fulfilment:deliveries", args=[s.farm.slug])).content.decode()
+    assert "AMAP des Pentes — " in page and "Légumes — Été" in page
+    assert "Jardins du Garon — " not in page
