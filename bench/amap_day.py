@@ -332,6 +332,13 @@ def main(argv=None) -> None:
         label = f"PDF of the {len(distributions)} sign-in sheets of {day:%d/%m/%Y}"
         rows.append((f"{label} ({at_day:,} baskets, {pdf['size'] / 1024:.0f} KiB)", pdf))
         print(f"{vendor}: day PDF {pdf['median']:.0f} ms (CPU {pdf['cpu']:.0f} ms), {pdf['queries']} queries")
+        one_url = reverse("amap:sign_in_sheet_pdf", args=[amap.slug, busiest.uuid])
+        rows.append(
+            (
+                f"PDF of the sheet of one point ({busiest.place.name})",
+                measure_page(client, one_url, args.requests),
+            )
+        )
         sheet_url = reverse("amap:sign_in_sheet", args=[amap.slug, busiest.uuid])
         rows.append(
             (
