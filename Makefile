@@ -76,6 +76,7 @@ bench: migrate
 	$(PY) -m bench.products_page
 	$(PY) -m bench.shopfront
 	$(PY) -m bench.cycle_edit
+	$(PY) -m bench.amap_day
 
 clean:
 	rm -rf $(VENV) var

@@ -7,6 +7,11 @@ seller × cycle × local date of `pickup_at`); within it, what goes to each pick
 round (the order's shipping method) and the quantity of each product as ordered. Only placed and
 handed-over orders count (`REPORTED`). Read with database aggregates: two queries whatever the size.
 
+An order the producer sells itself but hands over at another enterprise's pickup point (an AMAP's
+basket, a standing order) belongs to that enterprise's distribution: its distributor is the pickup
+point's enterprise. Such an order has no cycle; a higher app names what it belongs to instead (an
+AMAP contract) through `register_cycle_label`.
+
 The customers' names leave the database only when the seller lets its producers see them
 (`Enterprise.share_customer_names_with_producers`); otherwise an order is « Client n° <number> ».
 """
@@ -14,11 +19,13 @@ The customers' names leave the database only when the seller lets its producers 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, F, Min, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import TruncDate
+from django.db.models import Case, CharField, F, Min, Q, QuerySet, Sum, Value, When
+from django.db.models.expressions import Combinable
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext as _
 
 from cabas.cycles.models import ShippingMethod
@@ -32,14 +39,44 @@ CHUNK = 2000
 # The local day of the order's pickup or delivery (the distribution's date).
 LOCAL_DAY = TruncDate("order__pickup_at", tzinfo=PARIS)
 
+# Functions returning an expression on a Line (the order as `order__`) that names what a cycle-less
+# order belongs to, or NULL: see `register_cycle_label`.
+_CYCLE_LABELS: list[Callable[[], Combinable]] = []
+
+
+def register_cycle_label(function: Callable[[], Combinable]) -> None:
+    """Let a higher app name the orders it places outside a cycle: `function()` returns an
+    expression over a Line (its order as `order__...`) giving the name or NULL. Called from
+    `AppConfig.ready()`; the first non-NULL name wins, after the cycle's own name."""
+    _CYCLE_LABELS.append(function)
+
+
+def _other_point() -> Q:
+    """The order is handed over at a pickup point of another enterprise than its seller."""
+    return Q(order__shipping_method__isnull=False) & ~Q(
+        order__shipping_method__enterprise_id=F("order__seller_id")
+    )
+
+
+def distribution_annotations() -> dict:
+    """`distributor_id` and `distributor` (the seller, or the enterprise of the pickup point when
+    another's) and `cycle_label` (the cycle's name, or what a higher app names the order by)."""
+    labels = [function() for function in _CYCLE_LABELS]
+    return {
+        "distributor_id": Case(
+            When(_other_point(), then=F("order__shipping_method__enterprise_id")),
+            default=F("order__seller_id"),
+        ),
+        "distributor": Case(
+            When(_other_point(), then=F("order__shipping_method__enterprise__name")),
+            default=F("order__seller__name"),
+        ),
+        "cycle_label": Coalesce(F("order__cycle__name"), *labels, Value(""), output_field=CharField()),
+    }
+
+
 # What identifies a distribution, a pickup point within it and a product as ordered.
-DISTRIBUTION_KEYS = (
-    "order__seller_id",
-    "order__seller__name",
-    "order__cycle_id",
-    "order__cycle__name",
-    "day",
-)
+DISTRIBUTION_KEYS = ("distributor_id", "distributor", "order__cycle_id", "cycle_label", "day")
 POINT_KEYS = (
     "order__shipping_method_id",
     "order__shipping_method__name",
@@ -110,15 +147,16 @@ def item_groups(lines: QuerySet) -> QuerySet:
     DISTRIBUTION_KEYS, POINT_KEYS and ITEM_KEYS, `quantity`, `amount` and `pickup_at` (the earliest
     pickup), by date, distributor, point and product. One query, not evaluated."""
     return (
-        lines.annotate(day=LOCAL_DAY)
+        lines.annotate(day=LOCAL_DAY, **distribution_annotations())
         .order_by()
         .values(*DISTRIBUTION_KEYS, *POINT_KEYS, *ITEM_KEYS)
         .annotate(quantity=Sum("quantity"), amount=Sum("total"), pickup_at=Min("order__pickup_at"))
         .order_by(
             F("day").asc(nulls_last=True),
-            "order__seller__name",
-            "order__seller_id",
+            "distributor",
+            "distributor_id",
             "order__cycle_id",
+            "cycle_label",
             "order__shipping_method__name",
             "order__shipping_method_id",
             "product_name",
@@ -145,7 +183,7 @@ def _window(lines: QuerySet, since: datetime.date) -> QuerySet:
 
 
 def _distribution_key(row: dict) -> tuple:
-    return (row["order__seller_id"], row["order__cycle_id"], row["day"])
+    return (row["distributor_id"], row["order__cycle_id"], row["cycle_label"], row["day"])
 
 
 def _add_group(found: dict, row: dict) -> None:
@@ -153,7 +191,7 @@ def _add_group(found: dict, row: dict) -> None:
     distribution = found.get(key)
     if distribution is None:
         distribution = found[key] = Distribution(
-            distributor=row["order__seller__name"], cycle=row["order__cycle__name"] or "", day=row["day"]
+            distributor=row["distributor"], cycle=row["cycle_label"] or "", day=row["day"]
         )
     if row["pickup_at"] and (distribution.pickup_at is None or row["pickup_at"] < distribution.pickup_at):
         distribution.pickup_at = row["pickup_at"]
@@ -195,10 +233,11 @@ def _order_lines(lines: QuerySet) -> QuerySet:
         default=Value(""),
     )
     return (
-        lines.annotate(day=LOCAL_DAY, customer=shared)
+        lines.annotate(day=LOCAL_DAY, customer=shared, **distribution_annotations())
         .values_list(
-            "order__seller_id",
+            "distributor_id",
             "order__cycle_id",
+            "cycle_label",
             "day",
             "order_id",
             "order__number",
@@ -212,15 +251,15 @@ def _order_lines(lines: QuerySet) -> QuerySet:
             "quantity",
             "total",
         )
-        .order_by("order__seller_id", "order__cycle_id", "order__placed_at", "order_id", "product_name", "pk")
+        .order_by("distributor_id", "order__cycle_id", "order__placed_at", "order_id", "product_name", "pk")
     )
 
 
 def _add_orders(found: dict, lines: QuerySet) -> None:
     current = None
     for row in _order_lines(lines).iterator(chunk_size=CHUNK):
-        seller_id, cycle_id, day, order_id, number, placed_at, customer, kind, method = row[:9]
-        distribution = found.get((seller_id, cycle_id, day))
+        distributor_id, cycle_id, label, day, order_id, number, placed_at, customer, kind, method = row[:10]
+        distribution = found.get((distributor_id, cycle_id, label, day))
         if distribution is None:
             continue
         if current is None or current[0] != order_id:
@@ -233,7 +272,7 @@ def _add_orders(found: dict, lines: QuerySet) -> None:
             )
             distribution.orders.append(summary)
             current = (order_id, summary)
-        current[1].lines.append(Item(*row[9:]))
+        current[1].lines.append(Item(*row[10:]))
 
 
 def distributions(producer: Enterprise, *, since: datetime.date) -> list[Distribution]:

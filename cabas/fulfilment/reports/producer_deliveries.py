@@ -68,8 +68,8 @@ class ProducerDeliveries(Report):
     def rows(self, filters: Filters) -> Iterator[dict]:
         for group in item_groups(producer_reported_lines(filters)).iterator(chunk_size=CHUNK):
             yield {
-                "distributor": group["order__seller__name"],
-                "cycle": group["order__cycle__name"] or "",
+                "distributor": group["distributor"],
+                "cycle": group["cycle_label"] or "",
                 "distribution_date": group["day"],
                 "pickup_point": point_name(
                     group["order__shipping_method__kind"], group["order__shipping_method__name"]
