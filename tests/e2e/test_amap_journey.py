@@ -8,13 +8,14 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 from playwright.sync_api import expect
 
 from cabas.amap.models import AmapSettings, Basket, Contract, Instalment, Membership, Subscription
 from cabas.amap.shifts import shifts_for_distributions
 from cabas.cycles.models import ShippingMethod
 from cabas.enterprises.models import ModelPreset, Relationship, Role, Sells
+from tests.e2e.helpers import manage_menu
 from tests.factories import EnterpriseFactory, ProductFactory, RoleFactory, UserFactory, VariantFactory
 
 
@@ -113,7 +114,9 @@ def test_an_amap_season_from_the_contract_to_the_sign_in_sheet(page, login_as):
     page.get_by_role("button", name="Adhérer").click()
     assert Membership.objects.get(customer__email=CAMILLE).amount == Decimal("15.00")
     page.goto(reverse("amap_member:subscribe", args=[amap.slug, contract.uuid]))
-    page.get_by_role("spinbutton", name=re.compile(r"^Panier de légumes — Grand \(18,00.€ par distribution\)")).fill("1")
+    page.get_by_role(
+        "spinbutton", name=re.compile(r"^Panier de légumes — Grand \(18,00.€ par distribution\)")
+    ).fill("1")
     field(page, "Nombre de versements").select_option("10")
     page.get_by_role("radio", name="Chèque").check()
     field(page, "J'ai lu et j'accepte le contrat").check()
@@ -126,7 +129,9 @@ def test_an_amap_season_from_the_contract_to_the_sign_in_sheet(page, login_as):
 
     # She will be away for the third distribution, and takes the welcome at the first.
     page.goto(reverse("amap_member:portal"))
-    third = page.locator("article", has_text=distributions[2].date.strftime("%d")).first
+    with translation.override("fr"):
+        third_day = formats.date_format(distributions[2].date, "l j F Y")
+    third = page.get_by_role("article", name=f"{third_day} — Légumes")
     third.get_by_role("button", name="Je serai absent").click()
     expect(page.get_by_role("button", name="Annuler mon absence")).to_be_visible()
     absent = Basket.objects.get(subscription=subscription, delivery__distribution=distributions[2])
@@ -134,3 +139,32 @@ def test_an_amap_season_from_the_contract_to_the_sign_in_sheet(page, login_as):
     page.goto(reverse("amap_member:shifts", args=[amap.slug]))
     page.get_by_role("button", name="Je m'inscris à « Accueil »").first.click()
     expect(page.get_by_role("button", name="Je me désinscris").first).to_be_visible()
+
+    # At the table, on the volunteer's phone: the first sheet lists Camille's basket, the third
+    # marks her absence.
+    page.context.clear_cookies()
+    login_as(page, LUCIE)
+    page.goto(reverse("manage:dashboard", args=[amap.slug]))
+    manage_menu(page).get_by_role("link", name="Feuilles d'émargement").click()
+    with translation.override("fr"):
+        first_day, third_day = (
+            formats.date_format(d.date, "l j F Y") for d in (distributions[0], distributions[2])
+        )
+    page.locator("section", has=page.get_by_role("heading", name=first_day.capitalize())).get_by_role(
+        "link", name="Salle des Canuts"
+    ).click()
+    expect(page.get_by_role("status")).to_have_text("1 panier à remettre")
+    row = page.get_by_role("row", name=re.compile("Camille Martin"))
+    expect(row).to_contain_text("1 × Panier de légumes, Grand")
+    row.get_by_role("button", name="Remis").click()
+    expect(
+        page.get_by_role("row", name=re.compile("Camille Martin")).get_by_role(
+            "button", name="Annuler la remise"
+        )
+    ).to_be_visible()
+    page.goto(reverse("amap:sign_in_sheet", args=[amap.slug, distributions[2].uuid]))
+    expect(page.get_by_role("row", name=re.compile("Camille Martin"))).to_contain_text(
+        "absent : panier solidaire"
+    )
+    # Payments stay with the managers.
+    assert page.request.get(reverse("amap:payments", args=[amap.slug])).status == 403
