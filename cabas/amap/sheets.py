@@ -115,11 +115,39 @@ def _baskets(distributions: list[Distribution]):
             "delivery__distribution",
             "delivery__planned",
         )
+        .only(*BASKET_FIELDS)
         .prefetch_related(
             Prefetch("order__lines", queryset=lines),
-            Prefetch("subscription__shares", queryset=Share.objects.select_related("customer")),
+            Prefetch(
+                "subscription__shares",
+                queryset=Share.objects.select_related("customer").only(
+                    "subscription_id", *_person("customer")
+                ),
+            ),
         )
     )
+
+
+def _person(path: str) -> tuple[str, ...]:
+    return tuple(f"{path}__{name}" for name in ("first_name", "last_name", "email"))
+
+
+# What a sheet reads of a basket and its relations (a date's sheets load a thousand baskets: the
+# rows of orders, contracts and producers are wide).
+BASKET_FIELDS = (
+    "absence",
+    "moved_to__date",
+    "order__status",
+    "order__pickup_at",
+    "order__shipping_method_id",
+    *_person("collector"),
+    *_person("subscription__customer"),
+    "subscription__contract__name",
+    "subscription__contract__season",
+    "subscription__contract__producer__name",
+    "delivery__distribution__date",
+    "delivery__planned__date",
+)
 
 
 def _short(day: datetime.date) -> str:
