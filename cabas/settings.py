@@ -237,6 +237,10 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+# --- PDF ------------------------------------------------------------------------------------
+# Processes that lay out a long PDF's parts in parallel (cabas/lib/pdf.py): one per core, at most 4.
+PDF_PROCESSES = int(os.environ.get("PDF_PROCESSES", str(min(os.cpu_count() or 1, 4))))
+
 # --- Platform ------------------------------------------------------------------------------
 # The cooperative that runs this instance: its active fees of type "platform" apply to every order
 # cycle, shown like any other fee.

@@ -9,6 +9,7 @@ os.environ.setdefault("GEOCODER", "offline")
 from cabas.settings import *  # noqa: E402,F403
 
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+PDF_PROCESSES = 1  # in the test process (one test starts the pool: cabas/lib/tests/test_pdf.py)
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 
 # Card payments: no key (tests that need Stripe start the local stand-in and point these at it);

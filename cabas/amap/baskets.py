@@ -21,6 +21,7 @@ from cabas.amap.exceptions import AbsenceRefused, AmapError
 from cabas.amap.models import Basket, Contract, Delivery, Distribution, Subscription
 from cabas.amap.plans import plan_rebalance
 from cabas.cycles.models import Fee
+from cabas.cycles.pricing import product_tax_rate
 from cabas.lib.money import format_eur, round_money
 from cabas.orders.models import Order
 from cabas.orders.standing import (
@@ -59,26 +60,36 @@ def basket_content(subscription: Subscription, quantities: dict[int, int]) -> Co
     units), priced at the contract's prices, its tier and its donation."""
     contract = subscription.contract
     products = {
-        p.pk: p for p in contract.products.select_related("variant__product__producer", "variant__tax_rate")
+        p.pk: p
+        for p in contract.products.select_related(
+            "variant__product__producer", "variant__tax_rate", "variant__product__category__default_tax_rate"
+        )
     }
     lines = [
         StandingLine(variant=products[pk].variant, quantity=qty, unit_price=products[pk].price)
         for pk, qty in sorted(quantities.items(), key=lambda kv: (products[kv[0]].position, kv[0]))
         if qty > 0
     ]
-    content = Content(lines=lines, fees=[])
     fees = []
     tier = subscription.tier
     if tier is not None and tier.percent != 100 and lines:
-        amount = round_money(content.items_total * (Decimal(tier.percent) - 100) / 100)
-        fees.append(
+        # Per unit and per VAT rate, like a solidarity price: the order's VAT stays exact.
+        by_rate: dict[Decimal, Decimal] = {}
+        for line in lines:
+            unit = round_money(line.unit_price * (Decimal(tier.percent) - 100) / 100)
+            rate = product_tax_rate(line.variant)
+            by_rate[rate] = by_rate.get(rate, ZERO) + unit * line.quantity
+        name = _("Tarif « %(name)s » (%(percent)s %%)") % {"name": tier.name, "percent": tier.percent}
+        fees += [
             StandingFee(
                 enterprise=contract.producer,
-                name=_("Tarif « %(name)s » (%(percent)s %%)") % {"name": tier.name, "percent": tier.percent},
+                name=name,
                 fee_type=Fee.Type.SOLIDARITY,
                 amount=amount,
+                tax_rate=rate,
             )
-        )
+            for rate, amount in sorted(by_rate.items())
+        ]
     if subscription.donation and lines:
         fees.append(
             StandingFee(

@@ -64,6 +64,11 @@ class Sheet:
     contracts: list[SheetContract] = field(default_factory=list)
 
     @property
+    def lines(self) -> int:
+        """The lines of the sheet (what its layout costs)."""
+        return sum(len(c.lines) for c in self.contracts)
+
+    @property
     def baskets(self) -> int:
         """The baskets to hand over at this distribution."""
         return sum(1 for c in self.contracts for line in c.lines if line.to_hand_over)

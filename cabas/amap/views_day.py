@@ -2,7 +2,6 @@
 date) on a phone at the table with a « Remis » button per basket, its PDF, and the PDF of every pickup
 point of a date (one page each). Volunteers and above; AMAPs only (another enterprise gets 404)."""
 
-import weasyprint
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -17,6 +16,7 @@ from cabas.amap.sheets import distributions_from, distributions_on, sign_in_shee
 from cabas.enterprises.access import manage_view
 from cabas.enterprises.models import ModelPreset, Role
 from cabas.fulfilment.distribution import parse_day
+from cabas.lib.pdf import chunks, pdfs_join, pdfs_render
 from cabas.orders.changes import order_collected
 from cabas.orders.exceptions import OrderError
 
@@ -34,15 +34,22 @@ def _distribution(enterprise, uuid) -> Distribution:
     return get_object_or_404(Distribution.objects.select_related("place"), amap=enterprise, uuid=uuid)
 
 
-def sheets_document(enterprise, sheets) -> weasyprint.Document:
-    """The sheets laid out, one page (or more) per distribution and pickup point."""
-    context = {"enterprise": enterprise, "sheets": sheets, "made_at": timezone.localtime()}
-    html = render_to_string(PDF_TEMPLATE, context)
-    return weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).render()
+def sheets_html(enterprise, sheets, *, numbered: bool) -> str:
+    context = {
+        "enterprise": enterprise,
+        "sheets": sheets,
+        "made_at": timezone.localtime(),
+        "numbered": numbered,
+    }
+    return render_to_string(PDF_TEMPLATE, context)
 
 
 def sheets_pdf(enterprise, sheets) -> bytes:
-    return sheets_document(enterprise, sheets).write_pdf()
+    """The sheets as one PDF, one page (or more) per distribution and pickup point, laid out in as
+    many parts as there are PDF processes (each part a run of whole sheets)."""
+    parts = chunks(sheets, settings.PDF_PROCESSES, weight=lambda sheet: 1 + sheet.lines)
+    htmls = [sheets_html(enterprise, part, numbered=len(sheets) == 1) for part in parts]
+    return pdfs_join(pdfs_render(htmls, base_url=str(settings.BASE_DIR)))
 
 
 def _pdf_response(content: bytes, name: str) -> HttpResponse:

@@ -40,6 +40,7 @@ class StandingFee:
     name: str
     fee_type: str
     amount: Decimal
+    tax_rate: Decimal = Decimal(0)  # a reduction of a product's price carries the product's VAT rate
 
 
 @dataclass
@@ -151,7 +152,7 @@ def _fee_line(order: Order, fee: StandingFee) -> FeeLine:
         name=fee.name[:120],
         fee_type=fee.fee_type,
         amount=money.round_money(fee.amount),
-        tax_rate=Decimal(0),
+        tax_rate=fee.tax_rate,
     )
 
 

@@ -217,3 +217,33 @@ def test_a_solidarity_tier_and_a_donation_show_as_fee_lines_and_sum_exactly():
         accepted=True,
     )
     assert donor.amount == Decimal("37.50") == subscription_due(donor)
+
+
+def test_a_tier_reduction_carries_the_products_vat_so_the_orders_vat_stays_exact():
+    from cabas.amap.contracts import contract_tier_set
+    from cabas.catalogue.models import TaxRate
+    from cabas.cycles.pricing import vat_by_rate
+
+    s = season(weeks=2)
+    s.farm.vat_regime = "standard"
+    s.farm.save()
+    s.big.variant.tax_rate = TaxRate.objects.get(rate=Decimal("5.5"))
+    s.big.variant.save()
+    reduced = contract_tier_set(contract=s.vegetables, name="Solidaire", percent=60)
+    sub = subscription_create(
+        contract=s.vegetables,
+        customer=member(s.amap, "c@exemple.fr"),
+        tier=reduced,
+        quantities={s.big.pk: 1},
+        accepted=True,
+    )
+    order = sub.baskets.first().order
+    (fee,) = order.fee_lines.all()
+    assert (fee.amount, fee.tax_rate) == (Decimal("-7.20"), Decimal("5.50"))
+    assert order.total == Decimal("10.80")
+    # The VAT within 10.80 € at 5.5 %, as if the basket were sold at that price.
+    assert (
+        order.vat_total
+        == vat_by_rate([(Decimal("10.80"), Decimal("5.5"))])[Decimal("5.5")]
+        == Decimal("0.56")
+    )
