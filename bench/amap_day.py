@@ -348,6 +348,8 @@ def main(argv=None) -> None:
         )
         rows.extend(measure_lists(client, amap, args.requests))
         machine = machine_lines()
+    from django.conf import settings  # set up by setup_django() above
+
     body = [
         *machine,
         f"- data: one AMAP, {args.members:,} members (with their membership), {args.subscriptions:,} "
@@ -357,8 +359,9 @@ def main(argv=None) -> None:
         f"given to the solidarity pool; an owner requests each page with Django's test client (full "
         f"middleware stack, in process), {args.requests} timed requests after 3 warm-up requests and "
         f"one counted one",
-        "- budget: the PDF of every sign-in sheet of a date ≤ 2 s; CPU median: the process's CPU time "
-        "(WeasyPrint lays the pages out in process), steadier than the wall time on a shared machine",
+        "- budget: the PDF of every sign-in sheet of a date ≤ 2 s; a date's sheets are laid out in "
+        f"{settings.PDF_PROCESSES} parts at once by the PDF processes (`PDF_PROCESSES`, cabas/lib/pdf.py), "
+        "a single sheet in the web process; CPU median: the web process's own CPU time",
         "",
         "| scenario | SQL queries | median | p95 | CPU median |",
         "|---|---:|---:|---:|---:|",

@@ -58,7 +58,9 @@ def _amap():
     return amap
 
 
-def test_an_amap_season_from_the_contract_to_the_sign_in_sheet(page, login_as):
+def test_an_amap_season_from_the_contract_to_the_sign_in_sheet(
+    page, login_as, axe_check, no_horizontal_scroll
+):
     amap = _amap()
     first = timezone.localdate() + datetime.timedelta(days=8)
     first += datetime.timedelta(days=(1 - first.weekday()) % 7)  # a Tuesday at least a week away
@@ -91,6 +93,7 @@ def test_an_amap_season_from_the_contract_to_the_sign_in_sheet(page, login_as):
     page.get_by_role("button", name="Enregistrer le produit").click()
     page.get_by_role("button", name="Publier le contrat").click()
     expect(page.get_by_role("status").filter(has_text="Contrat publié")).to_be_visible()
+    axe_check(page)
     expect(page.get_by_text("1 place").or_(page.get_by_text("Places : sans limite"))).to_be_visible()
     distributions = [
         d.distribution
@@ -156,6 +159,8 @@ def test_an_amap_season_from_the_contract_to_the_sign_in_sheet(page, login_as):
     expect(page.get_by_role("status")).to_have_text("1 panier à remettre")
     row = page.get_by_role("row", name=re.compile("Camille Martin"))
     expect(row).to_contain_text("1 × Panier de légumes, Grand")
+    no_horizontal_scroll(page)
+    axe_check(page)
     row.get_by_role("button", name="Remis").click()
     expect(
         page.get_by_role("row", name=re.compile("Camille Martin")).get_by_role(
