@@ -195,12 +195,46 @@ def my_memberships(customer_ids: list[int]) -> list[Membership]:
 
 
 @dataclass
+class BasketDay:
+    """The baskets a member collects at one distribution (one date, one pickup point)."""
+
+    distribution: Distribution
+    rows: list[BasketRow]
+    past: bool
+
+    @property
+    def key(self) -> str:
+        return f"{self.distribution.date:%Y%m%d}-{self.distribution.place_id}"
+
+
+def basket_days(rows: list[BasketRow]) -> list[BasketDay]:
+    """`rows` grouped by the distribution they are collected at, in date order."""
+    today = timezone.localdate()
+    days: dict[tuple, BasketDay] = {}
+    for row in rows:
+        where = row.distribution
+        key = (where.date, where.starts_at, where.place_id)
+        if key not in days:
+            days[key] = BasketDay(distribution=where, rows=[], past=where.date < today)
+        days[key].rows.append(row)
+    return [days[key] for key in sorted(days)]
+
+
+@dataclass
 class Portal:
     amaps: list
     subscriptions: list[Subscription]
     baskets: list[BasketRow]
     memberships: list[Membership]
     shifts: list[Shift]
+
+    @property
+    def upcoming(self) -> list[BasketDay]:
+        return [day for day in basket_days(self.baskets) if not day.past]
+
+    @property
+    def past(self) -> list[BasketDay]:
+        return [day for day in basket_days(self.baskets) if day.past]
 
 
 def portal_for(user) -> Portal:

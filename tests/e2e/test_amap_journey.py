@@ -134,7 +134,8 @@ def test_an_amap_season_from_the_contract_to_the_sign_in_sheet(
     page.goto(reverse("amap_member:portal"))
     with translation.override("fr"):
         third_day = formats.date_format(distributions[2].date, "l j F Y")
-    third = page.get_by_role("article", name=f"{third_day} — Légumes")
+    day = page.get_by_role("article", name=third_day.capitalize())
+    third = day.get_by_role("group", name="Légumes — Jardins du Garon")
     third.get_by_role("button", name="Je serai absent").click()
     expect(page.get_by_role("button", name="Annuler mon absence")).to_be_visible()
     absent = Basket.objects.get(subscription=subscription, delivery__distribution=distributions[2])

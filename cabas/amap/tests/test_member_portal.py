@@ -54,7 +54,8 @@ def test_the_portal_shows_contracts_baskets_payments_and_memberships(client):
     assert "AMAP des Pentes" in body and "Légumes — Été" in body and "Œufs — Été" in body
     assert "En cours" in body and "2 / 2" in body
     first = s.distributions[0]
-    assert "Légumes 18:30–19:30, Salle des Canuts Lyon · Jardins du Garon 1 × Panier de légumes Grand" in body
+    # One card per distribution: its time and place once, then each contract's basket.
+    assert "18:30–19:30, Salle des Canuts Lyon Légumes — Jardins du Garon 1 × Panier de légumes Grand" in body
     assert "1 × Œufs Douzaine 1 × Œufs Demi-douzaine" in body
     assert "Reste à fournir : 72,00 €" in body  # 4 × 18 €
     assert "À fournir" in body
@@ -159,7 +160,7 @@ def test_past_baskets_are_locked_and_an_absence_too_late_is_refused(client):
     basket = basket_at(veg, past)
     client.force_login(camille.user)
     page = client.get(PORTAL)
-    assert "Distribution passée." in text(page)
+    assert "Paniers des deux dernières semaines" in text(page) and "distribution passée" in text(page)
     assert reverse("amap_member:basket_absence", args=[basket.pk]) not in page.content.decode()
     refused = client.post(reverse("amap_member:basket_absence", args=[basket.pk]), follow=True)
     assert "Cette distribution est passée" in text(refused)
