@@ -226,9 +226,11 @@ def _sum_items(distribution: Distribution) -> None:
 
 
 def _order_lines(lines: QuerySet) -> QuerySet:
-    """One row per line with its order's number, date, point and — only when its seller shares
-    them — customer name, by distribution then order number. One query, not evaluated."""
+    """One row per line with its order's number, date, point and — when the producer sold it
+    itself (its own customer, e.g. an AMAP basket) or its seller shares them — customer name, by
+    distribution then order number. One query, not evaluated."""
     shared = Case(
+        When(order__seller_id=F("producer_id"), then=F("order__full_name")),
         When(order__seller__share_customer_names_with_producers=True, then=F("order__full_name")),
         default=Value(""),
     )

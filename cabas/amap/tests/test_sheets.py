@@ -204,3 +204,5 @@ def test_the_producers_page_shows_the_amap_distribution_with_its_contract(client
     page = client.get(reverse("fulfilment:deliveries", args=[s.farm.slug])).content.decode()
     assert "AMAP des Pentes — " in page and "Légumes — Été" in page
     assert "Jardins du Garon — " not in page
+    # Its own customers: the producer sold the baskets, it sees who bought them.
+    assert "Alice Arnaud" in page and "Client n°" not in page
