@@ -178,7 +178,9 @@ def my_baskets(subscriptions: list[Subscription]) -> list[BasketRow]:
     since = timezone.localdate() - datetime.timedelta(days=PAST_DAYS)
     baskets = (
         Basket.objects.filter(subscription_id__in=list(active), delivery__distribution__date__gte=since)
-        .select_related("delivery__distribution__place", "moved_to__place", "order", "collector")
+        .select_related(
+            "delivery__distribution__place", "delivery__planned", "moved_to__place", "order", "collector"
+        )
         .prefetch_related(Prefetch("order__lines", queryset=Line.objects.order_by("pk")))
         .order_by("delivery__distribution__date", "subscription__contract__name", "pk")[:BASKETS_SHOWN]
     )

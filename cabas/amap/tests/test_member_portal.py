@@ -280,3 +280,19 @@ def test_an_absent_members_basket_leaves_the_feed(client):
     )
     starts = [e.decoded("dtstart").date() for e in calendar.walk("VEVENT")]
     assert s.distributions[2].date not in starts and len(starts) == 3
+
+
+def test_a_postponed_delivery_shows_as_a_second_basket_at_its_new_date(client):
+    from cabas.amap.distributions import delivery_postpone
+
+    s = season(weeks=4)
+    camille, veg, _eggs = subscribed(s)
+    first, second = s.distributions[1], s.distributions[2]
+    delivery_postpone(delivery=s.vegetables.deliveries.get(distribution=first), to=second)
+    client.force_login(camille.user)
+    html = client.get(PORTAL).content.decode()
+    card = html.split(f'aria-labelledby="day-{second.date:%Y%m%d}-{second.place_id}"', 1)[1].split(
+        "</article>"
+    )[0]
+    assert card.count("Légumes <span") == 2 and f"Livraison reportée du {first.date.day} " in card
+    assert f'aria-labelledby="day-{first.date:%Y%m%d}-' not in html  # nothing left that day
