@@ -330,6 +330,5 @@ LOGGING = {
         # WeasyPrint logs every step of every PDF (and of its own stylesheets when imported).
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
-        "pikepdf": {"level": "WARNING"},  # says so when it loads
     },
 }

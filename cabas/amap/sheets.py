@@ -243,13 +243,13 @@ def sign_in_sheets(distributions: list[Distribution]) -> list[Sheet]:
                     contract.name, contract.season, contract.producer.name
                 )
             group.lines.append(_line(basket, distribution, here))
-    sheets = []
+    made = []
     for distribution in distributions:
         contracts = sorted(found[distribution.pk].values(), key=lambda c: (c.name.lower(), c.producer))
         for contract in contracts:
             contract.lines.sort(key=_sort_key)
-        sheets.append(Sheet(distribution, contracts))
-    return sheets
+        made.append(Sheet(distribution, contracts))
+    return made
 
 
 def sign_in_sheet(distribution: Distribution) -> Sheet:

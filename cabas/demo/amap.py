@@ -386,7 +386,7 @@ def _absences(contracts: dict, members: dict, owner) -> None:
     vegetables, eggs, bread = contracts["vegetables"], contracts["eggs"], contracts["bread"]
     for contract, email in [(vegetables, "julie.morel@exemple.fr"), (bread, "paul.girard@exemple.fr")]:
         _absence_past(_basket(contract, email, 1, past=True))
-    basket = _basket(eggs, "mangeur@exemple.fr", 0, past=True)
+    basket = _basket(eggs, "nicolas.garcia@exemple.fr", 0, past=True)
     _absence_past(basket, move_to=move_targets(basket)[0])
     for contract, email, index in [
         (vegetables, "camille.amapienne@exemple.fr", 2),
@@ -407,7 +407,7 @@ def _eggs_change(contract: Contract, products: dict, members: dict) -> None:
     for email, quantities in [
         ("camille.amapienne@exemple.fr", {box: 3, tray: 0}),
         ("julie.morel@exemple.fr", {box: 2, tray: 0}),
-        ("mangeur@exemple.fr", {box: 1, tray: 1}),
+        ("nicolas.garcia@exemple.fr", {box: 1, tray: 1}),
     ]:
         basket = _basket(contract, email, 0, past=False)
         basket_quantities_set(basket=basket, quantities=quantities, user=members[email].user)

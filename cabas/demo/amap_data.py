@@ -37,7 +37,7 @@ SETTINGS = {
 MEMBERS: dict[str, tuple[str, str, str, str]] = {
     "camille.amapienne@exemple.fr": ("Camille", "Roux", "Roux", "cheque"),
     "lucie.benevole@exemple.fr": ("Lucie", "Bonnet", "Bonnet", "cheque"),
-    "mangeur@exemple.fr": ("Karim", "Haddad", "Haddad", "transfer"),
+    "nicolas.garcia@exemple.fr": ("Nicolas", "Garcia", "Garcia", "transfer"),
     "martine.crozier@exemple.fr": ("Martine", "Crozier", "Crozier", "cheque"),
     "julie.morel@exemple.fr": ("Julie", "Morel", "Morel-Vidal", "cheque"),
     "antoine.lefebvre@exemple.fr": ("Antoine", "Lefebvre", "Lefebvre", "cash"),
@@ -136,7 +136,7 @@ CONTRACTS = {
 VEGETABLES = [
     ("camille.amapienne@exemple.fr", "Grand panier", 10, False, D("0"), None),
     ("lucie.benevole@exemple.fr", "Petit panier", 3, False, D("0"), None),
-    ("mangeur@exemple.fr", "Grand panier", 1, False, D("0"), None),
+    ("nicolas.garcia@exemple.fr", "Grand panier", 1, False, D("0"), None),
     ("martine.crozier@exemple.fr", "Petit panier", 1, False, D("1.00"), None),
     ("julie.morel@exemple.fr", "Grand panier", 3, False, D("0"), None),
     ("antoine.lefebvre@exemple.fr", "Petit panier", 10, False, D("0"), None),
@@ -159,7 +159,7 @@ VEGETABLES = [
 # Eggs: (email, boxes of 6, trays of 30, cheques).
 EGGS = [
     ("camille.amapienne@exemple.fr", 2, 0, 3),
-    ("mangeur@exemple.fr", 1, 0, 1),
+    ("nicolas.garcia@exemple.fr", 1, 0, 1),
     ("lucie.benevole@exemple.fr", 1, 0, 3),
     ("julie.morel@exemple.fr", 0, 1, 3),
     ("bernard.gauthier@exemple.fr", 2, 0, 1),
@@ -172,7 +172,7 @@ EGGS = [
 BREAD = [
     ("camille.amapienne@exemple.fr", "", 10),
     ("lucie.benevole@exemple.fr", "Demi", 3),
-    ("mangeur@exemple.fr", "", 1),
+    ("nicolas.garcia@exemple.fr", "", 1),
     ("martine.crozier@exemple.fr", "Demi", 1),
     ("antoine.lefebvre@exemple.fr", "", 10),
     ("paul.girard@exemple.fr", "Demi", 3),

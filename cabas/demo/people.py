@@ -19,6 +19,7 @@ USERS: list[dict] = [
     {"email": "lucie.benevole@exemple.fr", "full_name": "Lucie Bonnet"},
     {"email": "mangeur@exemple.fr", "full_name": "Karim Haddad"},
     {"email": "camille.amapienne@exemple.fr", "full_name": "Camille Roux"},
+    {"email": "nicolas.garcia@exemple.fr", "full_name": "Nicolas Garcia"},
     # The other members of the territory's teams.
     {"email": "bruno.chatelard@exemple.fr", "full_name": "Bruno Chatelard"},
     {"email": "helene.rivoire@exemple.fr", "full_name": "Hélène Rivoire"},

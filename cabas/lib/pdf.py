@@ -5,7 +5,7 @@ WeasyPrint lays pages out in Python, one core per document: the sign-in sheets o
 date (a thousand baskets over twenty pickup points) take a few seconds on one core. `pdfs_render`
 hands the documents to a pool of `settings.PDF_PROCESSES` processes (started once per server
 process, on first use, by a fork server: clean children that only import WeasyPrint) and
-`pdfs_join` puts the files together (pikepdf, a few milliseconds). With `PDF_PROCESSES = 1`, the
+`pdfs_join` puts the files together (pypdf, some tens of milliseconds). With `PDF_PROCESSES = 1`, the
 documents are made one after the other in the calling process.
 """
 
@@ -17,9 +17,9 @@ import multiprocessing
 import threading
 from concurrent.futures import ProcessPoolExecutor
 
-import pikepdf
 import weasyprint
 from django.conf import settings
+from pypdf import PdfWriter
 
 _pool: ProcessPoolExecutor | None = None
 _pool_lock = threading.Lock()
@@ -53,11 +53,11 @@ def pdfs_join(pdfs: list[bytes]) -> bytes:
     """One PDF file holding the pages of `pdfs`, in order."""
     if len(pdfs) == 1:
         return pdfs[0]
-    joined = pikepdf.Pdf.new()
+    joined = PdfWriter()
     for content in pdfs:
-        joined.pages.extend(pikepdf.Pdf.open(io.BytesIO(content)).pages)
+        joined.append(io.BytesIO(content))
     out = io.BytesIO()
-    joined.save(out)
+    joined.write(out)
     return out.getvalue()
 
 
