@@ -19,3 +19,8 @@ class AmapConfig(AppConfig):
         order_hooks.register()
         # -- the producer's « Ce que j'apporte » names a basket's order by its contract --
         register_cycle_label(contract_label)
+
+        # -- dashboard: an AMAP's to-do items (distributions, shifts, payments, memberships) --
+        from cabas.amap.enterprise_hooks import register as register_dashboard_items
+
+        register_dashboard_items()
