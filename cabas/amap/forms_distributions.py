@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
 from cabas.amap.models import Distribution
@@ -18,16 +19,7 @@ NTH_CHOICES = [
     ("4", _("4e")),
     ("-1", _("dernier")),
 ]
-WEEKDAY_CHOICES = [
-    ("", _("—")),
-    ("0", _("lundi")),
-    ("1", _("mardi")),
-    ("2", _("mercredi")),
-    ("3", _("jeudi")),
-    ("4", _("vendredi")),
-    ("5", _("samedi")),
-    ("6", _("dimanche")),
-]
+WEEKDAY_CHOICES = [("", _("—")), *((str(day), name) for day, name in WEEKDAYS.items())]
 
 
 def rhythm_choices() -> list[tuple[str, str]]:

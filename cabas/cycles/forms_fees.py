@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.dates import WEEKDAYS as DAY_NAMES
 from django.utils.translation import gettext_lazy as _
 
 from cabas.catalogue.forms import FrenchDecimalField
@@ -217,16 +218,7 @@ def fee_initial(fee: Fee) -> dict:
 
 # --- Pickup points and delivery methods ---------------------------------------------------------
 
-WEEKDAYS = [
-    ("", _("— pas de jour habituel —")),
-    ("0", _("lundi")),
-    ("1", _("mardi")),
-    ("2", _("mercredi")),
-    ("3", _("jeudi")),
-    ("4", _("vendredi")),
-    ("5", _("samedi")),
-    ("6", _("dimanche")),
-]
+WEEKDAYS = [("", _("— pas de jour habituel —")), *((str(day), name) for day, name in DAY_NAMES.items())]
 POSTCODE = re.compile(r"^\d{5}$")
 
 
