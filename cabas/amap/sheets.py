@@ -18,7 +18,7 @@ from django.db.models import Prefetch, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from cabas.amap.models import Basket, Distribution, Share
+from cabas.amap.models import Basket, Delivery, Distribution, Share
 from cabas.orders.models import Line, Order
 
 
@@ -97,20 +97,23 @@ def _day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetim
 def _baskets(distributions: list[Distribution]):
     """The baskets picked up at `distributions` (by their orders) or planned there (by their
     delivery), with what the sheet shows: four queries."""
-    where = Q()
+    points_by_day: dict[datetime.date, set[int]] = {}
     for distribution in distributions:
-        start, end = _day_bounds(distribution.date)
-        where |= Q(
-            order__shipping_method_id=distribution.place_id,
-            order__pickup_at__gte=start,
-            order__pickup_at__lt=end,
-        )
-    where |= Q(delivery__distribution__in=distributions)
+        points_by_day.setdefault(distribution.date, set()).add(distribution.place_id)
+    picked_up = Q()
+    for day, points in points_by_day.items():
+        start, end = _day_bounds(day)
+        picked_up |= Q(shipping_method_id__in=points, pickup_at__gte=start, pickup_at__lt=end)
+    # Two indexed look-ups (orders by point and day, deliveries by distribution), not a join of every
+    # basket with its order and delivery.
+    where = Q(order_id__in=Order.objects.filter(picked_up).values("pk")) | Q(
+        delivery_id__in=Delivery.objects.filter(distribution__in=distributions).values("pk")
+    )
     lines = Line.objects.only("order_id", "product_name", "variant_name", "size", "quantity").order_by(
         "product_name", "variant_name", "pk"
     )
     return (
-        Basket.objects.filter(where, subscription__contract__amap_id=distributions[0].amap_id)
+        Basket.objects.filter(where)
         .select_related(
             "order",
             "collector",

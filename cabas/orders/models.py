@@ -130,6 +130,8 @@ class Order(models.Model):
         indexes = [
             models.Index(fields=["seller", "status", "placed_at"], name="order_seller_status_idx"),
             models.Index(fields=["cycle", "status"], name="order_cycle_status_idx"),
+            # What is collected at a pickup point on a day (an AMAP's sign-in sheets, the distribution).
+            models.Index(fields=["shipping_method", "pickup_at"], name="order_point_pickup_idx"),
         ]
 
     def __str__(self):
