@@ -250,21 +250,34 @@ def subscription_create(
                 Share(subscription=subscription, customer=c, position=i)
                 for i, c in enumerate([customer, *sharers])
             )
-        subscription._plan = (instalments, method, first_cash_on)
         if not full:
-            _activate(subscription, quantities, user=user)
+            _activate(
+                subscription,
+                quantities,
+                instalments=instalments,
+                method=method,
+                first_cash_on=first_cash_on,
+                user=user,
+            )
         _confirm(subscription, quote)
     return subscription
 
 
-def _activate(subscription: Subscription, quantities: dict[int, int], *, user=None) -> None:
+def _activate(
+    subscription: Subscription,
+    quantities: dict[int, int],
+    *,
+    instalments: int,
+    method: str,
+    first_cash_on: datetime.date | None,
+    user=None,
+) -> None:
     """Create the baskets from the subscription's start and its payment plan."""
     contract = subscription.contract
     deliveries = remaining_deliveries(contract, subscription.starts_on)
     baskets_create(subscription=subscription, deliveries=deliveries, quantities=quantities, user=user)
-    count, method, first_cash_on = getattr(subscription, "_plan", (1, "cheque", None))
     first_cash_on = first_cash_on or (deliveries[0].distribution.date if deliveries else timezone.localdate())
-    plan_create(subscription=subscription, count=count, first_cash_on=first_cash_on, method=method)
+    plan_create(subscription=subscription, count=instalments, first_cash_on=first_cash_on, method=method)
 
 
 def _confirm(subscription: Subscription, quote: Quote) -> None:
@@ -307,8 +320,9 @@ def waiting_promote(
         )
         subscription.status, subscription.amount = Subscription.Status.ACTIVE, quote.amount
         subscription.save(update_fields=["status", "starts_on", "amount"])
-        subscription._plan = (instalments, method, None)
-        _activate(subscription, quantities, user=user)
+        _activate(
+            subscription, quantities, instalments=instalments, method=method, first_cash_on=None, user=user
+        )
         _confirm(subscription, quote)
     return subscription
 
