@@ -49,6 +49,7 @@ def test_a_season_subscription_places_one_order_per_distribution_sold_by_the_pro
     assert [m.subject for m in mail.outbox] == ["Contrat souscrit : Légumes — Été"]
     assert "10 distributions, 180,00" in mail.outbox[0].body.replace("\xa0", " ")
     assert "à l'ordre de EARL Jardins du Garon" in mail.outbox[0].body
+    assert "/my/amap/" in mail.outbox[0].body  # the portal, where the plan is
 
 
 def test_a_member_joining_later_pays_the_deliveries_left_only():
